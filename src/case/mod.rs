@@ -1,0 +1,130 @@
+//! The case file: one DuckDB database per case, its schema, and the typed queries that
+//! every reader shares.
+
+mod aliases;
+mod decisions;
+mod identities;
+pub mod schema;
+mod sources;
+
+use std::path::{Path, PathBuf};
+
+use duckdb::{AccessMode, Config, Connection};
+
+use crate::{Error, Result};
+
+pub use sources::SourceRecord;
+pub(crate) use sources::{insert_source, next_id};
+
+/// An open case file.
+pub struct Case {
+    conn: Connection,
+    path: PathBuf,
+    read_only: bool,
+}
+
+impl Case {
+    /// Opens the case at `path` for writing, creating it when missing, and brings its
+    /// schema up to date.
+    pub fn open(path: &Path) -> Result<Case> {
+        let conn = Connection::open(path).map_err(|err| open_error(path, err))?;
+        schema::migrate(&conn).map_err(|err| Error::Case {
+            path: path.to_path_buf(),
+            reason: format!("migrating the schema failed: {err}"),
+        })?;
+        Ok(Case {
+            conn,
+            path: path.to_path_buf(),
+            read_only: false,
+        })
+    }
+
+    /// Opens an existing case without any write, for analysis and the SQL console.
+    pub fn open_read_only(path: &Path) -> Result<Case> {
+        if !path.exists() {
+            return Err(Error::Case {
+                path: path.to_path_buf(),
+                reason: "no such case file; create one with `scimtrail import`".into(),
+            });
+        }
+        let config = Config::default()
+            .access_mode(AccessMode::ReadOnly)
+            .map_err(|err| open_error(path, err))?;
+        let conn =
+            Connection::open_with_flags(path, config).map_err(|err| open_error(path, err))?;
+        let version = schema::applied_version(&conn)?;
+        if version > schema::current_version() {
+            return Err(Error::Case {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "schema version {version} is newer than this build reads ({}); upgrade scimtrail",
+                    schema::current_version()
+                ),
+            });
+        }
+        if version < schema::current_version() {
+            return Err(Error::Case {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "schema version {version} predates this build ({}); open it once for writing to migrate it",
+                    schema::current_version()
+                ),
+            });
+        }
+        Ok(Case {
+            conn,
+            path: path.to_path_buf(),
+            read_only: true,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// The DuckDB connection, for the importers and for ad hoc SQL.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `work` inside one transaction, rolling back everything it wrote on error.
+    pub fn transaction<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN TRANSACTION")?;
+        match work(&self.conn) {
+            Ok(value) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(value)
+            }
+            Err(err) => {
+                if let Err(rollback) = self.conn.execute_batch("ROLLBACK") {
+                    tracing::error!(%rollback, "rollback failed after: {err}");
+                }
+                Err(err)
+            }
+        }
+    }
+}
+
+fn open_error(path: &Path, err: duckdb::Error) -> Error {
+    let text = err.to_string();
+    let reason = if text.contains("Could not set lock") || text.contains("Conflicting lock") {
+        "the case is open in another process; close it there or use `--read-only` from both"
+            .to_string()
+    } else {
+        format!("cannot open: {text}")
+    };
+    Error::Case {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
+/// Formats a UTC timestamp as RFC 3339 with microseconds and `Z`, the form every output
+/// and every ledger hash uses.
+pub fn format_ts(ts: &chrono::NaiveDateTime) -> String {
+    ts.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}

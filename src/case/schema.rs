@@ -1,0 +1,71 @@
+//! The case schema as numbered forward migrations, recorded in `schema_migrations`.
+//!
+//! A migration is never edited once released: a change to the schema is a new entry at
+//! the end of [`MIGRATIONS`].
+
+use duckdb::{Connection, params};
+
+use crate::Result;
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "evidence model",
+    sql: include_str!("migrations/0001_evidence_model.sql"),
+}];
+
+/// The schema version this build reads and writes.
+pub fn current_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// Applies every migration newer than the case's version, each in its own transaction.
+pub fn migrate(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version BIGINT PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            applied_at TIMESTAMP NOT NULL
+        )",
+    )?;
+    let applied = applied_version(conn)?;
+    for migration in MIGRATIONS.iter().filter(|m| m.version > applied) {
+        conn.execute_batch("BEGIN TRANSACTION")?;
+        let result = conn.execute_batch(migration.sql).and_then(|_| {
+            conn.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)",
+                params![migration.version, migration.name],
+            )
+        });
+        match result {
+            Ok(_) => conn.execute_batch("COMMIT")?,
+            Err(err) => {
+                conn.execute_batch("ROLLBACK")?;
+                return Err(err.into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The newest migration recorded in the case, or 0 for a case without the table.
+pub fn applied_version(conn: &Connection) -> Result<i64> {
+    let exists: i64 = conn.query_row(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'",
+        [],
+        |row| row.get(0),
+    )?;
+    if exists == 0 {
+        return Ok(0);
+    }
+    let version: Option<i64> =
+        conn.query_row("SELECT max(version) FROM schema_migrations", [], |row| {
+            row.get(0)
+        })?;
+    Ok(version.unwrap_or(0))
+}

@@ -1,0 +1,62 @@
+use std::path::Path;
+
+use crate::case::Case;
+use crate::model::{NewDecision, Verdict};
+
+#[derive(Debug, clap::Args)]
+pub struct DecideArgs {
+    /// The identity: its key (e.g. User/u-1001), SCIM id, userName, externalId or email.
+    #[arg(long)]
+    pub identity: String,
+
+    /// An entitlement of the identity the decision is about; without it the decision
+    /// covers the identity as a whole.
+    #[arg(long)]
+    pub entitlement: Option<String>,
+
+    #[arg(long, value_enum)]
+    pub verdict: Verdict,
+
+    /// Who decides, e.g. an email address.
+    #[arg(long)]
+    pub reviewer: String,
+
+    /// Why; required for every verdict.
+    #[arg(long)]
+    pub justification: String,
+}
+
+pub fn decide(case_path: &Path, args: DecideArgs) -> anyhow::Result<()> {
+    let case = Case::open(case_path)?;
+    let decision = case.decide(&NewDecision {
+        identity: args.identity,
+        entitlement: args.entitlement,
+        verdict: args.verdict,
+        reviewer: args.reviewer,
+        justification: args.justification,
+    })?;
+    println!(
+        "recorded decision {}: {} {} (ledger head {})",
+        decision.seq, decision.verdict, decision.identity_key, decision.sha256
+    );
+    Ok(())
+}
+
+pub fn verify(case_path: &Path) -> anyhow::Result<()> {
+    let case = Case::open_read_only(case_path)?;
+    let result = case.verify_ledger()?;
+    match result.first_break {
+        None => {
+            println!(
+                "ledger intact: {} decisions, head {}",
+                result.decisions, result.head_sha256
+            );
+            Ok(())
+        }
+        Some(broken) => anyhow::bail!(
+            "ledger broken at decision {}: {}",
+            broken.seq,
+            broken.reason
+        ),
+    }
+}

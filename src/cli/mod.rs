@@ -1,0 +1,112 @@
+//! The command-line interface: argument definitions and one module per command.
+
+mod decide;
+mod demo;
+mod import;
+mod listing;
+mod logging;
+mod output;
+mod sql;
+mod trace;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub use logging::init as init_logging;
+pub use output::Format;
+
+/// Offline access reviews and forensics of human and non-human identities, from SCIM
+/// snapshots and audit exports, in one DuckDB case file.
+#[derive(Debug, Parser)]
+#[command(name = "scimtrail", version, about)]
+pub struct Cli {
+    /// The case file. Defaults to $SCIMTRAIL_CASE, then ./scimtrail.duckdb (for `demo`,
+    /// a folder under the system's temporary folder).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub case: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build a case from the bundled fixture organisation and open it in the TUI.
+    Demo(demo::DemoArgs),
+    /// Import SCIM snapshots and audit exports (files or folders) into the case.
+    Import(import::ImportArgs),
+    /// List the identities of the newest snapshots with their activity.
+    Identities(listing::ListArgs),
+    /// List the imported sources and how their records were accounted for.
+    Sources(listing::ListArgs),
+    /// Show the events that carry a correlation, session, request or event id.
+    Trace(trace::TraceArgs),
+    /// Record an approve, revoke or flag decision in the tamper-evident ledger.
+    Decide(decide::DecideArgs),
+    /// List the recorded decisions.
+    Decisions(listing::TableArgs),
+    /// Check the decision ledger's hash chain.
+    Verify,
+    /// Run a read-only SQL query on the case.
+    Sql(sql::SqlArgs),
+    /// Open the case in the terminal UI (the default without a command).
+    Open(OpenArgs),
+}
+
+#[derive(Debug, clap::Args, Default)]
+pub struct OpenArgs {
+    /// Who decisions made in the TUI are recorded as. Defaults to $SCIMTRAIL_REVIEWER,
+    /// then $USER.
+    #[arg(long)]
+    pub reviewer: Option<String>,
+}
+
+impl Cli {
+    /// The case path for every command but `demo`.
+    fn case_path(&self) -> PathBuf {
+        self.case
+            .clone()
+            .or_else(|| std::env::var_os("SCIMTRAIL_CASE").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("scimtrail.duckdb"))
+    }
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let case_path = cli.case_path();
+    match cli.command {
+        Some(Command::Demo(args)) => demo::run(cli.case, args),
+        Some(Command::Import(args)) => import::run(&case_path, args),
+        Some(Command::Identities(args)) => listing::identities(&case_path, args),
+        Some(Command::Sources(args)) => listing::sources(&case_path, args),
+        Some(Command::Trace(args)) => trace::run(&case_path, args),
+        Some(Command::Decide(args)) => decide::decide(&case_path, args),
+        Some(Command::Decisions(args)) => listing::decisions(&case_path, args),
+        Some(Command::Verify) => decide::verify(&case_path),
+        Some(Command::Sql(args)) => sql::run(&case_path, args),
+        Some(Command::Open(args)) => open(&case_path, args),
+        None => open(&case_path, OpenArgs::default()),
+    }
+}
+
+fn open(case_path: &std::path::Path, args: OpenArgs) -> anyhow::Result<()> {
+    if !case_path.exists() {
+        anyhow::bail!(
+            "case {} does not exist; import evidence with `scimtrail --case {} import FILES` or try `scimtrail demo`",
+            case_path.display(),
+            case_path.display()
+        );
+    }
+    crate::tui::run(case_path, reviewer(args.reviewer))?;
+    Ok(())
+}
+
+/// The reviewer name: the option, then $SCIMTRAIL_REVIEWER, then $USER.
+fn reviewer(option: Option<String>) -> String {
+    option
+        .or_else(|| std::env::var("SCIMTRAIL_REVIEWER").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| "unknown reviewer".to_string())
+}

@@ -1,0 +1,85 @@
+use std::path::Path;
+
+use crate::case::Case;
+use crate::model::TraceEvent;
+use crate::sanitize;
+
+use super::listing::ListFormat;
+use super::output;
+
+#[derive(Debug, clap::Args)]
+pub struct TraceArgs {
+    /// A correlation, session, request or event id.
+    pub id: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+pub fn run(case_path: &Path, args: TraceArgs) -> anyhow::Result<()> {
+    let case = Case::open_read_only(case_path)?;
+    let trace = crate::trace::trace(&case, &args.id)?;
+    if args.format == ListFormat::Json {
+        return output::print_json(&trace);
+    }
+    if trace.events.is_empty() {
+        println!("no events carry {}", sanitize::for_terminal(&args.id));
+        return Ok(());
+    }
+    println!(
+        "{} events carry {}",
+        trace.events.len(),
+        sanitize::for_terminal(&args.id)
+    );
+    let rows: Vec<Vec<String>> = trace.events.iter().map(row).collect();
+    output::print_table(
+        &[
+            "TIME (UTC)",
+            "SOURCE",
+            "ACTOR",
+            "IDENTITY",
+            "ACTION",
+            "OUTCOME",
+            "MATCHED ON",
+        ],
+        &rows,
+    )
+}
+
+fn row(event: &TraceEvent) -> Vec<String> {
+    let actor = event
+        .actor_display
+        .clone()
+        .or_else(|| event.actor_id.clone())
+        .unwrap_or_else(|| "-".into());
+    vec![
+        event.ts.clone(),
+        event.source_format.clone(),
+        actor,
+        identity_cell(event),
+        event.action.clone(),
+        match &event.reason {
+            Some(reason) if event.outcome != "success" => format!("{}: {reason}", event.outcome),
+            _ => event.outcome.clone(),
+        },
+        event.matched_on.join(","),
+    ]
+}
+
+/// The resolved identity, or a marker that the actor is unknown to every snapshot.
+fn identity_cell(event: &TraceEvent) -> String {
+    match &event.identity {
+        None => "UNKNOWN (not in SCIM)".into(),
+        Some(identity) => {
+            let name = identity
+                .user_name
+                .clone()
+                .unwrap_or_else(|| identity.identity_key.clone());
+            match identity.active {
+                Some(false) => format!("{name} [INACTIVE]"),
+                _ => name,
+            }
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Splitting a file's text into records, whatever container holds them: a JSON array,
+//! NDJSON or concatenated objects, or an envelope such as a Graph page (`value`), an
+//! Azure diagnostic export (`records`) or a SCIM ListResponse (`Resources`).
+
+use serde_json::value::RawValue;
+
+/// One record: its exact source text and where it stands in the file.
+#[derive(Debug, Clone, Copy)]
+pub struct RawRecord<'a> {
+    /// 1-based position among the file's records, after envelopes are opened.
+    pub pos: i64,
+    /// 1-based line on which the record starts.
+    pub line: usize,
+    pub text: &'a str,
+}
+
+/// A record that could not be read as JSON, kept for quarantine.
+#[derive(Debug, Clone)]
+pub struct BadRecord {
+    pub pos: i64,
+    pub line: usize,
+    pub reason: String,
+    pub text: String,
+}
+
+#[derive(Debug)]
+pub struct Split<'a> {
+    /// How the records were held, e.g. `array`, `ndjson`, `array/Resources`.
+    pub container: String,
+    /// Envelope keys that were opened, e.g. `Resources`, `value`.
+    pub envelopes: Vec<String>,
+    pub records: Vec<RawRecord<'a>>,
+    pub bad: Vec<BadRecord>,
+}
+
+/// Splits `text` into records. Fails only when the file as a whole is not JSON;
+/// a bad line in an NDJSON file becomes a [`BadRecord`] instead.
+pub fn split(text: &str) -> Result<Split<'_>, String> {
+    let body = text.trim_start();
+    let top = match body.chars().next() {
+        None => return Err("the file is empty".into()),
+        Some('[') => Top::Array(parse_array(text)?),
+        Some('{') => parse_stream(text)?,
+        Some(other) => {
+            return Err(format!(
+                "expected JSON (an array, an object or NDJSON) but the file starts with {other:?}"
+            ));
+        }
+    };
+    let (container, values, bad) = match top {
+        Top::Array(values) => ("array", values, Vec::new()),
+        Top::Stream(values, bad) if values.len() + bad.len() == 1 => ("object", values, bad),
+        Top::Stream(values, bad) => ("ndjson", values, bad),
+    };
+    let mut split = Split {
+        container: container.to_string(),
+        envelopes: Vec::new(),
+        records: Vec::new(),
+        bad,
+    };
+    let mut lines = LineCounter::new(text);
+    for value in values {
+        match open_envelope(value) {
+            Some((key, inner)) => {
+                if !split.envelopes.contains(&key) {
+                    split.envelopes.push(key);
+                }
+                for item in inner {
+                    push(&mut split, &mut lines, text, item);
+                }
+            }
+            None => push(&mut split, &mut lines, text, value),
+        }
+    }
+    if let Some(key) = split.envelopes.first() {
+        split.container = format!("{}/{key}", split.container);
+    }
+    Ok(split)
+}
+
+enum Top<'a> {
+    Array(Vec<&'a RawValue>),
+    Stream(Vec<&'a RawValue>, Vec<BadRecord>),
+}
+
+fn push<'a>(
+    split: &mut Split<'a>,
+    lines: &mut LineCounter<'a>,
+    text: &'a str,
+    value: &'a RawValue,
+) {
+    let line = lines.line_at(offset_in(text, value.get()));
+    split.records.push(RawRecord {
+        pos: (split.records.len() + split.bad.len()) as i64 + 1,
+        line,
+        text: value.get(),
+    });
+}
+
+fn parse_array(text: &str) -> Result<Vec<&RawValue>, String> {
+    serde_json::from_str::<Vec<&RawValue>>(text).map_err(|err| describe(&err))
+}
+
+/// Reads one object, NDJSON, or objects concatenated with any white space between.
+/// When the stream breaks, the rest is read line by line so that one bad NDJSON line is
+/// quarantined instead of failing the file.
+fn parse_stream(text: &str) -> Result<Top<'_>, String> {
+    let mut values = Vec::new();
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
+    loop {
+        match stream.next() {
+            None => return Ok(Top::Stream(values, Vec::new())),
+            Some(Ok(value)) => values.push(value),
+            Some(Err(err)) => {
+                let consumed = values
+                    .last()
+                    .map_or(0, |v: &&RawValue| offset_in(text, v.get()) + v.get().len());
+                if !is_line_delimited(text) {
+                    return Err(describe(&err));
+                }
+                return Ok(parse_lines(text, values, consumed));
+            }
+        }
+    }
+}
+
+/// True when the first non-blank line is a whole JSON value, as in NDJSON; a pretty-printed
+/// object opens with a line that is not.
+fn is_line_delimited(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .is_some_and(|line| serde_json::from_str::<&RawValue>(line).is_ok())
+}
+
+fn parse_lines<'a>(text: &'a str, mut good: Vec<&'a RawValue>, consumed: usize) -> Top<'a> {
+    let mut bad = Vec::new();
+    let mut offset = 0;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += line.len();
+        if start < consumed || line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<&RawValue>(line.trim()) {
+            Ok(value) => good.push(value),
+            Err(err) => bad.push(BadRecord {
+                pos: 0,
+                line: index + 1,
+                reason: format!("invalid JSON: {err}"),
+                text: line.trim_end().to_string(),
+            }),
+        }
+    }
+    // Positions follow the order of lines in the file, good and bad records alike.
+    let mut order: Vec<(usize, Option<&'a RawValue>, Option<BadRecord>)> = good
+        .into_iter()
+        .map(|v| (offset_in(text, v.get()), Some(v), None))
+        .chain(
+            bad.into_iter()
+                .map(|b| (line_offset(text, b.line), None, Some(b))),
+        )
+        .collect();
+    order.sort_by_key(|(offset, _, _)| *offset);
+    let mut values = Vec::new();
+    let mut bad = Vec::new();
+    for (pos, (_, value, record)) in order.into_iter().enumerate() {
+        if let Some(value) = value {
+            values.push(value);
+        }
+        if let Some(mut record) = record {
+            record.pos = pos as i64 + 1;
+            bad.push(record);
+        }
+    }
+    Top::Stream(values, bad)
+}
+
+/// Opens a known envelope object, returning its key and its records.
+fn open_envelope(value: &RawValue) -> Option<(String, Vec<&RawValue>)> {
+    let text = value.get();
+    if !text.starts_with('{') {
+        return None;
+    }
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).ok()?;
+    let key = envelope_key(&object)?;
+    let fields: std::collections::HashMap<String, &RawValue> = serde_json::from_str(text).ok()?;
+    let inner: Vec<&RawValue> = serde_json::from_str(fields.get(&key)?.get()).ok()?;
+    Some((key, inner))
+}
+
+fn envelope_key(object: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+    let is_array = |key: &str| object.get(key).is_some_and(|v| v.is_array());
+    // A Graph page: `value` plus only OData annotations.
+    if is_array("value")
+        && object
+            .keys()
+            .all(|k| k == "value" || k.starts_with("@odata."))
+    {
+        return Some("value".into());
+    }
+    // Azure diagnostic settings export.
+    if is_array("records") && object.len() == 1 {
+        return Some("records".into());
+    }
+    // SCIM ListResponse; attribute names are case-insensitive (RFC 7643 section 2.1).
+    let resources = object
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case("Resources"))?;
+    let is_list = object.iter().any(|(k, v)| {
+        (k.eq_ignore_ascii_case("schemas") && v.to_string().contains("ListResponse"))
+            || k.eq_ignore_ascii_case("totalResults")
+    });
+    (is_array(resources) && is_list).then(|| resources.clone())
+}
+
+fn describe(err: &serde_json::Error) -> String {
+    // serde_json's message ends with "at line L column C".
+    format!("invalid JSON: {err}")
+}
+
+fn offset_in(text: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
+}
+
+fn line_offset(text: &str, line: usize) -> usize {
+    text.split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum()
+}
+
+/// Counts lines forward through the text, for records visited in file order.
+struct LineCounter<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, offset: usize) -> usize {
+        if offset < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        let end = offset.min(self.text.len());
+        self.line += self.text.as_bytes()[self.offset..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.offset = end;
+        self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_of_objects() {
+        let split = split("[{\"a\":1},\n{\"a\":2}]").unwrap();
+        assert_eq!(split.container, "array");
+        assert_eq!(split.records.len(), 2);
+        assert_eq!(split.records[1].line, 2);
+        assert_eq!(split.records[1].text, "{\"a\":2}");
+    }
+
+    #[test]
+    fn ndjson_with_bad_line_quarantines_it() {
+        let split = split("{\"a\":1}\n{\"a\":\n{\"a\":3}\n").unwrap();
+        assert_eq!(split.container, "ndjson");
+        assert_eq!(split.records.len(), 2);
+        assert_eq!(split.bad.len(), 1);
+        assert_eq!(split.bad[0].line, 2);
+        assert_eq!(split.bad[0].pos, 2);
+        assert_eq!(split.records[1].pos, 3);
+    }
+
+    #[test]
+    fn graph_page_is_opened() {
+        let split = split("{\"@odata.context\":\"x\",\"value\":[{\"id\":1},{\"id\":2}]}").unwrap();
+        assert_eq!(split.container, "object/value");
+        assert_eq!(split.records.len(), 2);
+    }
+
+    #[test]
+    fn list_response_pages_in_array() {
+        let page = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":2,"resources":[{"id":"1"},{"id":"2"}]}"#;
+        let text = format!("[{page},{page}]");
+        let split = split(&text).unwrap();
+        assert_eq!(split.records.len(), 4);
+        assert_eq!(split.envelopes, vec!["resources".to_string()]);
+    }
+
+    #[test]
+    fn single_pretty_object() {
+        let split = split("{\n  \"eventType\": \"x\"\n}\n").unwrap();
+        assert_eq!(split.container, "object");
+        assert_eq!(split.records.len(), 1);
+    }
+
+    #[test]
+    fn truncated_array_fails_with_position() {
+        let err = split("[{\"a\":1},\n{\"a\":").unwrap_err();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn empty_file_fails() {
+        assert_eq!(split("  \n").unwrap_err(), "the file is empty");
+    }
+}

@@ -1,0 +1,48 @@
+//! Telling a file's format from its content.
+
+use serde_json::Value;
+
+use super::container::Split;
+use super::{entra, okta, scim};
+use crate::model::SourceFormat;
+
+/// How many records are looked at; the first one that matches a format decides.
+const SAMPLE: usize = 20;
+
+/// Detects the format of a split file, or explains why none matched.
+pub fn detect(split: &Split<'_>) -> Result<SourceFormat, String> {
+    if split
+        .envelopes
+        .iter()
+        .any(|e| e.eq_ignore_ascii_case("Resources"))
+    {
+        return Ok(SourceFormat::Scim);
+    }
+    for record in split.records.iter().take(SAMPLE) {
+        let Ok(value) = serde_json::from_str::<Value>(record.text) else {
+            continue;
+        };
+        if let Some(format) = detect_record(&value) {
+            return Ok(format);
+        }
+    }
+    Err(format!(
+        "unrecognised format (looked at {} records); supported: {}; force one with --format",
+        split.records.len().min(SAMPLE),
+        SourceFormat::ALL.map(SourceFormat::as_str).join(", ")
+    ))
+}
+
+pub fn detect_record(value: &Value) -> Option<SourceFormat> {
+    if okta::matches(value) {
+        Some(SourceFormat::Okta)
+    } else if entra::is_signin(value) {
+        Some(SourceFormat::EntraSignin)
+    } else if entra::is_audit(value) {
+        Some(SourceFormat::EntraAudit)
+    } else if scim::matches(value) {
+        Some(SourceFormat::Scim)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,204 @@
+//! Loading mapped events into the case: staged through DuckDB's Appender, then
+//! de-duplicated against the case in SQL, all inside the source's transaction.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use duckdb::{Connection, params};
+use sha2::{Digest, Sha256};
+
+use super::event::MappedEvent;
+use crate::Result;
+
+/// An event ready for the `events` table.
+pub struct EventRow {
+    pub record_pos: i64,
+    pub content_sha256: String,
+    pub ts: NaiveDateTime,
+    pub mapped: MappedEvent,
+    pub raw: String,
+}
+
+/// What loading one source's events did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LoadCounts {
+    pub imported: i64,
+    pub duplicates: i64,
+    pub collisions: i64,
+}
+
+/// SHA-256 of a record with its object keys sorted and white space removed, so the same
+/// event exported twice with other formatting hashes the same.
+pub fn content_sha256(value: &serde_json::Value) -> String {
+    // serde_json's default map is ordered by key, so this serialisation is canonical.
+    hex::encode(Sha256::digest(value.to_string().as_bytes()))
+}
+
+/// Loads `rows` of `format` for `source_id`. Duplicates (same natural key and content,
+/// in this file or already in the case) are dropped; natural-key collisions (same key,
+/// other content) are kept and recorded in `event_collisions`.
+pub fn load_events(
+    conn: &Connection,
+    source_id: i64,
+    format: &str,
+    rows: Vec<EventRow>,
+) -> Result<LoadCounts> {
+    let (rows, in_file_duplicates, in_file_collisions) = dedupe_in_file(rows);
+    let first_key: i64 = conn.query_row(
+        "SELECT coalesce(max(event_key), 0) + 1 FROM events",
+        [],
+        |r| r.get(0),
+    )?;
+
+    conn.execute_batch("CREATE TABLE import_stage_events AS SELECT * FROM events LIMIT 0")?;
+    {
+        let mut appender = conn.appender("import_stage_events")?;
+        for (index, row) in rows.iter().enumerate() {
+            append_event(
+                &mut appender,
+                first_key + index as i64,
+                source_id,
+                format,
+                row,
+            )?;
+        }
+        appender.flush()?;
+    }
+    let counts = merge_stage(conn, first_key, &in_file_collisions, format)?;
+    conn.execute_batch("DROP TABLE import_stage_events")?;
+    Ok(LoadCounts {
+        imported: counts.imported,
+        duplicates: counts.duplicates + in_file_duplicates,
+        collisions: counts.collisions + in_file_collisions.len() as i64,
+    })
+}
+
+fn natural_key(row: &EventRow) -> &str {
+    row.mapped
+        .event_id
+        .as_deref()
+        .unwrap_or(&row.content_sha256)
+}
+
+/// Drops repeats inside the file and pairs up collisions by their index in the kept rows.
+fn dedupe_in_file(rows: Vec<EventRow>) -> (Vec<EventRow>, i64, Vec<(usize, usize)>) {
+    let mut seen: HashMap<String, Vec<(String, usize)>> = HashMap::new();
+    let mut kept = Vec::with_capacity(rows.len());
+    let mut duplicates = 0;
+    let mut collisions = Vec::new();
+    for row in rows {
+        let key = natural_key(&row).to_string();
+        let earlier = seen.entry(key).or_default();
+        if earlier.iter().any(|(sha, _)| *sha == row.content_sha256) {
+            duplicates += 1;
+            continue;
+        }
+        if let Some((_, first)) = earlier.first() {
+            collisions.push((kept.len(), *first));
+        }
+        earlier.push((row.content_sha256.clone(), kept.len()));
+        kept.push(row);
+    }
+    (kept, duplicates, collisions)
+}
+
+fn append_event(
+    appender: &mut duckdb::Appender<'_>,
+    key: i64,
+    source_id: i64,
+    format: &str,
+    row: &EventRow,
+) -> Result<()> {
+    let m = &row.mapped;
+    let outcome = m.outcome.map_or("unknown", |o| o.as_str());
+    let targets = serde_json::Value::Array(m.targets.clone()).to_string();
+    appender.append_row(params![
+        key,
+        source_id,
+        row.record_pos,
+        m.event_id,
+        row.content_sha256,
+        row.ts,
+        m.ts_original,
+        m.ts_note,
+        format,
+        m.category,
+        m.action,
+        outcome,
+        m.reason,
+        m.actor_id,
+        m.actor_alt_id,
+        m.actor_type,
+        m.actor_display,
+        m.session_id,
+        m.correlation_id,
+        m.request_id,
+        m.client_ip,
+        targets,
+        row.raw,
+    ])?;
+    Ok(())
+}
+
+/// Moves staged events into `events`, skipping those the case already has and
+/// recording collisions with events of earlier sources.
+fn merge_stage(
+    conn: &Connection,
+    first_key: i64,
+    in_file: &[(usize, usize)],
+    format: &str,
+) -> Result<LoadCounts> {
+    conn.execute_batch(
+        "CREATE TABLE import_stage_status AS
+         SELECT s.event_key,
+                coalesce(s.event_id, s.content_sha256) AS natural_key,
+                EXISTS (SELECT 1 FROM events e
+                        WHERE e.source_format = s.source_format
+                          AND coalesce(e.event_id, e.content_sha256) = coalesce(s.event_id, s.content_sha256)
+                          AND e.content_sha256 = s.content_sha256) AS duplicate,
+                (SELECT min(e.event_key) FROM events e
+                        WHERE e.source_format = s.source_format
+                          AND coalesce(e.event_id, e.content_sha256) = coalesce(s.event_id, s.content_sha256)
+                          AND e.content_sha256 <> s.content_sha256) AS earlier_key
+         FROM import_stage_events s",
+    )?;
+    let (duplicates, collisions): (i64, i64) = conn.query_row(
+        "SELECT count(*) FILTER (WHERE duplicate),
+                count(*) FILTER (WHERE NOT duplicate AND earlier_key IS NOT NULL)
+         FROM import_stage_status",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    conn.execute(
+        "INSERT INTO event_collisions
+         SELECT ?, natural_key, event_key, earlier_key FROM import_stage_status
+         WHERE NOT duplicate AND earlier_key IS NOT NULL",
+        params![format],
+    )?;
+    {
+        let mut appender = conn.appender("event_collisions")?;
+        for (later, earlier) in in_file {
+            appender.append_row(params![
+                format,
+                "",
+                first_key + *later as i64,
+                first_key + *earlier as i64
+            ])?;
+        }
+    }
+    conn.execute_batch(
+        "UPDATE event_collisions c SET event_id = coalesce(e.event_id, e.content_sha256)
+         FROM import_stage_events e WHERE c.event_id = '' AND e.event_key = c.event_key;
+         INSERT INTO events
+         SELECT s.* FROM import_stage_events s JOIN import_stage_status t USING (event_key)
+         WHERE NOT t.duplicate;
+         DROP TABLE import_stage_status;",
+    )?;
+    let staged: i64 =
+        conn.query_row("SELECT count(*) FROM import_stage_events", [], |r| r.get(0))?;
+    Ok(LoadCounts {
+        imported: staged - duplicates,
+        duplicates,
+        collisions,
+    })
+}

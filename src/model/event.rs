@@ -1,0 +1,84 @@
+use serde::Serialize;
+
+/// The audit formats scimtrail reads; the name is what `--format` takes and what the case
+/// stores in `events.source_format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceFormat {
+    Scim,
+    Okta,
+    EntraAudit,
+    EntraSignin,
+}
+
+impl SourceFormat {
+    pub const ALL: [SourceFormat; 4] = [
+        SourceFormat::Scim,
+        SourceFormat::Okta,
+        SourceFormat::EntraAudit,
+        SourceFormat::EntraSignin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceFormat::Scim => "scim",
+            SourceFormat::Okta => "okta",
+            SourceFormat::EntraAudit => "entra-audit",
+            SourceFormat::EntraSignin => "entra-signin",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<SourceFormat> {
+        SourceFormat::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+}
+
+/// The normalised result of an audited action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Success,
+    Failure,
+    Denied,
+    Unknown,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+            Outcome::Denied => "denied",
+            Outcome::Unknown => "unknown",
+        }
+    }
+}
+
+/// One event of a trace with its actor resolved against the SCIM snapshots.
+#[derive(Debug, Clone, Serialize)]
+pub struct TraceEvent {
+    pub event_key: i64,
+    pub event_id: Option<String>,
+    /// RFC 3339 in UTC.
+    pub ts: String,
+    pub ts_original: String,
+    pub source_format: String,
+    pub action: String,
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub actor_id: Option<String>,
+    pub actor_type: Option<String>,
+    pub actor_display: Option<String>,
+    pub session_id: Option<String>,
+    pub correlation_id: Option<String>,
+    pub request_id: Option<String>,
+    pub client_ip: Option<String>,
+    pub targets: serde_json::Value,
+    /// Which of the event's identifiers equals the traced ID.
+    pub matched_on: Vec<String>,
+    pub identity: Option<super::IdentityRef>,
+    pub source_path: String,
+    pub source_sha256: String,
+    pub record_pos: i64,
+    pub raw: String,
+}

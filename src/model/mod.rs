@@ -1,0 +1,9 @@
+//! The evidence model that every importer writes and every reader shares.
+
+mod decision;
+mod event;
+mod identity;
+
+pub use decision::{Decision, NewDecision, Verdict};
+pub use event::{Outcome, SourceFormat, TraceEvent};
+pub use identity::{IdentityKind, IdentityRef, IdentityRow};

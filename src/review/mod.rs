@@ -1,0 +1,3 @@
+//! Access review: the tamper-evident decision ledger.
+
+pub mod ledger;

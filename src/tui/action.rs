@@ -1,0 +1,78 @@
+//! The one message type of the TUI: commands from the keymap and results from the
+//! database worker both reach [`App::update`](super::App::update) as an [`Action`].
+
+use crate::model::{Decision, Verdict};
+use crate::trace::Trace;
+
+use super::app::Screen;
+use super::worker::{IdentityData, KnownId};
+
+/// A change to the TUI's state. Worker results carry their error as display text because
+/// [`crate::Error`] is not `Clone`.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Quit,
+    NextScreen,
+    PreviousScreen,
+    ShowScreen(Screen),
+    ToggleHelp,
+    /// Esc outside a prompt: closes the help overlay, else clears the identity filter.
+    Back,
+    MoveUp,
+    MoveDown,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    ScrollDetailUp,
+    ScrollDetailDown,
+    /// Enter outside a prompt; what it opens depends on the screen.
+    Open,
+    Reload,
+    StartFilter,
+    StartTraceInput,
+    OpenPicker,
+    StartDecision(Verdict),
+    InputChar(char),
+    InputBackspace,
+    InputSubmit,
+    InputCancel,
+    /// The spinner's clock.
+    Tick,
+    /// The terminal changed size; only a redraw follows.
+    Resize,
+    IdentitiesLoaded {
+        request: u64,
+        result: Result<IdentityData, String>,
+    },
+    TraceLoaded {
+        request: u64,
+        result: Result<Trace, String>,
+    },
+    KnownIdsLoaded {
+        request: u64,
+        result: Result<Vec<KnownId>, String>,
+    },
+    DecisionSaved {
+        identity_key: String,
+        result: Result<Decision, String>,
+    },
+    /// The worker's result channel closed, so its thread has ended.
+    WorkerStopped,
+}
+
+impl Action {
+    /// Whether the action comes from a key press, which clears the previous status message.
+    pub fn is_user_input(&self) -> bool {
+        !matches!(
+            self,
+            Action::Tick
+                | Action::Resize
+                | Action::IdentitiesLoaded { .. }
+                | Action::TraceLoaded { .. }
+                | Action::KnownIdsLoaded { .. }
+                | Action::DecisionSaved { .. }
+                | Action::WorkerStopped
+        )
+    }
+}

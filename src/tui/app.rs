@@ -1,0 +1,189 @@
+//! The TUI's state and the one function that changes it, [`App::update`].
+
+mod navigation;
+mod prompts;
+mod results;
+
+use crate::model::Verdict;
+
+use super::action::Action;
+use super::keymap::Mode;
+use super::state::{IdentityList, ListCursor, Picker, TextInput, TraceView};
+use super::worker::{Job, KnownId};
+
+pub use results::Requests;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Identities,
+    Trace,
+    Review,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 3] = [Screen::Identities, Screen::Trace, Screen::Review];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Identities => "Identities",
+            Screen::Trace => "Trace",
+            Screen::Review => "Review",
+        }
+    }
+
+    fn index(self) -> usize {
+        Screen::ALL.iter().position(|&s| s == self).unwrap_or(0)
+    }
+
+    fn next(self) -> Screen {
+        Screen::ALL[(self.index() + 1) % Screen::ALL.len()]
+    }
+
+    fn previous(self) -> Screen {
+        Screen::ALL[(self.index() + Screen::ALL.len() - 1) % Screen::ALL.len()]
+    }
+}
+
+/// The prompt or picker that has the keyboard, if any.
+#[derive(Debug)]
+pub enum Prompt {
+    /// Typing into the identity filter, whose text lives in [`IdentityList::filter`].
+    Filter,
+    TraceId(TextInput),
+    Picker(Picker),
+    Justification(JustificationPrompt),
+}
+
+/// The justification prompt of a decision that is about to be recorded.
+#[derive(Debug)]
+pub struct JustificationPrompt {
+    pub verdict: Verdict,
+    pub identity_key: String,
+    /// The identity's name as the list shows it.
+    pub label: String,
+    pub input: TextInput,
+}
+
+/// The message in the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub is_error: bool,
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub screen: Screen,
+    /// The reviewer name that decisions are recorded under.
+    pub reviewer: String,
+    /// The case file's name, for the header.
+    pub case_name: String,
+    pub identities: IdentityList,
+    pub trace: TraceView,
+    /// The picker's IDs, loaded when the picker first opens.
+    pub known_ids: Option<Vec<KnownId>>,
+    pub prompt: Option<Prompt>,
+    pub help_open: bool,
+    pub status: Option<Status>,
+    pub requests: Requests,
+    /// The spinner's frame, advanced by ticks while a job runs.
+    pub spinner: usize,
+    pub should_quit: bool,
+    pub worker_stopped: bool,
+}
+
+impl App {
+    pub fn new(reviewer: String, case_name: String) -> App {
+        App {
+            screen: Screen::Identities,
+            reviewer,
+            case_name,
+            identities: IdentityList::default(),
+            trace: TraceView::default(),
+            known_ids: None,
+            prompt: None,
+            help_open: false,
+            status: None,
+            requests: Requests::default(),
+            spinner: 0,
+            should_quit: false,
+            worker_stopped: false,
+        }
+    }
+
+    /// Issues the load that fills the app when it starts and returns its job.
+    pub fn initial_job(&mut self) -> Job {
+        self.request_identities()
+    }
+
+    /// Returns the mode that decides how the keymap reads keys.
+    pub fn mode(&self) -> Mode {
+        if self.help_open {
+            return Mode::Help(self.screen);
+        }
+        match &self.prompt {
+            None => Mode::Normal(self.screen),
+            Some(Prompt::Filter) => Mode::Filter,
+            Some(Prompt::TraceId(_)) => Mode::TraceInput,
+            Some(Prompt::Picker(_)) => Mode::Picker,
+            Some(Prompt::Justification(_)) => Mode::Justification,
+        }
+    }
+
+    /// Applies `action` and returns the job it needs from the database worker, if any.
+    pub fn update(&mut self, action: Action) -> Option<Job> {
+        if action.is_user_input() {
+            self.status = None;
+        }
+        match action {
+            Action::Quit => self.should_quit = true,
+            Action::NextScreen => self.screen = self.screen.next(),
+            Action::PreviousScreen => self.screen = self.screen.previous(),
+            Action::ShowScreen(screen) => self.screen = screen,
+            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::Back => self.back(),
+            Action::MoveUp => self.move_cursor(|c, len| c.move_by(-1, len)),
+            Action::MoveDown => self.move_cursor(|c, len| c.move_by(1, len)),
+            Action::PageUp => self.move_cursor(ListCursor::page_up),
+            Action::PageDown => self.move_cursor(ListCursor::page_down),
+            Action::First => self.move_cursor(|c, _| c.first()),
+            Action::Last => self.move_cursor(ListCursor::last),
+            Action::ScrollDetailUp => self.scroll_detail(-1),
+            Action::ScrollDetailDown => self.scroll_detail(1),
+            Action::Open => self.open_selected(),
+            Action::Reload => return Some(self.request_identities()),
+            Action::StartFilter => self.prompt = Some(Prompt::Filter),
+            Action::StartTraceInput => self.prompt = Some(Prompt::TraceId(TextInput::default())),
+            Action::OpenPicker => return self.open_picker(),
+            Action::StartDecision(verdict) => self.start_decision(verdict),
+            Action::InputChar(c) => self.input_char(c),
+            Action::InputBackspace => self.input_backspace(),
+            Action::InputSubmit => return self.input_submit(),
+            Action::InputCancel => self.input_cancel(),
+            Action::Tick => {
+                if self.requests.busy() {
+                    self.spinner = self.spinner.wrapping_add(1);
+                }
+            }
+            Action::Resize => {}
+            result => self.apply_result(result),
+        }
+        None
+    }
+
+    pub fn set_status(&mut self, text: impl Into<String>, is_error: bool) {
+        self.status = Some(Status {
+            text: text.into(),
+            is_error,
+        });
+    }
+
+    fn request_identities(&mut self) -> Job {
+        let request = self.requests.issue();
+        self.requests.identities = Some(request);
+        Job::LoadIdentities { request }
+    }
+}
+
+#[cfg(test)]
+mod tests;

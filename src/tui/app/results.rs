@@ -1,0 +1,133 @@
+//! Applying the database worker's results to the app.
+
+use crate::tui::action::Action;
+
+use super::{App, Prompt};
+
+/// The requests in flight. A query result counts only when its number is the newest of its
+/// kind; an older one was made stale by a newer request and is dropped.
+#[derive(Debug, Default)]
+pub struct Requests {
+    last: u64,
+    pub identities: Option<u64>,
+    pub trace: Option<u64>,
+    pub known_ids: Option<u64>,
+    /// Decisions sent and not yet answered. They are never replaced, so a count suffices.
+    pub saving: usize,
+}
+
+impl Requests {
+    /// Returns a new request number.
+    pub fn issue(&mut self) -> u64 {
+        self.last += 1;
+        self.last
+    }
+
+    pub fn busy(&self) -> bool {
+        self.identities.is_some()
+            || self.trace.is_some()
+            || self.known_ids.is_some()
+            || self.saving > 0
+    }
+}
+
+/// Marks `request` finished in `slot` and returns whether it is the newest of its kind.
+fn finish(slot: &mut Option<u64>, request: u64) -> bool {
+    if *slot == Some(request) {
+        *slot = None;
+        true
+    } else {
+        false
+    }
+}
+
+impl App {
+    pub(super) fn apply_result(&mut self, action: Action) {
+        match action {
+            Action::IdentitiesLoaded { request, result } => {
+                if !finish(&mut self.requests.identities, request) {
+                    return;
+                }
+                match result {
+                    Ok(data) => self.identities.set_data(data),
+                    Err(err) => self.set_status(format!("Loading identities failed: {err}"), true),
+                }
+            }
+            Action::TraceLoaded { request, result } => {
+                if !finish(&mut self.requests.trace, request) {
+                    return;
+                }
+                match result {
+                    Ok(trace) => self.trace.set_result(trace),
+                    Err(err) => {
+                        let id = self.trace.query.clone().unwrap_or_default();
+                        self.set_status(format!("Tracing {id} failed: {err}"), true);
+                    }
+                }
+            }
+            Action::KnownIdsLoaded { request, result } => {
+                if !finish(&mut self.requests.known_ids, request) {
+                    return;
+                }
+                match result {
+                    Ok(ids) => self.set_known_ids(ids),
+                    Err(err) => {
+                        self.set_status(format!("Loading IDs for the picker failed: {err}"), true)
+                    }
+                }
+            }
+            Action::DecisionSaved {
+                identity_key,
+                result,
+            } => {
+                self.requests.saving = self.requests.saving.saturating_sub(1);
+                self.apply_decision(identity_key, result);
+            }
+            Action::WorkerStopped => {
+                tracing::error!("the database worker's result channel closed");
+                self.worker_stopped = true;
+                self.should_quit = true;
+            }
+            _ => {}
+        }
+    }
+
+    fn set_known_ids(&mut self, ids: Vec<crate::tui::worker::KnownId>) {
+        if let Some(Prompt::Picker(picker)) = &mut self.prompt {
+            picker.rerank(&ids);
+        }
+        self.known_ids = Some(ids);
+    }
+
+    fn apply_decision(
+        &mut self,
+        identity_key: String,
+        result: Result<crate::model::Decision, String>,
+    ) {
+        match result {
+            Ok(decision) => {
+                let label = self
+                    .identities
+                    .rows
+                    .iter()
+                    .find(|row| row.identity_key == identity_key)
+                    .map_or(identity_key.clone(), |row| row.label().to_string());
+                self.set_status(
+                    format!(
+                        "Recorded {} on {label} as decision #{}.",
+                        decision.verdict, decision.seq
+                    ),
+                    false,
+                );
+                self.identities.apply_decision(decision);
+            }
+            Err(err) => {
+                self.identities.pending.remove(&identity_key);
+                self.set_status(
+                    format!("Saving the decision on {identity_key} failed: {err}"),
+                    true,
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,446 @@
+use super::*;
+use crate::model::{Decision, IdentityKind, IdentityRef, IdentityRow, TraceEvent};
+use crate::trace::Trace;
+use crate::tui::worker::IdentityData;
+
+fn identity(id: &str, user_name: &str, kind: IdentityKind, active: bool) -> IdentityRow {
+    IdentityRow {
+        identity_key: format!("User/{id}"),
+        id: id.into(),
+        resource_type: "User".into(),
+        kind,
+        user_name: Some(user_name.into()),
+        display_name: None,
+        external_id: None,
+        active: Some(active),
+        owner: None,
+        snapshot_id: 1,
+        event_count: 2,
+        last_seen: Some("2026-11-02T10:14:58.731000Z".into()),
+        decision: None,
+    }
+}
+
+fn event(actor: Option<&IdentityRow>) -> TraceEvent {
+    TraceEvent {
+        event_key: 1,
+        event_id: Some("evt-1".into()),
+        ts: "2026-11-02T10:14:58.731000Z".into(),
+        ts_original: "2026-11-02T10:14:58.731Z".into(),
+        source_format: "okta".into(),
+        action: "user.session.start".into(),
+        outcome: "success".into(),
+        reason: None,
+        actor_id: Some("00u-actor".into()),
+        actor_type: Some("User".into()),
+        actor_display: None,
+        session_id: None,
+        correlation_id: Some("run-1".into()),
+        request_id: None,
+        client_ip: None,
+        targets: serde_json::Value::Null,
+        matched_on: vec!["correlation_id".into()],
+        identity: actor.map(|row| IdentityRef {
+            identity_key: row.identity_key.clone(),
+            id: row.id.clone(),
+            user_name: row.user_name.clone(),
+            resource_type: row.resource_type.clone(),
+            kind: row.kind,
+            active: row.active,
+            matched_by: "externalId".into(),
+        }),
+        source_path: "/evidence/okta.json".into(),
+        source_sha256: "ab".repeat(32),
+        record_pos: 3,
+        raw: r#"{"uuid":"evt-1"}"#.into(),
+    }
+}
+
+/// An app with three identities loaded, as after the initial job.
+fn loaded_app() -> App {
+    let mut app = App::new("rita".into(), "case.duckdb".into());
+    let Job::LoadIdentities { request } = app.initial_job() else {
+        panic!("the initial job loads identities");
+    };
+    let data = IdentityData {
+        identities: vec![
+            identity("u-1", "alice.chen", IdentityKind::Human, true),
+            identity("u-2", "bob.okafor", IdentityKind::Human, true),
+            identity("u-3", "invoice-bot", IdentityKind::Agent, false),
+        ],
+        decisions: Vec::new(),
+    };
+    app.update(Action::IdentitiesLoaded {
+        request,
+        result: Ok(data),
+    });
+    app
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        assert!(app.update(Action::InputChar(c)).is_none());
+    }
+}
+
+fn selected_id(app: &App) -> Option<&str> {
+    app.identities.selected().map(|row| row.id.as_str())
+}
+
+#[test]
+fn initial_load_fills_list() {
+    let app = loaded_app();
+    assert_eq!(app.identities.visible.len(), 3);
+    assert!(!app.requests.busy());
+    assert_eq!(selected_id(&app), Some("u-1"));
+}
+
+#[test]
+fn tab_cycles_screens() {
+    let mut app = loaded_app();
+    app.update(Action::NextScreen);
+    assert_eq!(app.screen, Screen::Trace);
+    app.update(Action::NextScreen);
+    app.update(Action::NextScreen);
+    assert_eq!(app.screen, Screen::Identities);
+    app.update(Action::PreviousScreen);
+    assert_eq!(app.screen, Screen::Review);
+    app.update(Action::ShowScreen(Screen::Trace));
+    assert_eq!(app.screen, Screen::Trace);
+}
+
+#[test]
+fn esc_closes_help_before_filter() {
+    let mut app = loaded_app();
+    app.identities.filter.push('b');
+    app.identities.refilter();
+    app.update(Action::ToggleHelp);
+    assert_eq!(app.mode(), Mode::Help(Screen::Identities));
+    app.update(Action::Back);
+    assert!(!app.help_open);
+    assert_eq!(app.identities.filter.as_str(), "b");
+    app.update(Action::Back);
+    assert_eq!(app.identities.filter.as_str(), "");
+    assert!(!app.should_quit);
+}
+
+#[test]
+fn filter_narrows_and_enter_keeps_it() {
+    let mut app = loaded_app();
+    app.update(Action::StartFilter);
+    assert_eq!(app.mode(), Mode::Filter);
+    type_text(&mut app, "bob");
+    assert_eq!(app.identities.visible.len(), 1);
+    assert_eq!(selected_id(&app), Some("u-2"));
+    app.update(Action::InputSubmit);
+    assert_eq!(app.mode(), Mode::Normal(Screen::Identities));
+    assert_eq!(app.identities.filter.as_str(), "bob");
+}
+
+#[test]
+fn filter_esc_clears_it() {
+    let mut app = loaded_app();
+    app.update(Action::StartFilter);
+    type_text(&mut app, "zzz");
+    assert!(app.identities.visible.is_empty());
+    app.update(Action::InputCancel);
+    assert!(app.prompt.is_none());
+    assert_eq!(app.identities.visible.len(), 3);
+}
+
+#[test]
+fn navigation_clamps_to_list() {
+    let mut app = loaded_app();
+    app.update(Action::MoveUp);
+    assert_eq!(selected_id(&app), Some("u-1"));
+    app.update(Action::Last);
+    assert_eq!(selected_id(&app), Some("u-3"));
+    app.update(Action::MoveDown);
+    assert_eq!(selected_id(&app), Some("u-3"));
+    app.update(Action::PageUp);
+    assert_eq!(selected_id(&app), Some("u-1"));
+    app.update(Action::PageDown);
+    assert_eq!(selected_id(&app), Some("u-3"));
+    app.update(Action::First);
+    assert_eq!(selected_id(&app), Some("u-1"));
+}
+
+#[test]
+fn enter_opens_review_on_selection() {
+    let mut app = loaded_app();
+    app.update(Action::MoveDown);
+    app.update(Action::Open);
+    assert_eq!(app.screen, Screen::Review);
+    assert_eq!(selected_id(&app), Some("u-2"));
+}
+
+#[test]
+fn empty_justification_is_refused() {
+    let mut app = loaded_app();
+    app.update(Action::ShowScreen(Screen::Review));
+    app.update(Action::StartDecision(Verdict::Revoke));
+    assert_eq!(app.mode(), Mode::Justification);
+    type_text(&mut app, "   ");
+    assert!(app.update(Action::InputSubmit).is_none());
+    assert_eq!(app.mode(), Mode::Justification);
+    let status = app.status.clone().expect("a message explains the refusal");
+    assert!(status.is_error);
+    assert!(
+        status.text.contains("justification is required"),
+        "{}",
+        status.text
+    );
+}
+
+#[test]
+fn decision_is_sent_and_shown() {
+    let mut app = loaded_app();
+    app.update(Action::ShowScreen(Screen::Review));
+    app.update(Action::MoveDown);
+    app.update(Action::StartDecision(Verdict::Revoke));
+    type_text(&mut app, " left the team ");
+    let Some(Job::Decide(new)) = app.update(Action::InputSubmit) else {
+        panic!("Enter sends the decision to the worker");
+    };
+    assert_eq!(new.identity, "User/u-2");
+    assert_eq!(new.verdict, Verdict::Revoke);
+    assert_eq!(new.reviewer, "rita");
+    assert_eq!(new.justification, "left the team");
+    assert!(app.prompt.is_none());
+    assert_eq!(
+        app.identities.pending.get("User/u-2"),
+        Some(&Verdict::Revoke)
+    );
+    assert!(app.requests.busy());
+
+    app.update(Action::DecisionSaved {
+        identity_key: "User/u-2".into(),
+        result: Ok(decision("User/u-2", "revoke")),
+    });
+    assert!(app.identities.pending.is_empty());
+    assert!(!app.requests.busy());
+    assert_eq!(app.identities.rows[1].decision.as_deref(), Some("revoke"));
+    assert_eq!(
+        app.identities.decisions["User/u-2"].justification,
+        "left the team"
+    );
+}
+
+fn decision(identity_key: &str, verdict: &str) -> Decision {
+    Decision {
+        seq: 1,
+        decided_at: "2026-12-01T00:00:00.000000Z".into(),
+        identity_key: identity_key.into(),
+        entitlement: None,
+        verdict: verdict.into(),
+        reviewer: "rita".into(),
+        justification: "left the team".into(),
+        prev_sha256: "0".repeat(64),
+        sha256: "1".repeat(64),
+        current: true,
+    }
+}
+
+#[test]
+fn failed_decision_shows_error() {
+    let mut app = loaded_app();
+    app.update(Action::ShowScreen(Screen::Review));
+    app.update(Action::StartDecision(Verdict::Flag));
+    type_text(&mut app, "check");
+    app.update(Action::InputSubmit);
+    app.update(Action::DecisionSaved {
+        identity_key: "User/u-1".into(),
+        result: Err("database error: disk full".into()),
+    });
+    assert!(app.identities.pending.is_empty());
+    assert_eq!(app.identities.rows[0].decision, None);
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.is_error && s.text.contains("disk full"))
+    );
+}
+
+#[test]
+fn decision_keys_ignored_outside_review() {
+    let mut app = loaded_app();
+    app.update(Action::StartDecision(Verdict::Approve));
+    assert!(app.prompt.is_none());
+}
+
+#[test]
+fn trace_prompt_starts_trace() {
+    let mut app = loaded_app();
+    app.update(Action::ShowScreen(Screen::Trace));
+    app.update(Action::StartTraceInput);
+    assert!(
+        app.update(Action::InputSubmit).is_none(),
+        "an empty ID is refused"
+    );
+    assert_eq!(app.mode(), Mode::TraceInput);
+    type_text(&mut app, " run-1 ");
+    let Some(Job::Trace { request, id }) = app.update(Action::InputSubmit) else {
+        panic!("Enter traces the ID");
+    };
+    assert_eq!(id, "run-1");
+    assert!(!app.trace.loaded);
+
+    let alice = app.identities.rows[0].clone();
+    app.update(Action::TraceLoaded {
+        request,
+        result: Ok(Trace {
+            query: id,
+            events: vec![event(Some(&alice)), event(None)],
+        }),
+    });
+    assert!(app.trace.loaded);
+    assert_eq!(app.trace.events.len(), 2);
+}
+
+#[test]
+fn stale_trace_result_is_dropped() {
+    let mut app = loaded_app();
+    app.update(Action::StartTraceInput);
+    type_text(&mut app, "old");
+    let Some(Job::Trace { request: old, .. }) = app.update(Action::InputSubmit) else {
+        panic!("first trace");
+    };
+    app.update(Action::StartTraceInput);
+    type_text(&mut app, "new");
+    let Some(Job::Trace { request: new, .. }) = app.update(Action::InputSubmit) else {
+        panic!("second trace");
+    };
+    let stale = Trace {
+        query: "old".into(),
+        events: vec![event(None)],
+    };
+    app.update(Action::TraceLoaded {
+        request: old,
+        result: Ok(stale),
+    });
+    assert!(!app.trace.loaded);
+    assert_eq!(app.trace.query.as_deref(), Some("new"));
+    let current = Trace {
+        query: "new".into(),
+        events: Vec::new(),
+    };
+    app.update(Action::TraceLoaded {
+        request: new,
+        result: Ok(current),
+    });
+    assert!(app.trace.loaded);
+    assert!(app.trace.events.is_empty());
+}
+
+#[test]
+fn enter_on_event_selects_actor() {
+    let mut app = loaded_app();
+    let bot = app.identities.rows[2].clone();
+    app.trace.set_result(Trace {
+        query: "run-1".into(),
+        events: vec![event(None), event(Some(&bot))],
+    });
+    app.update(Action::ShowScreen(Screen::Trace));
+    app.update(Action::Open);
+    assert_eq!(
+        app.screen,
+        Screen::Trace,
+        "an unknown actor has no identity to open"
+    );
+    assert!(app.status.is_some());
+    app.update(Action::MoveDown);
+    app.update(Action::Open);
+    assert_eq!(app.screen, Screen::Identities);
+    assert_eq!(selected_id(&app), Some("u-3"));
+}
+
+#[test]
+fn detail_scroll_resets_on_move() {
+    let mut app = loaded_app();
+    app.trace.set_result(Trace {
+        query: "run-1".into(),
+        events: vec![event(None), event(None)],
+    });
+    app.update(Action::ShowScreen(Screen::Trace));
+    app.update(Action::ScrollDetailDown);
+    assert_eq!(app.trace.detail_scroll, 3);
+    app.update(Action::MoveDown);
+    assert_eq!(app.trace.detail_scroll, 0);
+}
+
+#[test]
+fn picker_loads_once_and_traces_pick() {
+    let mut app = loaded_app();
+    app.update(Action::ShowScreen(Screen::Trace));
+    let Some(Job::LoadKnownIds { request }) = app.update(Action::OpenPicker) else {
+        panic!("the first picker loads the IDs");
+    };
+    assert_eq!(app.mode(), Mode::Picker);
+    let ids = vec![
+        KnownId {
+            id: "sess-7".into(),
+            kind: "session".into(),
+            count: 4,
+        },
+        KnownId {
+            id: "run-1".into(),
+            kind: "correlation".into(),
+            count: 5,
+        },
+    ];
+    app.update(Action::KnownIdsLoaded {
+        request,
+        result: Ok(ids),
+    });
+    type_text(&mut app, "ses");
+    let Some(Job::Trace { id, .. }) = app.update(Action::InputSubmit) else {
+        panic!("Enter traces the highlighted ID");
+    };
+    assert_eq!(id, "sess-7");
+    assert!(
+        app.update(Action::OpenPicker).is_none(),
+        "the IDs are loaded already"
+    );
+}
+
+#[test]
+fn spinner_advances_only_while_busy() {
+    let mut app = loaded_app();
+    app.update(Action::Tick);
+    assert_eq!(app.spinner, 0);
+    app.update(Action::Reload);
+    app.update(Action::Tick);
+    assert_eq!(app.spinner, 1);
+}
+
+#[test]
+fn load_error_shows_in_status() {
+    let mut app = loaded_app();
+    let Some(Job::LoadIdentities { request }) = app.update(Action::Reload) else {
+        panic!("R reloads");
+    };
+    app.update(Action::IdentitiesLoaded {
+        request,
+        result: Err("database error: IO Error".into()),
+    });
+    let status = app.status.clone().expect("error status");
+    assert!(status.is_error && status.text.contains("IO Error"));
+    assert_eq!(app.identities.rows.len(), 3, "the previous list stays");
+    app.update(Action::MoveDown);
+    assert!(app.status.is_none(), "a key press clears the message");
+}
+
+#[test]
+fn worker_stop_quits() {
+    let mut app = loaded_app();
+    app.update(Action::WorkerStopped);
+    assert!(app.should_quit);
+    assert!(app.worker_stopped);
+}
+
+#[test]
+fn quit_sets_flag() {
+    let mut app = loaded_app();
+    app.update(Action::Quit);
+    assert!(app.should_quit);
+}

@@ -1,0 +1,126 @@
+//! Key bindings: one table per mode, which both maps key events to actions and lists the
+//! keys in the footer and the help overlay, so the shown keys are the working ones.
+
+use crossterm::event::KeyCode::Char;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::action::Action;
+use super::app::Screen;
+
+mod bindings;
+
+use bindings::{
+    FILTER, GLOBAL, HELP, IDENTITIES, JUSTIFICATION, LIST_MOVES, PICKER, REVIEW, TRACE, TRACE_INPUT,
+};
+
+/// The input mode: a screen's commands, the help overlay, or text typed into a prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Normal(Screen),
+    Help(Screen),
+    Filter,
+    TraceInput,
+    Picker,
+    Justification,
+}
+
+impl Mode {
+    /// Returns whether unbound printable keys are typed into a text field.
+    pub fn takes_text(self) -> bool {
+        !matches!(self, Mode::Normal(_) | Mode::Help(_))
+    }
+}
+
+/// One key binding as the keymap, the footer and the help overlay use it.
+#[derive(Debug)]
+pub struct Binding {
+    pub keys: &'static [KeyCode],
+    /// The keys as the footer and the help overlay show them.
+    pub label: &'static str,
+    pub help: &'static str,
+    pub action: Action,
+    /// Keys of a pair such as j/k that share one entry, with the action they trigger.
+    pub reverse: Option<(&'static [KeyCode], Action)>,
+    /// The footer's short text; `None` keeps the binding out of the footer, while the help
+    /// overlay lists every binding.
+    pub footer: Option<&'static str>,
+}
+
+/// Returns the binding tables of `mode`, most specific first.
+pub fn tables(mode: Mode) -> Vec<&'static [Binding]> {
+    match mode {
+        Mode::Normal(Screen::Identities) => vec![IDENTITIES, LIST_MOVES, GLOBAL],
+        Mode::Normal(Screen::Trace) => vec![TRACE, GLOBAL],
+        Mode::Normal(Screen::Review) => vec![REVIEW, LIST_MOVES, GLOBAL],
+        Mode::Help(_) => vec![HELP],
+        Mode::Filter => vec![FILTER],
+        Mode::TraceInput => vec![TRACE_INPUT],
+        Mode::Picker => vec![PICKER],
+        Mode::Justification => vec![JUSTIFICATION],
+    }
+}
+
+/// Returns the help overlay's sections for `screen`, its commands first, then the keys
+/// of its prompts.
+pub fn help_sections(screen: Screen) -> Vec<(&'static str, &'static [Binding])> {
+    let mut sections: Vec<(&'static str, &'static [Binding])> = match screen {
+        Screen::Identities => vec![
+            ("Identities", IDENTITIES),
+            ("Moving", LIST_MOVES),
+            ("Filter prompt", FILTER),
+        ],
+        Screen::Trace => vec![
+            ("Trace", TRACE),
+            ("ID prompt", TRACE_INPUT),
+            ("ID picker", PICKER),
+        ],
+        Screen::Review => vec![
+            ("Review", REVIEW),
+            ("Moving", LIST_MOVES),
+            ("Justification prompt", JUSTIFICATION),
+            ("Filter prompt", FILTER),
+        ],
+    };
+    sections.push(("Everywhere", GLOBAL));
+    sections
+}
+
+/// Returns the action that `key` triggers in `mode`, if any.
+pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let control = key.modifiers.contains(KeyModifiers::CONTROL);
+    if control && key.code == Char('c') {
+        return Some(Action::Quit);
+    }
+    if control || key.modifiers.contains(KeyModifiers::ALT) {
+        return None;
+    }
+    if let Some(action) = bound_action(mode, key.code) {
+        return Some(action);
+    }
+    match key.code {
+        Char(c) if mode.takes_text() => Some(Action::InputChar(c)),
+        _ => None,
+    }
+}
+
+fn bound_action(mode: Mode, code: KeyCode) -> Option<Action> {
+    // In a text field every printable key is text, even one that a binding lists.
+    if mode.takes_text() && matches!(code, Char(_)) {
+        return None;
+    }
+    tables(mode).into_iter().flatten().find_map(|binding| {
+        if binding.keys.contains(&code) {
+            return Some(binding.action.clone());
+        }
+        match &binding.reverse {
+            Some((keys, action)) if keys.contains(&code) => Some(action.clone()),
+            _ => None,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,165 @@
+//! The binding tables, one per screen and prompt.
+
+use crossterm::event::KeyCode;
+
+use super::Binding;
+use crate::model::Verdict;
+use crate::tui::action::Action;
+use crate::tui::app::Screen;
+
+/// Builds a binding that the footer lists as `footer`.
+const fn shown(
+    keys: &'static [KeyCode],
+    label: &'static str,
+    footer: &'static str,
+    help: &'static str,
+    action: Action,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        help,
+        action,
+        reverse: None,
+        footer: Some(footer),
+    }
+}
+
+/// Builds a binding that only the help overlay lists.
+const fn hidden(
+    keys: &'static [KeyCode],
+    label: &'static str,
+    help: &'static str,
+    action: Action,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        help,
+        action,
+        reverse: None,
+        footer: None,
+    }
+}
+
+/// Builds a footer binding for a pair of opposite moves, such as j and k.
+const fn pair(
+    keys: [&'static [KeyCode]; 2],
+    label: &'static str,
+    footer: &'static str,
+    help: &'static str,
+    forward: Action,
+    back: Action,
+) -> Binding {
+    Binding {
+        keys: keys[0],
+        label,
+        help,
+        action: forward,
+        reverse: Some((keys[1], back)),
+        footer: Some(footer),
+    }
+}
+
+use KeyCode::{BackTab, Backspace, Char, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
+use Verdict::{Approve, Flag, Revoke};
+
+const MOVE_KEYS: [&[KeyCode]; 2] = [&[Char('j'), Down], &[Char('k'), Up]];
+const ARROW_KEYS: [&[KeyCode]; 2] = [&[Down], &[Up]];
+
+// One binding per line reads as a table, so rustfmt leaves these alone.
+#[rustfmt::skip]
+pub(super) const GLOBAL: &[Binding] = &[
+    shown(&[Char('?')], "?", "help", "show or hide this help", Action::ToggleHelp),
+    shown(&[Char('q')], "q", "quit", "quit", Action::Quit),
+    hidden(&[Tab], "Tab", "next screen", Action::NextScreen),
+    hidden(&[BackTab], "Shift-Tab", "previous screen", Action::PreviousScreen),
+    hidden(&[Char('1')], "1", "Identities screen", Action::ShowScreen(Screen::Identities)),
+    hidden(&[Char('2')], "2", "Trace screen", Action::ShowScreen(Screen::Trace)),
+    hidden(&[Char('3')], "3", "Review screen", Action::ShowScreen(Screen::Review)),
+    // Ctrl-C is matched before the tables, in every mode; this entry documents it.
+    hidden(&[], "Ctrl-C", "quit, even in a prompt", Action::Quit),
+];
+
+#[rustfmt::skip]
+pub(super) const LIST_MOVES: &[Binding] = &[
+    pair(MOVE_KEYS, "j/k", "move", "next or previous row, ↓ ↑", Action::MoveDown, Action::MoveUp),
+    hidden(&[Char('g'), Home], "g/Home", "first row", Action::First),
+    hidden(&[Char('G'), End], "G/End", "last row", Action::Last),
+    hidden(&[PageDown], "PgDn", "next page", Action::PageDown),
+    hidden(&[PageUp], "PgUp", "previous page", Action::PageUp),
+];
+
+#[rustfmt::skip]
+pub(super) const IDENTITIES: &[Binding] = &[
+    shown(&[Char('/')], "/", "filter", "fuzzy filter the identities", Action::StartFilter),
+    shown(&[Esc], "Esc", "clear", "clear the filter", Action::Back),
+    shown(&[Enter], "Enter", "review", "review the selected identity", Action::Open),
+    hidden(&[Char('R')], "R", "reload from the case", Action::Reload),
+];
+
+#[rustfmt::skip]
+pub(super) const TRACE: &[Binding] = &[
+    shown(&[Char('/'), Char('i')], "/ i", "type ID", "type an ID to trace", Action::StartTraceInput),
+    shown(&[Char('g')], "g", "pick ID", "pick a known ID (fuzzy)", Action::OpenPicker),
+    pair(MOVE_KEYS, "j/k", "event", "next or previous event, ↓ ↑", Action::MoveDown, Action::MoveUp),
+    pair([&[Char('J')], &[Char('K')]], "J/K", "detail", "scroll the event detail", Action::ScrollDetailDown, Action::ScrollDetailUp),
+    hidden(&[Home], "Home", "first event", Action::First),
+    hidden(&[Char('G'), End], "G/End", "last event", Action::Last),
+    hidden(&[PageDown], "PgDn", "next page of events", Action::PageDown),
+    hidden(&[PageUp], "PgUp", "previous page of events", Action::PageUp),
+    hidden(&[Enter], "Enter", "show the actor's identity", Action::Open),
+];
+
+#[rustfmt::skip]
+pub(super) const REVIEW: &[Binding] = &[
+    shown(&[Char('a')], "a", "approve", "approve selected identity", Action::StartDecision(Approve)),
+    shown(&[Char('r')], "r", "revoke", "revoke selected identity", Action::StartDecision(Revoke)),
+    shown(&[Char('f')], "f", "flag", "flag selected identity", Action::StartDecision(Flag)),
+    shown(&[Char('/')], "/", "filter", "fuzzy filter the identities", Action::StartFilter),
+    hidden(&[Esc], "Esc", "clear the filter", Action::Back),
+    hidden(&[Char('R')], "R", "reload from the case", Action::Reload),
+];
+
+#[rustfmt::skip]
+pub(super) const HELP: &[Binding] = &[
+    shown(&[Esc, Char('?')], "Esc ?", "close help", "close the help", Action::ToggleHelp),
+    shown(&[Char('q')], "q", "quit", "quit", Action::Quit),
+];
+
+const BACKSPACE: Binding = hidden(
+    &[Backspace],
+    "Backspace",
+    "delete the last character",
+    Action::InputBackspace,
+);
+
+#[rustfmt::skip]
+pub(super) const FILTER: &[Binding] = &[
+    shown(&[Enter], "Enter", "keep filter", "keep the filter", Action::InputSubmit),
+    shown(&[Esc], "Esc", "clear filter", "clear the filter", Action::InputCancel),
+    pair(ARROW_KEYS, "↓ ↑", "move", "move while typing", Action::MoveDown, Action::MoveUp),
+    BACKSPACE,
+];
+
+#[rustfmt::skip]
+pub(super) const TRACE_INPUT: &[Binding] = &[
+    shown(&[Enter], "Enter", "trace", "trace the typed ID", Action::InputSubmit),
+    shown(&[Esc], "Esc", "cancel", "close the prompt", Action::InputCancel),
+    BACKSPACE,
+];
+
+#[rustfmt::skip]
+pub(super) const PICKER: &[Binding] = &[
+    shown(&[Enter], "Enter", "trace", "trace the highlighted ID", Action::InputSubmit),
+    shown(&[Esc], "Esc", "close", "close the picker", Action::InputCancel),
+    pair(ARROW_KEYS, "↓ ↑", "highlight", "highlight next or previous", Action::MoveDown, Action::MoveUp),
+    BACKSPACE,
+];
+
+#[rustfmt::skip]
+pub(super) const JUSTIFICATION: &[Binding] = &[
+    shown(&[Enter], "Enter", "save", "save the decision", Action::InputSubmit),
+    shown(&[Esc], "Esc", "cancel", "cancel, record nothing", Action::InputCancel),
+    BACKSPACE,
+];

@@ -1,0 +1,184 @@
+//! The identity table and filter line that the Identities and Review screens share.
+
+use std::collections::HashMap;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Position, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+
+use crate::model::{IdentityKind, IdentityRow};
+use crate::tui::app::{App, Prompt};
+use crate::tui::widgets::cursor_table;
+use crate::tui::widgets::theme::{self, evidence, evidence_or_dash};
+
+/// A column of the identity table.
+#[derive(Debug, Clone, Copy)]
+pub enum Column {
+    Name,
+    Kind,
+    State,
+    Owner,
+    Events,
+    LastSeen,
+    /// The last-seen date without the time, for narrow terminals.
+    LastSeenDate,
+    Decision,
+    Reviewer,
+    Justification,
+}
+
+impl Column {
+    fn header(self) -> &'static str {
+        match self {
+            Column::Name => "Name",
+            Column::Kind => "Kind",
+            Column::State => "State",
+            Column::Owner => "Owner",
+            Column::Events => "Events",
+            Column::LastSeen | Column::LastSeenDate => "Last seen",
+            Column::Decision => "Decision",
+            Column::Reviewer => "By",
+            Column::Justification => "Justification",
+        }
+    }
+
+    fn width(self) -> Constraint {
+        match self {
+            Column::Name => Constraint::Fill(3),
+            Column::Kind => Constraint::Length(7),
+            Column::State => Constraint::Length(8),
+            Column::Owner | Column::Reviewer => Constraint::Fill(2),
+            Column::Events => Constraint::Length(6),
+            Column::LastSeen => Constraint::Length(16),
+            Column::LastSeenDate => Constraint::Length(10),
+            Column::Decision => Constraint::Length(8),
+            Column::Justification => Constraint::Fill(4),
+        }
+    }
+
+    fn cell(self, row: &IdentityRow, app: &App, owners: &HashMap<&str, &str>) -> Cell<'static> {
+        let decision = app.identities.decisions.get(&row.identity_key);
+        match self {
+            Column::Name => Cell::from(evidence(row.label())),
+            Column::Kind => Cell::from(theme::kind_badge(row.kind)),
+            // SCIM Groups have no `active` attribute, so their state is not unknown but absent.
+            Column::State if row.kind == IdentityKind::Group => {
+                Cell::from(Span::styled("-", theme::DIM))
+            }
+            Column::State => Cell::from(theme::active_state(row.active)),
+            Column::Owner => Cell::from(owner_label(row.owner.as_deref(), owners)),
+            Column::Events => Cell::from(Line::from(row.event_count.to_string()).right_aligned()),
+            Column::LastSeen => Cell::from(time_or_dash(row, theme::short_minute)),
+            Column::LastSeenDate => Cell::from(time_or_dash(row, theme::date)),
+            Column::Decision => Cell::from(decision_span(row, app)),
+            Column::Reviewer => Cell::from(evidence_or_dash(decision.map(|d| d.reviewer.as_str()))),
+            Column::Justification => {
+                Cell::from(evidence_or_dash(decision.map(|d| d.justification.as_str())))
+            }
+        }
+    }
+}
+
+fn time_or_dash(row: &IdentityRow, format: fn(&str) -> String) -> String {
+    row.last_seen.as_deref().map_or_else(|| "-".into(), format)
+}
+
+/// Returns the owner's name when the owner's SCIM id is an identity of the case.
+fn owner_label(owner: Option<&str>, owners: &HashMap<&str, &str>) -> String {
+    match owner {
+        Some(id) => evidence(owners.get(id).copied().unwrap_or(id)),
+        None => "-".to_string(),
+    }
+}
+
+fn decision_span(row: &IdentityRow, app: &App) -> Span<'static> {
+    if let Some(verdict) = app.identities.pending.get(&row.identity_key) {
+        return Span::styled(format!("{}…", verdict.as_str()), theme::DIM);
+    }
+    match &row.decision {
+        Some(verdict) => theme::verdict(verdict),
+        None => Span::styled("-", theme::DIM),
+    }
+}
+
+/// Draws the visible identities with `columns` in a block titled `title`.
+pub fn render(frame: &mut Frame, area: Rect, app: &App, title: &str, columns: &[Column]) {
+    let list = &app.identities;
+    let count = if list.filter.as_str().is_empty() {
+        format!("{title} ({})", list.rows.len())
+    } else {
+        format!("{title} ({} of {})", list.visible.len(), list.rows.len())
+    };
+    let block = Block::bordered().title(theme::title(count));
+    let inner = block.inner(area);
+
+    let owners: HashMap<&str, &str> = list
+        .rows
+        .iter()
+        .map(|row| (row.id.as_str(), row.label()))
+        .collect();
+    let cells = |row| Row::new(columns.iter().map(|column| column.cell(row, app, &owners)));
+    let header = Row::new(columns.iter().map(|column| column.header())).style(theme::HEADER_ROW);
+    let table = Table::new(
+        list.visible_rows().map(cells),
+        columns.iter().map(|column| column.width()),
+    )
+    .header(header)
+    .block(block);
+    let page_rows = inner.height.saturating_sub(1);
+    cursor_table::render(
+        frame,
+        area,
+        table,
+        &list.cursor,
+        list.visible.len(),
+        page_rows,
+    );
+
+    if list.visible.is_empty() {
+        let message_area = Rect {
+            y: inner.y + 1,
+            height: page_rows,
+            ..inner
+        };
+        let message = Paragraph::new(empty_message(app))
+            .style(theme::DIM)
+            .centered();
+        frame.render_widget(message, message_area);
+    }
+}
+
+fn empty_message(app: &App) -> &'static str {
+    if !app.identities.loaded {
+        "Loading identities…"
+    } else if app.identities.rows.is_empty() {
+        "The case has no identities. Import a SCIM snapshot with `scimtrail import`."
+    } else {
+        "No identity matches the filter. Esc clears it."
+    }
+}
+
+/// Draws the filter line: the filter text with the cursor while typing, else a hint.
+pub fn render_filter(frame: &mut Frame, area: Rect, app: &App) {
+    let typing = matches!(app.prompt, Some(Prompt::Filter));
+    let filter = &app.identities.filter;
+    if !typing && filter.as_str().is_empty() {
+        let hint = Line::from(vec![Span::styled(" Press / to filter.", theme::DIM)]);
+        frame.render_widget(Paragraph::new(hint), area);
+        return;
+    }
+    let label = " Filter: ";
+    let field = usize::from(area.width).saturating_sub(label.len() + 1);
+    let typed = evidence(filter.tail(field));
+    let typed_width = typed.chars().count();
+    let text = Text::from(Line::from(vec![
+        Span::styled(label, theme::LABEL),
+        Span::raw(typed),
+    ]));
+    frame.render_widget(Paragraph::new(text), area);
+    if typing {
+        let x = area.x + u16::try_from(label.len() + typed_width).unwrap_or(area.width);
+        frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+    }
+}

@@ -1,0 +1,7 @@
+//! The screens, each a pure function that draws the [`App`](super::App) into an area.
+
+pub mod help;
+pub mod identities;
+pub mod identity_table;
+pub mod review;
+pub mod trace;

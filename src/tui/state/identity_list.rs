@@ -1,0 +1,220 @@
+//! The identities that the Identities and Review screens share, with the fuzzy filter,
+//! the selection and the decisions of the ledger.
+
+use std::collections::HashMap;
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+use crate::model::{Decision, IdentityRow, Verdict};
+
+use super::{ListCursor, TextInput};
+use crate::tui::worker::IdentityData;
+
+/// The identities of the case and the view onto them that both list screens show.
+#[derive(Debug, Default)]
+pub struct IdentityList {
+    pub rows: Vec<IdentityRow>,
+    /// The current decision on each identity as a whole, by identity key.
+    pub decisions: HashMap<String, Decision>,
+    /// Decisions sent to the worker and not yet saved, by identity key.
+    pub pending: HashMap<String, Verdict>,
+    pub filter: TextInput,
+    /// Indexes into `rows` that pass the filter, best match first.
+    pub visible: Vec<usize>,
+    pub cursor: ListCursor,
+    /// Whether a load has finished, so an empty list means an empty case.
+    pub loaded: bool,
+}
+
+impl IdentityList {
+    /// Replaces the data and keeps the selected identity selected when it still exists.
+    pub fn set_data(&mut self, data: IdentityData) {
+        let selected_key = self.selected().map(|row| row.identity_key.clone());
+        self.rows = data.identities;
+        self.decisions = data
+            .decisions
+            .into_iter()
+            .filter(|decision| decision.current && decision.entitlement.is_none())
+            .map(|decision| (decision.identity_key.clone(), decision))
+            .collect();
+        self.loaded = true;
+        self.refilter();
+        match selected_key {
+            Some(key) => {
+                self.select_key(&key);
+            }
+            None => self.cursor.reset(),
+        }
+    }
+
+    pub fn selected(&self) -> Option<&IdentityRow> {
+        let index = *self.visible.get(self.cursor.selected)?;
+        self.rows.get(index)
+    }
+
+    /// Returns the label of the identity with `identity_key`, if the list has it.
+    pub fn label_of(&self, identity_key: &str) -> Option<&str> {
+        let row = self
+            .rows
+            .iter()
+            .find(|row| row.identity_key == identity_key)?;
+        Some(row.label())
+    }
+
+    /// Returns the visible rows in display order.
+    pub fn visible_rows(&self) -> impl Iterator<Item = &IdentityRow> {
+        self.visible
+            .iter()
+            .filter_map(|&index| self.rows.get(index))
+    }
+
+    /// Selects the identity with `identity_key`, clearing the filter when it hides it.
+    /// Returns false when the case has no such identity.
+    pub fn select_key(&mut self, identity_key: &str) -> bool {
+        let Some(index) = self
+            .rows
+            .iter()
+            .position(|row| row.identity_key == identity_key)
+        else {
+            return false;
+        };
+        if !self.visible.contains(&index) {
+            self.filter.clear();
+            self.refilter();
+        }
+        if let Some(position) = self.visible.iter().position(|&v| v == index) {
+            self.cursor.selected = position;
+        }
+        true
+    }
+
+    /// Recomputes the visible rows from the filter text and keeps the selection in range.
+    pub fn refilter(&mut self) {
+        self.visible = rank(&self.rows, self.filter.as_str());
+        self.cursor.clamp(self.visible.len());
+    }
+
+    /// Records a saved decision as the identity's current one.
+    pub fn apply_decision(&mut self, decision: Decision) {
+        self.pending.remove(&decision.identity_key);
+        if let Some(row) = self
+            .rows
+            .iter_mut()
+            .find(|row| row.identity_key == decision.identity_key)
+        {
+            row.decision = Some(decision.verdict.clone());
+        }
+        self.decisions
+            .insert(decision.identity_key.clone(), decision);
+    }
+}
+
+/// Returns the indexes of the rows that fuzzy-match `pattern`, best score first and in
+/// case order among equal scores. An empty pattern keeps every row in case order.
+pub fn rank(rows: &[IdentityRow], pattern: &str) -> Vec<usize> {
+    let pattern = pattern.trim();
+    if pattern.is_empty() {
+        return (0..rows.len()).collect();
+    }
+    let matcher = SkimMatcherV2::default();
+    let mut scored: Vec<(i64, usize)> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(index, row)| best_score(&matcher, row, pattern).map(|score| (score, index)))
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, index)| index).collect()
+}
+
+/// Scores each searchable field on its own, so a match never spans two fields.
+fn best_score(matcher: &SkimMatcherV2, row: &IdentityRow, pattern: &str) -> Option<i64> {
+    let fields = [
+        Some(row.label()),
+        row.display_name.as_deref(),
+        Some(row.id.as_str()),
+        row.external_id.as_deref(),
+        row.owner.as_deref(),
+        Some(row.kind.as_str()),
+        row.decision.as_deref(),
+    ];
+    fields
+        .into_iter()
+        .flatten()
+        .filter_map(|field| matcher.fuzzy_match(field, pattern))
+        .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::IdentityKind;
+
+    fn row(id: &str, user_name: &str, kind: IdentityKind) -> IdentityRow {
+        IdentityRow {
+            identity_key: format!("User/{id}"),
+            id: id.into(),
+            resource_type: "User".into(),
+            kind,
+            user_name: Some(user_name.into()),
+            display_name: None,
+            external_id: None,
+            active: Some(true),
+            owner: None,
+            snapshot_id: 1,
+            event_count: 0,
+            last_seen: None,
+            decision: None,
+        }
+    }
+
+    fn sample() -> Vec<IdentityRow> {
+        vec![
+            row("u-1", "alice.chen", IdentityKind::Human),
+            row("u-2", "bob.okafor", IdentityKind::Human),
+            row("u-3", "svc-backup", IdentityKind::Service),
+        ]
+    }
+
+    #[test]
+    fn empty_filter_keeps_order() {
+        assert_eq!(rank(&sample(), "  "), [0, 1, 2]);
+    }
+
+    #[test]
+    fn filter_matches_fuzzily() {
+        assert_eq!(rank(&sample(), "bok"), [1]);
+        assert_eq!(rank(&sample(), "service"), [2]);
+        assert!(rank(&sample(), "zzz").is_empty());
+    }
+
+    #[test]
+    fn select_key_clears_hiding_filter() {
+        let mut list = IdentityList::default();
+        list.set_data(IdentityData {
+            identities: sample(),
+            decisions: Vec::new(),
+        });
+        "svc".chars().for_each(|c| list.filter.push(c));
+        list.refilter();
+        assert!(list.select_key("User/u-2"));
+        assert_eq!(list.filter.as_str(), "");
+        assert_eq!(list.selected().map(|r| r.id.as_str()), Some("u-2"));
+        assert!(!list.select_key("User/missing"));
+    }
+
+    #[test]
+    fn set_data_keeps_selection() {
+        let mut list = IdentityList::default();
+        let data = IdentityData {
+            identities: sample(),
+            decisions: Vec::new(),
+        };
+        list.set_data(data.clone());
+        list.cursor.selected = 2;
+        let mut reordered = data;
+        reordered.identities.reverse();
+        list.set_data(reordered);
+        assert_eq!(list.selected().map(|r| r.id.as_str()), Some("u-3"));
+    }
+}

@@ -1,0 +1,105 @@
+//! The selected row of a scrolling list.
+
+use std::cell::Cell;
+
+/// The page size until the first render has measured the list's height.
+const DEFAULT_PAGE_ROWS: usize = 10;
+
+/// A selected row index with the scroll offset and page size of the last render. Render
+/// functions take the app by shared reference, so they store the offset that ratatui
+/// computes in a `Cell`, which keeps scrolling smooth from one frame to the next.
+#[derive(Debug, Clone)]
+pub struct ListCursor {
+    pub selected: usize,
+    pub offset: Cell<usize>,
+    pub page_rows: Cell<usize>,
+}
+
+impl Default for ListCursor {
+    fn default() -> Self {
+        ListCursor {
+            selected: 0,
+            offset: Cell::new(0),
+            page_rows: Cell::new(DEFAULT_PAGE_ROWS),
+        }
+    }
+}
+
+impl ListCursor {
+    /// Moves the selection by `delta` rows within a list of `len` rows.
+    pub fn move_by(&mut self, delta: isize, len: usize) {
+        let last = len.saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    pub fn page_down(&mut self, len: usize) {
+        self.move_by(self.page_delta(), len);
+    }
+
+    pub fn page_up(&mut self, len: usize) {
+        self.move_by(-self.page_delta(), len);
+    }
+
+    pub fn first(&mut self) {
+        self.selected = 0;
+    }
+
+    pub fn last(&mut self, len: usize) {
+        self.selected = len.saturating_sub(1);
+    }
+
+    /// Keeps the selection inside a list that now has `len` rows.
+    pub fn clamp(&mut self, len: usize) {
+        self.selected = self.selected.min(len.saturating_sub(1));
+    }
+
+    pub fn reset(&mut self) {
+        self.selected = 0;
+        self.offset.set(0);
+    }
+
+    fn page_delta(&self) -> isize {
+        isize::try_from(self.page_rows.get().max(1)).unwrap_or(isize::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn move_stays_in_bounds() {
+        let mut cursor = ListCursor::default();
+        cursor.move_by(-1, 5);
+        assert_eq!(cursor.selected, 0);
+        cursor.move_by(7, 5);
+        assert_eq!(cursor.selected, 4);
+        cursor.move_by(1, 0);
+        assert_eq!(cursor.selected, 0);
+    }
+
+    #[test]
+    fn page_uses_rendered_rows() {
+        let mut cursor = ListCursor::default();
+        cursor.page_rows.set(3);
+        cursor.page_down(10);
+        assert_eq!(cursor.selected, 3);
+        cursor.page_down(10);
+        cursor.page_down(10);
+        cursor.page_down(10);
+        assert_eq!(cursor.selected, 9);
+        cursor.page_up(10);
+        assert_eq!(cursor.selected, 6);
+    }
+
+    #[test]
+    fn first_last_and_clamp() {
+        let mut cursor = ListCursor::default();
+        cursor.last(8);
+        assert_eq!(cursor.selected, 7);
+        cursor.clamp(3);
+        assert_eq!(cursor.selected, 2);
+        cursor.first();
+        assert_eq!(cursor.selected, 0);
+    }
+}

@@ -1,0 +1,13 @@
+//! The parts of the app state that each screen and overlay keeps.
+
+pub mod identity_list;
+pub mod list_cursor;
+pub mod picker;
+pub mod text_input;
+pub mod trace_view;
+
+pub use identity_list::IdentityList;
+pub use list_cursor::ListCursor;
+pub use picker::Picker;
+pub use text_input::TextInput;
+pub use trace_view::TraceView;

@@ -1,0 +1,90 @@
+//! The Trace screen's state: the traced ID, its events and the selected event.
+
+use crate::model::TraceEvent;
+use crate::trace::Trace;
+
+use super::ListCursor;
+
+/// How many lines J and K scroll the detail pane.
+pub const DETAIL_SCROLL_STEP: u16 = 3;
+
+#[derive(Debug, Default)]
+pub struct TraceView {
+    /// The ID of the newest trace request, shown while its result is loading.
+    pub query: Option<String>,
+    pub events: Vec<TraceEvent>,
+    pub cursor: ListCursor,
+    /// The first line of the detail pane that is shown.
+    pub detail_scroll: u16,
+    /// Whether `events` is the finished result for `query`.
+    pub loaded: bool,
+}
+
+impl TraceView {
+    /// Starts a new trace: forgets the previous events until the result arrives.
+    pub fn start(&mut self, id: String) {
+        self.query = Some(id);
+        self.events.clear();
+        self.loaded = false;
+        self.cursor.reset();
+        self.detail_scroll = 0;
+    }
+
+    pub fn set_result(&mut self, trace: Trace) {
+        self.query = Some(trace.query);
+        self.events = trace.events;
+        self.loaded = true;
+        self.cursor.reset();
+        self.detail_scroll = 0;
+    }
+
+    pub fn selected(&self) -> Option<&TraceEvent> {
+        self.events.get(self.cursor.selected)
+    }
+
+    /// Applies a selection change and shows the new event's detail from its top.
+    pub fn move_cursor(&mut self, change: impl FnOnce(&mut ListCursor, usize)) {
+        let before = self.cursor.selected;
+        change(&mut self.cursor, self.events.len());
+        if self.cursor.selected != before {
+            self.detail_scroll = 0;
+        }
+    }
+
+    /// Scrolls the detail pane by `delta` lines, at most to its last line of
+    /// `line_count`.
+    pub fn scroll_detail(&mut self, delta: i32, line_count: usize) {
+        let last = u16::try_from(line_count.saturating_sub(1)).unwrap_or(u16::MAX);
+        let scrolled = i32::from(self.detail_scroll) + delta;
+        self.detail_scroll = u16::try_from(scrolled.max(0)).unwrap_or(u16::MAX).min(last);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detail_scroll_is_clamped() {
+        let mut view = TraceView::default();
+        view.scroll_detail(-3, 10);
+        assert_eq!(view.detail_scroll, 0);
+        view.scroll_detail(30, 10);
+        assert_eq!(view.detail_scroll, 9);
+        view.scroll_detail(-3, 10);
+        assert_eq!(view.detail_scroll, 6);
+    }
+
+    #[test]
+    fn start_forgets_previous_events() {
+        let mut view = TraceView {
+            detail_scroll: 4,
+            loaded: true,
+            ..TraceView::default()
+        };
+        view.start("run-1".into());
+        assert_eq!(view.query.as_deref(), Some("run-1"));
+        assert!(!view.loaded);
+        assert_eq!(view.detail_scroll, 0);
+    }
+}

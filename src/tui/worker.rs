@@ -1,0 +1,214 @@
+//! The database worker: one thread that owns the [`Case`] and runs [`Job`]s for the TUI,
+//! so no query runs on the render loop.
+
+use std::collections::VecDeque;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::case::Case;
+use crate::model::{Decision, IdentityRow, NewDecision};
+use crate::{Error, Result, trace};
+
+use super::action::Action;
+
+/// The maximum number of IDs the trace picker offers, most used first.
+pub const KNOWN_ID_LIMIT: usize = 1000;
+
+/// Identities with the ledger's decisions, loaded together for the Identities and Review
+/// screens.
+#[derive(Debug, Clone, Default)]
+pub struct IdentityData {
+    pub identities: Vec<IdentityRow>,
+    pub decisions: Vec<Decision>,
+}
+
+/// A correlation, session or request ID that the picker offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownId {
+    pub id: String,
+    /// `correlation`, `session` or `request`.
+    pub kind: String,
+    /// The number of events that carry the ID.
+    pub count: i64,
+}
+
+/// A request to the worker. `request` numbers let the app drop a result that a newer
+/// request of the same kind has made stale.
+#[derive(Debug, Clone)]
+pub enum Job {
+    LoadIdentities { request: u64 },
+    Trace { request: u64, id: String },
+    LoadKnownIds { request: u64 },
+    Decide(NewDecision),
+}
+
+impl Job {
+    /// Returns the kind of a query job, whose newer request replaces a pending one.
+    /// Decisions have none, because each is a separate ledger entry and must run in order.
+    fn replaceable_kind(&self) -> Option<u8> {
+        match self {
+            Job::LoadIdentities { .. } => Some(0),
+            Job::Trace { .. } => Some(1),
+            Job::LoadKnownIds { .. } => Some(2),
+            Job::Decide(_) => None,
+        }
+    }
+}
+
+/// Adds `job` to the pending `queue`, replacing a pending query job of the same kind.
+pub fn enqueue(queue: &mut VecDeque<Job>, job: Job) {
+    if let Some(kind) = job.replaceable_kind()
+        && let Some(pending) = queue
+            .iter_mut()
+            .find(|p| p.replaceable_kind() == Some(kind))
+    {
+        *pending = job;
+        return;
+    }
+    queue.push_back(job);
+}
+
+/// Runs one job against the case and returns its result as the action the app applies.
+pub fn run_job(case: &Case, job: Job) -> Action {
+    match job {
+        Job::LoadIdentities { request } => Action::IdentitiesLoaded {
+            request,
+            result: load_identities(case).map_err(|err| err.to_string()),
+        },
+        Job::Trace { request, id } => Action::TraceLoaded {
+            request,
+            result: trace::trace(case, &id).map_err(|err| err.to_string()),
+        },
+        Job::LoadKnownIds { request } => Action::KnownIdsLoaded {
+            request,
+            result: load_known_ids(case).map_err(|err| err.to_string()),
+        },
+        Job::Decide(new) => Action::DecisionSaved {
+            identity_key: new.identity.clone(),
+            result: case.decide(&new).map_err(|err| err.to_string()),
+        },
+    }
+}
+
+pub fn load_identities(case: &Case) -> Result<IdentityData> {
+    Ok(IdentityData {
+        identities: case.identities()?,
+        decisions: case.decisions()?,
+    })
+}
+
+pub fn load_known_ids(case: &Case) -> Result<Vec<KnownId>> {
+    let ids = trace::known_ids(case, KNOWN_ID_LIMIT)?;
+    Ok(ids
+        .into_iter()
+        .map(|(id, kind, count)| KnownId { id, kind, count })
+        .collect())
+}
+
+/// The handle of the worker thread. Dropping the job sender ends the thread, which closes
+/// the case.
+pub struct Worker {
+    jobs: mpsc::Sender<Job>,
+    thread: JoinHandle<()>,
+}
+
+impl Worker {
+    /// Starts the thread that owns `case` and sends each job's result to `results`.
+    pub fn spawn(case: Case, results: UnboundedSender<Action>) -> Result<Worker> {
+        let (jobs, job_rx) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("scimtrail-db".into())
+            .spawn(move || serve(case, job_rx, results))
+            .map_err(|err| Error::io("database worker thread", err))?;
+        Ok(Worker { jobs, thread })
+    }
+
+    pub fn submit(&self, job: Job) {
+        if self.jobs.send(job).is_err() {
+            tracing::error!("the database worker has stopped; a job was dropped");
+        }
+    }
+
+    /// Stops the thread after its current job and waits for it, so the case is closed
+    /// when this returns.
+    pub fn shutdown(self) {
+        drop(self.jobs);
+        if self.thread.join().is_err() {
+            tracing::error!("the database worker thread panicked");
+        }
+    }
+}
+
+fn serve(case: Case, jobs: mpsc::Receiver<Job>, results: UnboundedSender<Action>) {
+    tracing::debug!(case = %case.path().display(), "database worker started");
+    let mut queue = VecDeque::new();
+    loop {
+        if queue.is_empty() {
+            match jobs.recv() {
+                Ok(job) => queue.push_back(job),
+                Err(mpsc::RecvError) => break,
+            }
+        }
+        while let Ok(job) = jobs.try_recv() {
+            enqueue(&mut queue, job);
+        }
+        let Some(job) = queue.pop_front() else {
+            continue;
+        };
+        if results.send(run_job(&case, job)).is_err() {
+            break;
+        }
+    }
+    tracing::debug!("database worker stopped");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trace_job(request: u64) -> Job {
+        Job::Trace {
+            request,
+            id: format!("id-{request}"),
+        }
+    }
+
+    fn decide_job(justification: &str) -> Job {
+        Job::Decide(NewDecision {
+            identity: "User/u-1".into(),
+            entitlement: None,
+            verdict: crate::model::Verdict::Flag,
+            reviewer: "tester".into(),
+            justification: justification.into(),
+        })
+    }
+
+    #[test]
+    fn newer_query_replaces_pending() {
+        let mut queue = VecDeque::new();
+        enqueue(&mut queue, trace_job(1));
+        enqueue(&mut queue, Job::LoadIdentities { request: 2 });
+        enqueue(&mut queue, trace_job(3));
+        assert_eq!(queue.len(), 2);
+        assert!(matches!(&queue[0], Job::Trace { request: 3, id } if id == "id-3"));
+        assert!(matches!(queue[1], Job::LoadIdentities { request: 2 }));
+    }
+
+    #[test]
+    fn decisions_are_never_replaced() {
+        let mut queue = VecDeque::new();
+        enqueue(&mut queue, decide_job("first"));
+        enqueue(&mut queue, decide_job("second"));
+        assert_eq!(queue.len(), 2);
+        let justifications: Vec<_> = queue
+            .iter()
+            .map(|job| match job {
+                Job::Decide(new) => new.justification.as_str(),
+                _ => "",
+            })
+            .collect();
+        assert_eq!(justifications, ["first", "second"]);
+    }
+}

@@ -1,0 +1,176 @@
+//! Importing the fixture organisation and hostile files through the binary.
+
+mod common;
+
+use common::{Workspace, fixtures, stderr};
+use serde_json::Value;
+
+fn source<'a>(sources: &'a Value, suffix: &str) -> &'a Value {
+    sources["sources"]
+        .as_array()
+        .expect("sources array")
+        .iter()
+        .find(|s| s["path"].as_str().is_some_and(|p| p.ends_with(suffix)))
+        .unwrap_or_else(|| panic!("no source ending in {suffix}"))
+}
+
+#[test]
+fn fixture_accounting_per_source() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let sources = ws.json(&["sources", "--format", "json"]);
+    let expect = [
+        // Folders are read in name order, so the NDJSON export comes first and the
+        // array repeats three of its events.
+        ("okta/system-log-2.ndjson", "okta", 5, 5, 0),
+        ("okta/system-log.json", "okta", 20, 17, 3),
+        ("entra/audit.json", "entra-audit", 10, 10, 0),
+        ("entra/audit-diagnostic.json", "entra-audit", 3, 3, 0),
+        ("scim/users.json", "scim", 8, 7, 1),
+        ("scim/groups.json", "scim", 3, 3, 0),
+        ("scim/agents.ndjson", "scim", 1, 1, 0),
+    ];
+    for (suffix, format, read, imported, duplicates) in expect {
+        let s = source(&sources, suffix);
+        assert_eq!(s["format"], format, "{suffix} format");
+        assert_eq!(s["records_read"], read, "{suffix} records_read");
+        assert_eq!(s["imported"], imported, "{suffix} imported");
+        assert_eq!(s["duplicates"], duplicates, "{suffix} duplicates");
+        assert_eq!(s["rejected"], 0, "{suffix} rejected");
+        assert_eq!(
+            s["sha256"].as_str().map(str::len),
+            Some(64),
+            "{suffix} sha256"
+        );
+    }
+    assert_eq!(ws.count("select count(*) from events"), 35);
+}
+
+#[test]
+fn reimport_changes_nothing() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let before = ws.count("select count(*) from events");
+    let output = ws.ok(&["import", fixtures().to_str().unwrap()]);
+    assert!(output.contains("already source"), "{output}");
+    assert_eq!(ws.count("select count(*) from events"), before);
+    assert_eq!(ws.count("select count(*) from sources"), 7);
+}
+
+#[test]
+fn events_keep_utc_time_and_original_text() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let rows = ws.json(&[
+        "sql",
+        "--format",
+        "json",
+        "select ts, ts_original from events where source_format = 'entra-audit' and ts_original like '%.%Z' limit 1",
+    ]);
+    let row = &rows["rows"][0];
+    let original = row["ts_original"].as_str().expect("original text");
+    let ts = row["ts"].as_str().expect("ts");
+    assert!(original.ends_with('Z'));
+    assert_eq!(
+        &ts[..19],
+        &original[..19],
+        "UTC time keeps the wall-clock of a Z timestamp"
+    );
+}
+
+#[test]
+fn every_event_has_provenance() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    assert_eq!(
+        ws.count("select count(*) from events e left join sources s using (source_id) where s.sha256 is null or e.record_pos < 1 or e.raw is null"),
+        0
+    );
+}
+
+#[test]
+fn truncated_file_fails_and_leaves_case_untouched() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let before = ws.count("select count(*) from events");
+    let bad = ws.file("truncated.json", b"[{\"uuid\":\"x\",\"published\":\"2026-01-01T00:00:00Z\",\"eventType\":\"a\"},\n{\"uuid\":");
+    let output = ws.run(&["import", bad.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("truncated.json"), "{err}");
+    assert!(err.contains("line 2"), "{err}");
+    assert_eq!(ws.count("select count(*) from events"), before);
+    assert_eq!(ws.count("select count(*) from sources"), 7);
+}
+
+#[test]
+fn bad_ndjson_line_is_quarantined() {
+    let ws = Workspace::new();
+    let file = ws.file(
+        "okta.ndjson",
+        b"{\"uuid\":\"a\",\"published\":\"2026-01-01T00:00:00Z\",\"eventType\":\"user.session.start\"}\n\
+          {\"uuid\":\"b\",\"published\":\n\
+          {\"uuid\":\"c\",\"published\":\"not a time\",\"eventType\":\"user.session.end\"}\n\
+          {\"uuid\":\"d\",\"published\":\"2026-01-01T00:00:02Z\",\"eventType\":\"user.session.end\"}\n",
+    );
+    let output = ws.run(&["import", file.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("record 2 (line 2)"), "{err}");
+    assert!(err.contains("record 3 (line 3)"), "{err}");
+    assert!(err.contains("unrecognised timestamp"), "{err}");
+    assert_eq!(ws.count("select count(*) from events"), 2);
+    assert_eq!(ws.count("select count(*) from quarantine"), 2);
+    assert_eq!(ws.count("select rejected from sources"), 2);
+}
+
+#[test]
+fn unknown_format_is_an_error_naming_the_file() {
+    let ws = Workspace::new();
+    let file = ws.file("mystery.json", b"[{\"foo\": 1}]");
+    let output = ws.run(&["import", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("mystery.json"), "{err}");
+    assert!(err.contains("unrecognised format"), "{err}");
+}
+
+#[test]
+fn forced_format_rejects_foreign_records() {
+    let ws = Workspace::new();
+    let okta = fixtures().join("okta/system-log.json");
+    let output = ws.run(&["import", "--format", "entra-audit", okta.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(ws.count("select count(*) from events"), 0);
+    assert_eq!(ws.count("select rejected from sources"), 20);
+}
+
+#[test]
+fn bom_and_crlf_are_accepted() {
+    let ws = Workspace::new();
+    let file = ws.file(
+        "bom.ndjson",
+        b"\xef\xbb\xbf{\"uuid\":\"a\",\"published\":\"2026-01-01T00:00:00Z\",\"eventType\":\"x\"}\r\n{\"uuid\":\"b\",\"published\":\"2026-01-01T00:00:01Z\",\"eventType\":\"y\"}\r\n",
+    );
+    ws.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(ws.count("select count(*) from events"), 2);
+}
+
+#[test]
+fn natural_key_collision_keeps_both() {
+    let ws = Workspace::new();
+    let file = ws.file(
+        "collide.ndjson",
+        b"{\"uuid\":\"same\",\"published\":\"2026-01-01T00:00:00Z\",\"eventType\":\"x\"}\n\
+          {\"uuid\":\"same\",\"published\":\"2026-01-01T00:00:00Z\",\"eventType\":\"x\"}\n\
+          {\"uuid\":\"same\",\"published\":\"2026-01-01T00:00:05Z\",\"eventType\":\"y\"}\n",
+    );
+    ws.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(ws.count("select count(*) from events"), 2);
+    assert_eq!(ws.count("select duplicates from sources"), 1);
+    assert_eq!(ws.count("select collisions from sources"), 1);
+    assert_eq!(
+        ws.count("select count(*) from event_collisions where event_id = 'same'"),
+        1
+    );
+}

@@ -1,0 +1,151 @@
+//! Identities and traces on the fixture organisation.
+
+mod common;
+
+use common::Workspace;
+use serde_json::Value;
+
+const CROSS_SYSTEM_RUN: &str = "b7e0c5d2-4a3f-4f8e-9c1a-6d2e8f0a1b3c";
+
+fn identity<'a>(list: &'a Value, key: &str) -> &'a Value {
+    list["identities"]
+        .as_array()
+        .expect("identities array")
+        .iter()
+        .find(|i| i["identity_key"] == key)
+        .unwrap_or_else(|| panic!("no identity {key}"))
+}
+
+#[test]
+fn identities_cover_people_services_agents_groups() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let list = ws.json(&["identities", "--format", "json"]);
+    assert_eq!(list["identities"].as_array().map(Vec::len), Some(11));
+    assert_eq!(identity(&list, "User/u-1001")["kind"], "human");
+    assert_eq!(identity(&list, "User/u-2001")["kind"], "service");
+    let bot = identity(&list, "User/u-3001");
+    assert_eq!(bot["kind"], "agent");
+    assert_eq!(bot["active"], false);
+    let agent = identity(&list, "Agent/a-4001");
+    assert_eq!(agent["kind"], "agent");
+    assert_eq!(agent["owner"], "u-1002");
+    assert_eq!(identity(&list, "Group/g-5001")["kind"], "group");
+    // The mixed-case resource still yields its userName.
+    assert_eq!(
+        identity(&list, "User/u-2002")["userName"],
+        "svc-ci-deploy@northwind.example"
+    );
+}
+
+#[test]
+fn cross_system_trace_in_time_order() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let trace = ws.json(&["trace", CROSS_SYSTEM_RUN, "--format", "json"]);
+    assert_eq!(trace["query"], CROSS_SYSTEM_RUN);
+    let events = trace["events"].as_array().expect("events");
+    assert_eq!(events.len(), 5);
+    let formats: Vec<&str> = events
+        .iter()
+        .map(|e| e["source_format"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        formats,
+        ["okta", "okta", "entra-audit", "entra-audit", "entra-audit"]
+    );
+    let times: Vec<&str> = events.iter().map(|e| e["ts"].as_str().unwrap()).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted);
+    for event in events {
+        for field in [
+            "event_id",
+            "ts",
+            "action",
+            "outcome",
+            "actor_id",
+            "actor_display",
+            "session_id",
+            "correlation_id",
+        ] {
+            assert!(event.get(field).is_some(), "field {field} missing");
+        }
+        assert_eq!(event["correlation_id"], CROSS_SYSTEM_RUN);
+    }
+    assert_eq!(events[0]["identity"]["id"], "u-1002");
+    assert_eq!(
+        events[0]["identity"]["userName"],
+        "bob.okafor@northwind.example"
+    );
+    assert_eq!(events[2]["identity"]["id"], "a-4001");
+    assert_eq!(events[2]["identity"]["resource_type"], "Agent");
+    assert_eq!(events[4]["outcome"], "failure");
+}
+
+#[test]
+fn unknown_actor_has_null_identity() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let trace = ws.json(&["trace", "102malSess0099", "--format", "json"]);
+    let events = trace["events"].as_array().expect("events");
+    assert_eq!(events.len(), 3);
+    assert!(events.iter().all(|e| e["identity"].is_null()));
+    assert_eq!(events[1]["outcome"], "denied");
+    let text = ws.ok(&["trace", "102malSess0099"]);
+    assert!(text.contains("UNKNOWN"), "{text}");
+}
+
+#[test]
+fn deactivated_agent_activity_is_marked() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let after = ws.count(
+        "select count(*) from events e join event_identities ei using (event_key)
+         join current_identities i using (identity_key)
+         where i.scim_id = 'u-3001' and not i.active and e.ts > i.last_modified",
+    );
+    assert_eq!(after, 3);
+    let id: String = ws.json(&[
+        "sql",
+        "--format",
+        "json",
+        "select correlation_id from events where actor_id = '0oa3invoicebot0001' and ts > '2026-10-02' order by ts limit 1",
+    ])["rows"][0]["correlation_id"]
+        .as_str()
+        .expect("correlation id")
+        .to_string();
+    let text = ws.ok(&["trace", &id]);
+    assert!(text.contains("[INACTIVE]"), "{text}");
+}
+
+#[test]
+fn trace_of_unknown_id_is_empty() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let trace = ws.json(&["trace", "no-such-id", "--format", "json"]);
+    assert_eq!(trace["events"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn sql_is_read_only() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let output = ws.run(&["sql", "delete from events"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(ws.count("select count(*) from events"), 35);
+}
+
+#[test]
+fn sql_csv_has_header_and_rows() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let csv = ws.ok(&[
+        "sql",
+        "--format",
+        "csv",
+        "select source_format, count(*) as n from events group by 1 order by 1",
+    ]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines, ["source_format,n", "entra-audit,13", "okta,22"]);
+}

@@ -1,0 +1,128 @@
+//! The database worker thread against the demo case: results come back as actions, and a
+//! decision is in the case after shutdown.
+
+use std::time::Duration;
+
+use scimtrail::case::Case;
+use scimtrail::model::{NewDecision, Verdict};
+use scimtrail::tui::Action;
+use scimtrail::tui::worker::{Job, Worker};
+use tempfile::TempDir;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+fn demo_case() -> (TempDir, std::path::PathBuf) {
+    let dir = TempDir::new().expect("temporary directory");
+    let path = dir.path().join("demo.duckdb");
+    scimtrail::demo::build(&path).expect("demo case builds");
+    (dir, path)
+}
+
+fn next_result(results: &mut UnboundedReceiver<Action>) -> Action {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("runtime");
+    // The timeout's timer needs the runtime's context, so it is created inside block_on.
+    let wait = async { tokio::time::timeout(Duration::from_secs(60), results.recv()).await };
+    runtime
+        .block_on(wait)
+        .expect("the worker answers within 60 s")
+        .expect("the worker is running")
+}
+
+#[test]
+fn worker_runs_jobs_in_order() {
+    let (_dir, path) = demo_case();
+    let (results_tx, mut results) = tokio::sync::mpsc::unbounded_channel();
+    let worker =
+        Worker::spawn(Case::open(&path).expect("case opens"), results_tx).expect("worker starts");
+
+    worker.submit(Job::LoadIdentities { request: 1 });
+    let Action::IdentitiesLoaded {
+        request: 1,
+        result: Ok(data),
+    } = next_result(&mut results)
+    else {
+        panic!("identities load");
+    };
+    assert!(data.identities.iter().any(|row| row.id == "u-1003"));
+
+    worker.submit(Job::Trace {
+        request: 2,
+        id: "102aliceSess0001".into(),
+    });
+    let Action::TraceLoaded {
+        request: 2,
+        result: Ok(trace),
+    } = next_result(&mut results)
+    else {
+        panic!("trace loads");
+    };
+    assert_eq!(
+        trace.events.len(),
+        4,
+        "scenario A has 4 events in alice's session"
+    );
+
+    worker.submit(Job::Decide(NewDecision {
+        identity: "User/u-1003".into(),
+        entitlement: None,
+        verdict: Verdict::Revoke,
+        reviewer: "rita.reviewer".into(),
+        justification: "Deactivated in September".into(),
+    }));
+    let Action::DecisionSaved {
+        identity_key,
+        result: Ok(decision),
+    } = next_result(&mut results)
+    else {
+        panic!("decision saves");
+    };
+    assert_eq!(identity_key, "User/u-1003");
+    assert_eq!(decision.verdict, "revoke");
+
+    worker.shutdown();
+    let case = Case::open(&path).expect("the worker closed the case");
+    let decisions = case.decisions().expect("decisions");
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(decisions[0].justification, "Deactivated in September");
+}
+
+#[test]
+fn worker_reports_errors_as_text() {
+    let (_dir, path) = demo_case();
+    let (results_tx, mut results) = tokio::sync::mpsc::unbounded_channel();
+    let worker =
+        Worker::spawn(Case::open(&path).expect("case opens"), results_tx).expect("worker starts");
+    worker.submit(Job::Decide(NewDecision {
+        identity: "User/no-such-id".into(),
+        entitlement: None,
+        verdict: Verdict::Flag,
+        reviewer: "rita.reviewer".into(),
+        justification: "typo".into(),
+    }));
+    let Action::DecisionSaved {
+        result: Err(message),
+        ..
+    } = next_result(&mut results)
+    else {
+        panic!("an unknown identity is rejected");
+    };
+    assert!(message.contains("no identity matches"), "{message}");
+    worker.shutdown();
+}
+
+#[test]
+fn worker_stops_when_app_drops_results() {
+    let (_dir, path) = demo_case();
+    let (results_tx, results) = tokio::sync::mpsc::unbounded_channel();
+    let worker =
+        Worker::spawn(Case::open(&path).expect("case opens"), results_tx).expect("worker starts");
+    drop(results);
+    worker.submit(Job::LoadIdentities { request: 1 });
+    worker.shutdown();
+    assert!(
+        Case::open(&path).is_ok(),
+        "the case is closed after shutdown"
+    );
+}
