@@ -232,7 +232,11 @@ fn encode_png(width: u32, height: u32, rgb: &[u8]) -> std::io::Result<Vec<u8>> {
     let data = zlib.finish()?;
 
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    for (kind, body) in [(b"IHDR", &header[..]), (b"IDAT", &data[..]), (b"IEND", &[][..])] {
+    for (kind, body) in [
+        (b"IHDR", &header[..]),
+        (b"IDAT", &data[..]),
+        (b"IEND", &[][..]),
+    ] {
         png.extend_from_slice(&(body.len() as u32).to_be_bytes());
         png.extend_from_slice(kind);
         png.extend_from_slice(body);

@@ -24,12 +24,15 @@ pub fn for_terminal(text: &str) -> String {
 }
 
 /// Returns `text` escaped for the terminal and, for a CSV cell, with a leading `'` when
-/// it would otherwise start a spreadsheet formula.
+/// it would otherwise start a spreadsheet formula. Plain numbers such as `-1` stay as
+/// they are, because a spreadsheet reads them as numbers, not formulas.
 pub fn for_csv_cell(text: &str) -> String {
     let escaped = for_terminal(text);
-    match escaped.chars().next() {
-        Some('=' | '+' | '-' | '@') => format!("'{escaped}"),
-        _ => escaped,
+    let formula = matches!(escaped.chars().next(), Some('=' | '+' | '-' | '@'));
+    if formula && escaped.parse::<f64>().is_err() {
+        format!("'{escaped}")
+    } else {
+        escaped
     }
 }
 
@@ -75,6 +78,7 @@ mod tests {
         assert_eq!(for_csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(for_csv_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(for_csv_cell("-1+2"), "'-1+2");
+        assert_eq!(for_csv_cell("-1"), "-1");
         assert_eq!(for_csv_cell("plain"), "plain");
     }
 }

@@ -32,3 +32,24 @@ fn open_without_case_explains() {
     assert_eq!(output.status.code(), Some(1));
     assert!(common::stderr(&output).contains("does not exist"));
 }
+
+#[test]
+fn demo_keeps_recorded_decisions() {
+    let ws = Workspace::new();
+    ws.ok(&["demo", "--no-tui"]);
+    ws.ok(&[
+        "decide",
+        "--identity",
+        "u-3001",
+        "--verdict",
+        "revoke",
+        "--reviewer",
+        "a",
+        "--justification",
+        "b",
+    ]);
+    let output = ws.run(&["demo", "--no-tui"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(common::stderr(&output).contains("1 recorded decisions"));
+    assert_eq!(ws.count("select count(*) from decisions"), 1);
+}

@@ -136,13 +136,46 @@ fn unknown_format_is_an_error_naming_the_file() {
 }
 
 #[test]
-fn forced_format_rejects_foreign_records() {
+fn wrong_forced_format_fails_whole_file() {
     let ws = Workspace::new();
     let okta = fixtures().join("okta/system-log.json");
     let output = ws.run(&["import", "--format", "entra-audit", okta.to_str().unwrap()]);
-    assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(ws.count("select count(*) from events"), 0);
-    assert_eq!(ws.count("select rejected from sources"), 20);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("none of its 20 records could be read as entra-audit"),
+        "{err}"
+    );
+    assert_eq!(ws.count("select count(*) from sources"), 0);
+    // Nothing was recorded, so the right format still imports.
+    ws.ok(&["import", okta.to_str().unwrap()]);
+    assert_eq!(ws.count("select count(*) from events"), 20);
+}
+
+#[test]
+fn empty_page_is_recorded() {
+    let ws = Workspace::new();
+    let file = ws.file("empty.json", b"{\"@odata.context\": \"x\", \"value\": []}");
+    ws.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(
+        ws.count("select count(*) from sources where records_read = 0"),
+        1
+    );
+}
+
+#[test]
+fn data_extension_case_is_rejected() {
+    let ws = Workspace::new();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scimtrail"))
+        .args([
+            "--case",
+            ws.dir.path().join("case.json").to_str().unwrap(),
+            "identities",
+        ])
+        .output()
+        .expect("run scimtrail");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("cannot end in .json"));
 }
 
 #[test]

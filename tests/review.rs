@@ -173,3 +173,37 @@ fn bad_verdict_is_a_usage_error() {
     ]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn entitlement_must_be_held() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    ws.ok(&[
+        "decide",
+        "--identity",
+        "u-3001",
+        "--entitlement",
+        "billing-admin",
+        "--verdict",
+        "revoke",
+        "--reviewer",
+        "a",
+        "--justification",
+        "agent deactivated",
+    ]);
+    let output = ws.run(&[
+        "decide",
+        "--identity",
+        "u-3001",
+        "--entitlement",
+        "nosuch-group",
+        "--verdict",
+        "revoke",
+        "--reviewer",
+        "a",
+        "--justification",
+        "b",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("has no entitlement \"nosuch-group\""));
+}

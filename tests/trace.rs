@@ -149,3 +149,26 @@ fn sql_csv_has_header_and_rows() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines, ["source_format,n", "entra-audit,13", "okta,22"]);
 }
+
+#[test]
+fn sql_cannot_read_other_files() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let readme = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let output = ws.run(&["sql", &format!("select * from read_text('{readme}')")]);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn sql_formats_dates_and_lists() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let value = ws.json(&[
+        "sql",
+        "--format",
+        "json",
+        "select DATE '2026-12-04' as d, [1, 2] as l",
+    ]);
+    assert_eq!(value["rows"][0]["d"], "2026-12-04");
+    assert_eq!(value["rows"][0]["l"], serde_json::json!([1, 2]));
+}

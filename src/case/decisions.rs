@@ -15,6 +15,9 @@ impl Case {
             return Err(Error::InvalidInput("a justification is required".into()));
         }
         let identity_key = self.resolve_identity(&new.identity)?;
+        if let Some(entitlement) = &new.entitlement {
+            self.check_entitlement(&identity_key, entitlement)?;
+        }
         self.transaction(|conn| {
             let (seq, prev): (i64, Option<String>) = conn.query_row(
                 "SELECT coalesce(max(seq), 0) + 1, arg_max(sha256, seq) FROM decisions",
@@ -69,6 +72,25 @@ impl Case {
                 current: true,
             })
         })
+    }
+
+    /// Checks that the identity has `entitlement` (by value or display name) in its
+    /// newest snapshot.
+    fn check_entitlement(&self, identity_key: &str, entitlement: &str) -> Result<()> {
+        let held: i64 = self.conn.query_row(
+            "SELECT count(*) FROM entitlements e
+             JOIN current_identities i ON i.identity_key = e.identity_key AND i.snapshot_id = e.snapshot_id
+             WHERE e.identity_key = $1 AND (lower(e.value) = lower($2) OR lower(e.display) = lower($2))",
+            params![identity_key, entitlement],
+            |row| row.get(0),
+        )?;
+        if held == 0 {
+            return Err(Error::NotFound(format!(
+                "{identity_key} has no entitlement {entitlement:?}; list its entitlements with \
+                 `scimtrail sql \"select kind, value, display from entitlements where identity_key = '{identity_key}'\"`"
+            )));
+        }
+        Ok(())
     }
 
     /// Every decision in ledger order, each marked current unless a later one on the same

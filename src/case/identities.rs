@@ -24,7 +24,8 @@ LEFT JOIN latest_decision d USING (identity_key)
 ORDER BY i.kind, lower(coalesce(i.user_name, i.display_name, i.scim_id))";
 
 impl Case {
-    /// Every identity in its newest snapshot, people first, then by name.
+    /// Every identity in its newest snapshot, ordered by kind (agent, group, human, other,
+    /// service) and then by name.
     pub fn identities(&self) -> Result<Vec<IdentityRow>> {
         let mut stmt = self.conn.prepare(IDENTITY_QUERY)?;
         let rows = stmt.query_map([], |row| {

@@ -27,6 +27,7 @@ impl Case {
     /// Opens the case at `path` for writing, creating it when missing, and brings its
     /// schema up to date.
     pub fn open(path: &Path) -> Result<Case> {
+        check_case_path(path)?;
         let conn = Connection::open(path).map_err(|err| open_error(path, err))?;
         schema::migrate(&conn).map_err(|err| Error::Case {
             path: path.to_path_buf(),
@@ -41,6 +42,7 @@ impl Case {
 
     /// Opens an existing case without any write, for analysis and the SQL console.
     pub fn open_read_only(path: &Path) -> Result<Case> {
+        check_case_path(path)?;
         if !path.exists() {
             return Err(Error::Case {
                 path: path.to_path_buf(),
@@ -109,10 +111,30 @@ impl Case {
     }
 }
 
+/// Extensions DuckDB reads as data files rather than as a database, which would make the
+/// case silently in-memory.
+const DATA_EXTENSIONS: [&str; 7] = ["json", "ndjson", "jsonl", "csv", "tsv", "parquet", "gz"];
+
+fn check_case_path(path: &Path) -> Result<()> {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if DATA_EXTENSIONS.contains(&extension.as_str()) {
+        return Err(Error::Case {
+            path: path.to_path_buf(),
+            reason: format!(
+                "a case file cannot end in .{extension}, which DuckDB reads as a data file; name it *.duckdb"
+            ),
+        });
+    }
+    Ok(())
+}
+
 fn open_error(path: &Path, err: duckdb::Error) -> Error {
     let text = err.to_string();
     let reason = if text.contains("Could not set lock") || text.contains("Conflicting lock") {
-        "the case is open in another process; close it there or use `--read-only` from both"
+        "the case is open in another process, and DuckDB allows only one; close it there and try again"
             .to_string()
     } else {
         format!("cannot open: {text}")

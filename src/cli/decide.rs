@@ -37,7 +37,10 @@ pub fn decide(case_path: &Path, args: DecideArgs) -> anyhow::Result<()> {
     })?;
     println!(
         "recorded decision {}: {} {} (ledger head {})",
-        decision.seq, decision.verdict, decision.identity_key, decision.sha256
+        decision.seq,
+        decision.verdict,
+        crate::sanitize::for_terminal(&decision.identity_key),
+        decision.sha256
     );
     Ok(())
 }

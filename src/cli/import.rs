@@ -74,14 +74,14 @@ pub fn run(case_path: &Path, args: ImportArgs) -> anyhow::Result<()> {
     }
     if failed > 0 {
         anyhow::bail!(
-            "{failed} of {} files failed to import; nothing of them reached the case",
+            "{failed} of {} files failed to import and left the case unchanged",
             outcomes.len()
         );
     }
     Ok(())
 }
 
-/// A progress bar on stderr, only when stderr is a terminal.
+/// Creates a progress bar on stderr, only when stderr is a terminal.
 fn progress_bar() -> Option<ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;

@@ -67,7 +67,11 @@ impl Cli {
     fn case_path(&self) -> PathBuf {
         self.case
             .clone()
-            .or_else(|| std::env::var_os("SCIMTRAIL_CASE").map(PathBuf::from))
+            .or_else(|| {
+                std::env::var_os("SCIMTRAIL_CASE")
+                    .filter(|value| !value.is_empty())
+                    .map(PathBuf::from)
+            })
             .unwrap_or_else(|| PathBuf::from("scimtrail.duckdb"))
     }
 }

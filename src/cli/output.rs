@@ -28,7 +28,7 @@ pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
 /// spreadsheet formulas.
 pub fn print_csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
     let mut writer = csv::Writer::from_writer(std::io::stdout().lock());
-    writer.write_record(header)?;
+    writer.write_record(header.iter().map(|cell| sanitize::for_csv_cell(cell)))?;
     for row in rows {
         writer.write_record(row.iter().map(|cell| sanitize::for_csv_cell(cell)))?;
     }
@@ -49,6 +49,10 @@ pub fn print_table(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> 
                 .collect()
         })
         .collect();
+    let header: Vec<String> = header
+        .iter()
+        .map(|h| clip(&sanitize::for_terminal(h)))
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &cells {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -56,7 +60,6 @@ pub fn print_table(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> 
         }
     }
     let mut out = std::io::stdout().lock();
-    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
     write_row(&mut out, &widths, &header)?;
     for row in &cells {
         write_row(&mut out, &widths, row)?;

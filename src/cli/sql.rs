@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use duckdb::types::ValueRef;
+use duckdb::types::{Value, ValueRef};
 
 use crate::case::Case;
 
@@ -18,6 +18,11 @@ pub struct SqlArgs {
 
 pub fn run(case_path: &Path, args: SqlArgs) -> anyhow::Result<()> {
     let case = Case::open_read_only(case_path)?;
+    // Read-only protects the case, not the machine: also forbid reading or writing other
+    // files (COPY, read_text, ATTACH) and installing extensions, and lock the settings so
+    // the query cannot turn this back on.
+    case.conn()
+        .execute_batch("SET enable_external_access = false; SET lock_configuration = true;")?;
     let (columns, rows) = query(&case, &args.query)?;
     match args.format {
         Format::Json => {
@@ -73,7 +78,7 @@ pub fn query(case: &Case, sql: &str) -> anyhow::Result<(Vec<String>, Vec<Vec<Cel
     Ok((columns, rows))
 }
 
-/// A TIMESTAMP as RFC 3339 UTC; the case stores every time in UTC.
+/// Formats a TIMESTAMP as RFC 3339 in UTC, the zone of every time in the case.
 fn timestamp_text(unit: duckdb::types::TimeUnit, value: i64) -> String {
     use duckdb::types::TimeUnit;
     let micros = match unit {
@@ -88,29 +93,68 @@ fn timestamp_text(unit: duckdb::types::TimeUnit, value: i64) -> String {
 }
 
 fn cell(value: ValueRef<'_>) -> Cell {
-    use serde_json::Value as J;
-    let json = match value {
-        ValueRef::Null => J::Null,
-        ValueRef::Boolean(b) => J::Bool(b),
-        ValueRef::TinyInt(v) => J::from(v),
-        ValueRef::SmallInt(v) => J::from(v),
-        ValueRef::Int(v) => J::from(v),
-        ValueRef::BigInt(v) => J::from(v),
-        ValueRef::UTinyInt(v) => J::from(v),
-        ValueRef::USmallInt(v) => J::from(v),
-        ValueRef::UInt(v) => J::from(v),
-        ValueRef::UBigInt(v) => J::from(v),
-        ValueRef::Float(v) => J::from(v),
-        ValueRef::Double(v) => J::from(v),
-        ValueRef::Text(bytes) => J::String(String::from_utf8_lossy(bytes).into_owned()),
-        ValueRef::Timestamp(unit, value) => J::String(timestamp_text(unit, value)),
-        ValueRef::HugeInt(v) => J::String(v.to_string()),
-        other => J::String(format!("{:?}", other.to_owned())),
-    };
+    let json = to_json(value.to_owned());
     let text = match &json {
-        J::Null => String::new(),
-        J::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     };
     Cell { text, json }
+}
+
+/// Converts a DuckDB value to JSON: numbers and booleans as such, times as RFC 3339 text,
+/// lists, structs and maps as arrays and objects.
+fn to_json(value: Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        Value::Null => J::Null,
+        Value::Boolean(b) => J::Bool(b),
+        Value::TinyInt(v) => J::from(v),
+        Value::SmallInt(v) => J::from(v),
+        Value::Int(v) => J::from(v),
+        Value::BigInt(v) => J::from(v),
+        Value::UTinyInt(v) => J::from(v),
+        Value::USmallInt(v) => J::from(v),
+        Value::UInt(v) => J::from(v),
+        Value::UBigInt(v) => J::from(v),
+        Value::HugeInt(v) => J::String(v.to_string()),
+        Value::UHugeInt(v) => J::String(v.to_string()),
+        Value::Decimal(v) => J::String(v.to_string()),
+        Value::Float(v) => float(f64::from(v)),
+        Value::Double(v) => float(v),
+        Value::Text(s) => J::String(s),
+        Value::Blob(bytes) => J::String(format!("\\x{}", hex::encode(bytes))),
+        Value::Timestamp(unit, v) => J::String(timestamp_text(unit, v)),
+        Value::Date32(days) => J::String(date_text(days)),
+        Value::Enum(s) => J::String(s),
+        Value::List(items) | Value::Array(items) => J::Array(items.into_iter().map(to_json).collect()),
+        Value::Struct(fields) => J::Object(
+            fields
+                .iter()
+                .map(|(name, v)| (name.clone(), to_json(v.clone())))
+                .collect(),
+        ),
+        Value::Map(entries) => J::Array(
+            entries
+                .iter()
+                .map(|(k, v)| serde_json::json!({"key": to_json(k.clone()), "value": to_json(v.clone())}))
+                .collect(),
+        ),
+        other => J::String(format!("{other:?}")),
+    }
+}
+
+/// Converts a float to a JSON number, or to text for NaN and the infinities, which JSON
+/// cannot represent.
+fn float(v: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(v).map_or_else(
+        || serde_json::Value::String(v.to_string()),
+        serde_json::Value::Number,
+    )
+}
+
+fn date_text(days: i32) -> String {
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|epoch| epoch.checked_add_signed(chrono::Duration::days(i64::from(days))))
+        .map_or_else(|| days.to_string(), |date| date.to_string())
 }

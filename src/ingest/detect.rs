@@ -18,13 +18,24 @@ pub fn detect(split: &Split<'_>) -> Result<SourceFormat, String> {
     {
         return Ok(SourceFormat::Scim);
     }
+    let mut parse_error = None;
     for record in split.records.iter().take(SAMPLE) {
-        let Ok(value) = serde_json::from_str::<Value>(record.text) else {
-            continue;
+        let value = match serde_json::from_str::<Value>(record.text) {
+            Ok(value) => value,
+            Err(err) => {
+                parse_error.get_or_insert(format!(
+                    "record {} (line {}): {err}",
+                    record.pos, record.line
+                ));
+                continue;
+            }
         };
         if let Some(format) = detect_record(&value) {
             return Ok(format);
         }
+    }
+    if let Some(error) = parse_error {
+        return Err(format!("unreadable records, for example {error}"));
     }
     Err(format!(
         "unrecognised format (looked at {} records); supported: {}; force one with --format",

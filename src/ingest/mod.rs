@@ -43,7 +43,7 @@ pub struct Rejected {
     pub reason: String,
 }
 
-/// What happened to one file.
+/// The outcome of importing one file.
 #[derive(Debug, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum FileOutcome {
@@ -120,6 +120,9 @@ fn import_file(
     }
     let split =
         container::split(&loaded.text).map_err(|reason| Error::invalid_file(path, reason))?;
+    if split.records.is_empty() && split.bad.is_empty() {
+        return import_empty(case, path, &loaded, &split, options);
+    }
     let format = match options.format {
         Some(format) => format,
         None => detect::detect(&split).map_err(|reason| Error::invalid_file(path, reason))?,
@@ -159,6 +162,24 @@ fn import_file(
             audit => import_audit(conn, audit, &split, &mut source)?,
         });
         rejected.sort_by_key(|(r, _)| r.record);
+        if let Some((first, _)) = rejected
+            .first()
+            .filter(|_| source.imported + source.duplicates == 0)
+        {
+            // A file of which nothing is readable is more likely the wrong format than
+            // evidence; recording it would block importing it again correctly.
+            return Err(Error::invalid_file(
+                path,
+                format!(
+                    "none of its {} records could be read as {}; record {} (line {}): {}",
+                    rejected.len(),
+                    format.as_str(),
+                    first.record,
+                    first.line,
+                    first.reason
+                ),
+            ));
+        }
         quarantine(conn, source.source_id, &rejected)?;
         crate::case::insert_source(conn, &source)?;
         Ok(rejected)
@@ -175,6 +196,48 @@ fn import_file(
             Err(err)
         }
     }
+}
+
+/// Records an export that contains no records, such as an empty Graph page, so that its
+/// hash is on file like any other source.
+fn import_empty(
+    case: &Case,
+    path: &Path,
+    loaded: &read::LoadedFile,
+    split: &Split<'_>,
+    options: &ImportOptions,
+) -> Result<FileOutcome> {
+    let format = options.format.map_or("empty", SourceFormat::as_str);
+    let mut source = SourceRecord {
+        source_id: 0,
+        kind: if options.format == Some(SourceFormat::Scim) {
+            "scim"
+        } else {
+            "audit"
+        }
+        .into(),
+        format: format.into(),
+        container: split.container.clone(),
+        path: path.display().to_string(),
+        sha256: loaded.sha256.clone(),
+        bytes: loaded.bytes as i64,
+        imported_at: String::new(),
+        snapshot_id: None,
+        records_read: 0,
+        imported: 0,
+        duplicates: 0,
+        rejected: 0,
+        collisions: 0,
+        notes: vec!["the file holds no records".into()],
+    };
+    case.transaction(|conn| {
+        source.source_id = crate::case::next_id(conn, "sources", "source_id")?;
+        crate::case::insert_source(conn, &source)
+    })?;
+    Ok(FileOutcome::Imported {
+        source: Box::new(case.source_by_sha256(&loaded.sha256)?.unwrap_or(source)),
+        rejected: Vec::new(),
+    })
 }
 
 type RejectedWithText = (Rejected, String);
@@ -369,20 +432,27 @@ fn quarantine(conn: &Connection, source_id: i64, rejected: &[RejectedWithText]) 
     Ok(())
 }
 
-/// The records that were not even JSON, as rejections.
+/// Converts the records that were not even JSON into rejections.
 fn unreadable(split: &Split<'_>) -> Vec<RejectedWithText> {
     split
         .bad
         .iter()
-        .map(|BadRecord { pos, line, reason, text }| {
-            (
-                Rejected {
-                    record: *pos,
-                    line: *line,
-                    reason: reason.clone(),
-                },
-                text.clone(),
-            )
-        })
+        .map(
+            |BadRecord {
+                 pos,
+                 line,
+                 reason,
+                 text,
+             }| {
+                (
+                    Rejected {
+                        record: *pos,
+                        line: *line,
+                        reason: reason.clone(),
+                    },
+                    text.clone(),
+                )
+            },
+        )
         .collect()
 }

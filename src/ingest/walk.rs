@@ -6,7 +6,9 @@ use super::FileOutcome;
 
 /// Extensions of files that travel with exports but are never evidence: a folder's
 /// documentation and pictures. Named explicitly, such a file is still read.
-const NOT_EVIDENCE: [&str; 11] = ["md", "markdown", "rst", "html", "htm", "pdf", "png", "jpg", "jpeg", "gif", "svg"];
+const NOT_EVIDENCE: [&str; 11] = [
+    "md", "markdown", "rst", "html", "htm", "pdf", "png", "jpg", "jpeg", "gif", "svg",
+];
 
 /// The files under `paths` in a stable order: folders are walked recursively in name
 /// order, hidden entries and symbolic links to folders are skipped (a link can loop), and
@@ -47,7 +49,14 @@ fn visit(path: &Path, explicit: bool, files: &mut Vec<PathBuf>, failures: &mut V
         }
         return;
     }
-    if !meta.is_dir() || (link.file_type().is_symlink() && !explicit) {
+    if !meta.is_dir() {
+        failures.push(FileOutcome::Skipped {
+            path: path.display().to_string(),
+            reason: "not a regular file or folder".into(),
+        });
+        return;
+    }
+    if link.file_type().is_symlink() && !explicit {
         return;
     }
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {

@@ -33,7 +33,7 @@ impl ChainedFields<'_> {
     }
 }
 
-/// Where the chain first breaks.
+/// The first break in the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Break {
     /// The `seq` of the first bad row, or of the first missing one.
@@ -66,7 +66,7 @@ pub fn verify(rows: &[StoredRow<'_>], head: Option<(i64, &str)>) -> Verification
             Some((
                 expected_seq,
                 format!(
-                    "row {expected_seq} is missing (next row has seq {})",
+                    "expected seq {expected_seq} but found seq {}: a row is missing or was renumbered",
                     fields.seq
                 ),
             ))

@@ -100,7 +100,7 @@ pub fn known_ids(case: &Case, limit: usize) -> Result<Vec<(String, String, i64)>
              UNION ALL SELECT session_id, 'session' FROM events WHERE session_id IS NOT NULL
              UNION ALL SELECT request_id, 'request' FROM events WHERE request_id IS NOT NULL
          )
-         GROUP BY id, kind ORDER BY n DESC, id LIMIT ?",
+         GROUP BY id, kind ORDER BY n DESC, id, kind LIMIT ?",
     )?;
     let rows = stmt.query_map(params![limit as i64], |r| {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?))

@@ -62,7 +62,8 @@ pub enum Action {
 }
 
 impl Action {
-    /// Whether the action comes from a key press, which clears the previous status message.
+    /// Returns whether the action comes from a key press, which clears the previous status
+    /// message.
     pub fn is_user_input(&self) -> bool {
         !matches!(
             self,

@@ -5,14 +5,15 @@ use crate::tui::action::Action;
 use super::{App, Prompt};
 
 /// The requests in flight. A query result counts only when its number is the newest of its
-/// kind; an older one was made stale by a newer request and is dropped.
+/// kind, because a newer request has made an older result stale, so that one is dropped.
 #[derive(Debug, Default)]
 pub struct Requests {
     last: u64,
     pub identities: Option<u64>,
     pub trace: Option<u64>,
     pub known_ids: Option<u64>,
-    /// Decisions sent and not yet answered. They are never replaced, so a count suffices.
+    /// Decisions sent to the worker whose result has not arrived. They are never replaced,
+    /// so a count suffices.
     pub saving: usize,
 }
 
@@ -50,7 +51,10 @@ impl App {
                 }
                 match result {
                     Ok(data) => self.identities.set_data(data),
-                    Err(err) => self.set_status(format!("Loading identities failed: {err}"), true),
+                    Err(err) => {
+                        tracing::warn!(error = %err, "loading identities failed");
+                        self.set_status(format!("Loading identities failed: {err}"), true);
+                    }
                 }
             }
             Action::TraceLoaded { request, result } => {
@@ -61,6 +65,7 @@ impl App {
                     Ok(trace) => self.trace.set_result(trace),
                     Err(err) => {
                         let id = self.trace.query.clone().unwrap_or_default();
+                        tracing::warn!(%id, error = %err, "trace failed");
                         self.set_status(format!("Tracing {id} failed: {err}"), true);
                     }
                 }
@@ -72,7 +77,8 @@ impl App {
                 match result {
                     Ok(ids) => self.set_known_ids(ids),
                     Err(err) => {
-                        self.set_status(format!("Loading IDs for the picker failed: {err}"), true)
+                        tracing::warn!(error = %err, "loading the picker's IDs failed");
+                        self.set_status(format!("Loading IDs for the picker failed: {err}"), true);
                     }
                 }
             }
@@ -122,6 +128,7 @@ impl App {
                 self.identities.apply_decision(decision);
             }
             Err(err) => {
+                tracing::warn!(%identity_key, error = %err, "saving a decision failed");
                 self.identities.pending.remove(&identity_key);
                 self.set_status(
                     format!("Saving the decision on {identity_key} failed: {err}"),

@@ -56,7 +56,7 @@ fn event(actor: Option<&IdentityRow>) -> TraceEvent {
     }
 }
 
-/// An app with three identities loaded, as after the initial job.
+/// Builds an app with three identities loaded, as after the initial job.
 fn loaded_app() -> App {
     let mut app = App::new("rita".into(), "case.duckdb".into());
     let Job::LoadIdentities { request } = app.initial_job() else {
@@ -254,11 +254,9 @@ fn failed_decision_shows_error() {
     });
     assert!(app.identities.pending.is_empty());
     assert_eq!(app.identities.rows[0].decision, None);
-    assert!(
-        app.status
-            .as_ref()
-            .is_some_and(|s| s.is_error && s.text.contains("disk full"))
-    );
+    let status = app.status.clone().expect("error status");
+    assert!(status.is_error);
+    assert!(status.text.contains("disk full"), "{}", status.text);
 }
 
 #[test]
@@ -310,6 +308,7 @@ fn stale_trace_result_is_dropped() {
     let Some(Job::Trace { request: new, .. }) = app.update(Action::InputSubmit) else {
         panic!("second trace");
     };
+
     let stale = Trace {
         query: "old".into(),
         events: vec![event(None)],
@@ -320,6 +319,7 @@ fn stale_trace_result_is_dropped() {
     });
     assert!(!app.trace.loaded);
     assert_eq!(app.trace.query.as_deref(), Some("new"));
+
     let current = Trace {
         query: "new".into(),
         events: Vec::new(),
@@ -424,7 +424,8 @@ fn load_error_shows_in_status() {
         result: Err("database error: IO Error".into()),
     });
     let status = app.status.clone().expect("error status");
-    assert!(status.is_error && status.text.contains("IO Error"));
+    assert!(status.is_error);
+    assert!(status.text.contains("IO Error"), "{}", status.text);
     assert_eq!(app.identities.rows.len(), 3, "the previous list stays");
     app.update(Action::MoveDown);
     assert!(app.status.is_none(), "a key press clears the message");

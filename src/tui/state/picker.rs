@@ -21,7 +21,7 @@ impl Picker {
         self.cursor.reset();
     }
 
-    /// The highlighted ID.
+    /// Returns the highlighted ID.
     pub fn selected<'a>(&self, ids: &'a [KnownId]) -> Option<&'a KnownId> {
         let index = *self.ranked.get(self.cursor.selected)?;
         ids.get(index)

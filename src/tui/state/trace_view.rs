@@ -21,7 +21,7 @@ pub struct TraceView {
 }
 
 impl TraceView {
-    /// Starts a new trace: forgets the previous events until the result arrives.
+    /// Starts a new trace and clears the previous events until the result arrives.
     pub fn start(&mut self, id: String) {
         self.query = Some(id);
         self.events.clear();
