@@ -99,13 +99,13 @@ fn ensure_demo_case(case_path: &Path, evidence: &Path) -> Result<()> {
         .query_row("SELECT count(*) FROM decisions", [], |row| row.get(0))?;
     if decisions > 0 {
         return Err(Error::InvalidInput(format!(
-            "{} holds {decisions} recorded decisions; rebuilding the demo would discard them, so choose another --case path",
+            "{} contains {decisions} recorded decisions; rebuilding the demo would discard them, so choose another --case path",
             case_path.display()
         )));
     }
     if foreign > 0 {
         return Err(Error::InvalidInput(format!(
-            "{} holds evidence other than the demo's; choose another --case path for the demo",
+            "{} contains evidence other than the demo's; choose another --case path for the demo",
             case_path.display()
         )));
     }

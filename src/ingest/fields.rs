@@ -18,7 +18,7 @@ pub fn text(value: &Value, path: &[&str]) -> Option<String> {
     as_text(at(value, path)?)
 }
 
-/// The first of several paths that holds text.
+/// The text at the first of several paths that has any.
 pub fn first_text(value: &Value, paths: &[&[&str]]) -> Option<String> {
     paths.iter().find_map(|path| text(value, path))
 }

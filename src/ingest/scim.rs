@@ -40,7 +40,7 @@ pub struct Resource {
     pub entitlements: Vec<(String, String, Option<String>, String)>,
 }
 
-/// What one record of a SCIM file holds.
+/// The content of one record of a SCIM file.
 #[derive(Debug)]
 pub enum Item {
     Resource(Box<Resource>),
@@ -228,7 +228,7 @@ fn type_from_schemas(schemas: &[String]) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Agents are resources of an agent type or schema, or Users whose userType says agent
+/// Agents are resources of an agent type or schema, or Users whose userType names agent
 /// or bot; services are Users whose userType names a service, application or workload.
 fn kind(resource_type: &str, schemas: &[String], user_type: Option<&str>) -> IdentityKind {
     let rt = resource_type.to_ascii_lowercase();
