@@ -39,7 +39,16 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
     let body = text.trim_start();
     let top = match body.chars().next() {
         None => return Err("the file is empty".into()),
-        Some('[') => Top::Array(parse_array(text)?),
+        Some('[') => match parse_array(text) {
+            Ok(values) => Top::Array(values),
+            // Several arrays one after another, one page per line.
+            Err(array_error) => match parse_stream(text) {
+                Ok(Top::Stream(values, bad)) if values.len() + bad.len() > 1 => {
+                    Top::Stream(values, bad)
+                }
+                _ => return Err(array_error),
+            },
+        },
         Some('{') => parse_stream(text)?,
         Some(other) => {
             return Err(format!(
@@ -176,9 +185,15 @@ fn parse_lines<'a>(text: &'a str, mut good: Vec<&'a RawValue>, consumed: usize) 
     Top::Stream(values, bad)
 }
 
-/// Opens a known envelope object, returning its key and its records.
+/// Opens a known envelope, returning its key and its records. Besides the envelope
+/// objects, a nested array counts as one: paging scripts often save each page's array as
+/// one element of an outer array or as one NDJSON line.
 fn open_envelope(value: &RawValue) -> Option<(String, Vec<&RawValue>)> {
     let text = value.get();
+    if text.starts_with('[') {
+        let inner: Vec<&RawValue> = serde_json::from_str(text).ok()?;
+        return Some(("pages".into(), inner));
+    }
     if !text.starts_with('{') {
         return None;
     }
@@ -299,6 +314,17 @@ mod tests {
         let split = split(&text).unwrap();
         assert_eq!(split.records.len(), 4);
         assert_eq!(split.envelopes, vec!["resources".to_string()]);
+    }
+
+    #[test]
+    fn arrays_of_pages_are_flattened() {
+        let lines = split("[{\"a\":1}]\n[{\"a\":2},{\"a\":3}]\n").unwrap();
+        assert_eq!(lines.container, "ndjson/pages");
+        assert_eq!(lines.records.len(), 3);
+        assert_eq!(lines.records[2].line, 2);
+        let nested = split("[[{\"a\":1}],[{\"a\":2}]]").unwrap();
+        assert_eq!(nested.container, "array/pages");
+        assert_eq!(nested.records.len(), 2);
     }
 
     #[test]
