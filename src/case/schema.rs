@@ -13,11 +13,18 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "evidence model",
-    sql: include_str!("migrations/0001_evidence_model.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "evidence model",
+        sql: include_str!("migrations/0001_evidence_model.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "event links",
+        sql: include_str!("migrations/0002_event_links.sql"),
+    },
+];
 
 /// The schema version this build reads and writes.
 pub fn current_version() -> i64 {

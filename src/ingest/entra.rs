@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::event::{MappedEvent, target};
+use super::event::{Link, LinkRole, MappedEvent, target};
 use super::fields::{first_text, text};
 use crate::model::Outcome;
 
@@ -120,6 +120,18 @@ fn audit_targets(graph: &Value) -> Vec<Value> {
         .collect()
 }
 
+/// A sign-in issues a token, named by its unique token identifier, to an OAuth client.
+fn signin_links(graph: &Value) -> Vec<Link> {
+    let mut links = Vec::new();
+    if let Some(token) = text(graph, &["uniqueTokenIdentifier"]) {
+        links.push(Link::new("token", token, LinkRole::Issued));
+    }
+    if let Some(client) = text(graph, &["appId"]) {
+        links.push(Link::new("oauth_client", client, LinkRole::Presented));
+    }
+    links
+}
+
 pub fn map_signin(record: &Value) -> Result<MappedEvent, String> {
     if !is_signin(record) {
         return Err("not an Entra sign-in record: neither a SignInLogs category nor createdDateTime and status".into());
@@ -157,6 +169,7 @@ pub fn map_signin(record: &Value) -> Result<MappedEvent, String> {
         event.actor_display = first_text(graph, &[&["userDisplayName"], &["userPrincipalName"]]);
         event.actor_type = Some("User".into());
     }
+    event.links = signin_links(graph);
     event.set_time(
         record,
         &[
@@ -255,6 +268,7 @@ mod tests {
             "category": "ServicePrincipalSignInLogs", "time": "2022-02-08T06:22:28.3518405Z",
             "properties": {"id": "s1", "createdDateTime": "2022-02-08T06:22:28.3518405+00:00",
                 "appId": "a1", "servicePrincipalId": "sp1", "servicePrincipalName": "tf",
+                "uniqueTokenIdentifier": "tok1",
                 "correlationId": "c9", "status": {"errorCode": 7000215, "failureReason": "Invalid client secret"}}
         });
         let event = map_signin(&record).unwrap();
@@ -262,6 +276,13 @@ mod tests {
         assert_eq!(event.actor_id.as_deref(), Some("sp1"));
         assert_eq!(event.outcome, Some(Outcome::Failure));
         assert_eq!(event.reason.as_deref(), Some("Invalid client secret"));
+        assert_eq!(
+            event.links,
+            vec![
+                Link::new("token", "tok1", LinkRole::Issued),
+                Link::new("oauth_client", "a1", LinkRole::Presented),
+            ]
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The normalised event every audit mapper produces.
 
 use chrono::NaiveDateTime;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::fields::{as_text, at};
@@ -27,6 +28,48 @@ pub struct MappedEvent {
     pub request_id: Option<String>,
     pub client_ip: Option<String>,
     pub targets: Vec<Value>,
+    /// Identifiers that tie this event to events of other sources or other records.
+    pub links: Vec<Link>,
+}
+
+/// An identifier an event carries, with the part it plays, so that events of different
+/// sources can be joined on it: a span and its parent, an access key issued by one call and
+/// presented by later ones, a principal in a delegation chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// The identifier's namespace, such as `trace`, `span`, `access_key` or `token`.
+    pub kind: &'static str,
+    pub value: String,
+    pub role: LinkRole,
+}
+
+/// The part an identifier plays in the event that carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[expect(dead_code, reason = "roles for importers still being written")]
+pub enum LinkRole {
+    /// The event is, or belongs to, the identified thing (its own span, its audit id).
+    Own,
+    /// The identified thing is the event's parent (an OpenTelemetry parent span).
+    Parent,
+    /// The event created the credential (an AssumeRole response's access key).
+    Issued,
+    /// The event authenticated with the credential.
+    Presented,
+    /// The principal acted on behalf of the actor (a GCP delegation chain, in order).
+    Delegate,
+    /// The actor impersonated the principal (Kubernetes impersonation).
+    Impersonated,
+}
+
+impl Link {
+    pub fn new(kind: &'static str, value: impl Into<String>, role: LinkRole) -> Link {
+        Link {
+            kind,
+            value: value.into(),
+            role,
+        }
+    }
 }
 
 impl MappedEvent {

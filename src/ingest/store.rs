@@ -112,6 +112,7 @@ fn append_event(
     let m = &row.mapped;
     let outcome = m.outcome.map_or("unknown", |o| o.as_str());
     let targets = serde_json::Value::Array(m.targets.clone()).to_string();
+    let links = serde_json::to_string(&m.links)?;
     appender.append_row(params![
         key,
         source_id,
@@ -136,6 +137,7 @@ fn append_event(
         m.client_ip,
         targets,
         row.raw,
+        links,
     ])?;
     Ok(())
 }
