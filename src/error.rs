@@ -24,6 +24,7 @@ pub enum Error {
     #[error("{0}")]
     InvalidInput(String),
 
+    #[cfg(feature = "store")]
     #[error("database error: {0}")]
     Db(#[from] duckdb::Error),
 

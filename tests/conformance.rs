@@ -2,6 +2,8 @@
 //! $SCIMTRAIL_SAMPLES imports with no rejected record, and events keep their
 //! correlation ids. Without the variable the test says so and checks nothing.
 
+#![cfg(feature = "store")]
+
 mod common;
 
 use std::path::PathBuf;

@@ -1,5 +1,7 @@
 //! The `demo` command without the TUI.
 
+#![cfg(feature = "store")]
+
 mod common;
 
 use common::Workspace;

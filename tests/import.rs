@@ -1,5 +1,7 @@
 //! Importing the fixture organisation and hostile files through the binary.
 
+#![cfg(feature = "store")]
+
 mod common;
 
 use common::{Workspace, fixtures, stderr};

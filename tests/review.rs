@@ -1,5 +1,7 @@
 //! Decisions and the tamper-evident ledger, attacked directly in the case file.
 
+#![cfg(feature = "store")]
+
 mod common;
 
 use common::{Workspace, stderr};

@@ -1,5 +1,7 @@
 //! Identities and traces on the fixture organisation.
 
+#![cfg(feature = "store")]
+
 mod common;
 
 use common::Workspace;

@@ -1,6 +1,8 @@
 //! Rendering of hostile evidence: escape sequences and bidi controls in names, actions and
 //! raw records reach the screen only as visible escapes.
 
+#![cfg(feature = "store")]
+
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use scimtrail::model::{IdentityKind, IdentityRow, TraceEvent};

@@ -4,6 +4,8 @@
 //! synchronously through `worker::run_job`, the function the worker thread calls. The one
 //! value masked is the temporary directory in source paths.
 
+#![cfg(feature = "store")]
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

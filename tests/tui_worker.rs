@@ -1,6 +1,8 @@
 //! The database worker thread against the demo case: results come back as actions, and a
 //! decision is in the case after shutdown.
 
+#![cfg(feature = "store")]
+
 use std::time::Duration;
 
 use scimtrail::case::Case;

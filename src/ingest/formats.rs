@@ -1,0 +1,20 @@
+//! Which mapper turns a record of each audit format into a [`MappedEvent`].
+
+use serde_json::Value;
+
+use super::event::MappedEvent;
+use super::{entra, okta};
+use crate::model::SourceFormat;
+
+/// Maps one parsed record of an audit format, or says why it cannot.
+pub type Mapper = fn(&Value) -> Result<MappedEvent, String>;
+
+/// The mapper of an audit format; `None` for SCIM, which holds identities, not events.
+pub fn mapper(format: SourceFormat) -> Option<Mapper> {
+    match format {
+        SourceFormat::Okta => Some(okta::map),
+        SourceFormat::EntraAudit => Some(entra::map_audit),
+        SourceFormat::EntraSignin => Some(entra::map_signin),
+        SourceFormat::Scim => None,
+    }
+}
