@@ -8,6 +8,11 @@ use crate::{Error, Result};
 impl Case {
     /// Appends a decision to the ledger and returns it as stored.
     pub fn decide(&self, new: &NewDecision) -> Result<Decision> {
+        if self.read_only {
+            return Err(Error::InvalidInput(
+                "the case is open read-only (--read-only), so decisions cannot be recorded".into(),
+            ));
+        }
         if new.reviewer.trim().is_empty() {
             return Err(Error::InvalidInput("the reviewer must not be empty".into()));
         }

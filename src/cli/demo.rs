@@ -36,6 +36,6 @@ pub fn run(case: Option<PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    crate::tui::run(&case_path, super::reviewer(args.reviewer))?;
+    crate::tui::run(&case_path, super::reviewer(args.reviewer), false)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod decide;
 mod demo;
+mod export;
 mod import;
 mod listing;
 mod logging;
@@ -26,6 +27,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub case: Option<PathBuf>,
 
+    /// Open the case without writing to it: commands that change it are rejected and the
+    /// TUI records no decisions.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -38,16 +44,19 @@ pub enum Command {
     Import(import::ImportArgs),
     /// List the identities of the newest snapshots with their activity.
     Identities(listing::ListArgs),
-    /// List the imported sources and how their records were accounted for.
-    Sources(listing::ListArgs),
+    /// List the imported sources and how their records were accounted for; with
+    /// `--verify`, re-hash their files.
+    Sources(listing::SourcesArgs),
     /// Show the events that carry a correlation, session, request or event id.
     Trace(trace::TraceArgs),
     /// Record an approve, revoke or flag decision in the tamper-evident ledger.
     Decide(decide::DecideArgs),
     /// List the recorded decisions.
     Decisions(listing::TableArgs),
-    /// Check the decision ledger's hash chain.
-    Verify,
+    /// Check the decision ledger's hash chain, or with PACK an exported evidence pack.
+    Verify(decide::VerifyArgs),
+    /// Write the evidence pack (decisions, sources and a manifest of hashes) into a folder.
+    Export(export::ExportArgs),
     /// Run a read-only SQL query on the case.
     Sql(sql::SqlArgs),
     /// Open the case in the terminal UI (the default without a command).
@@ -76,9 +85,33 @@ impl Cli {
     }
 }
 
+impl Command {
+    /// Returns the name of a command that writes to the case, for the `--read-only` check.
+    fn writes(&self) -> Option<&'static str> {
+        match self {
+            Command::Demo(_) => Some("demo"),
+            Command::Import(_) => Some("import"),
+            Command::Decide(_) => Some("decide"),
+            _ => None,
+        }
+    }
+}
+
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let case_path = cli.case_path();
+    if cli.read_only
+        && let Some(name) = cli.command.as_ref().and_then(Command::writes)
+    {
+        use clap::CommandFactory;
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!("`{name}` writes to the case and cannot run with --read-only"),
+            )
+            .exit();
+    }
+    let read_only = cli.read_only;
     match cli.command {
         Some(Command::Demo(args)) => demo::run(cli.case, args),
         Some(Command::Import(args)) => import::run(&case_path, args),
@@ -87,14 +120,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Trace(args)) => trace::run(&case_path, args),
         Some(Command::Decide(args)) => decide::decide(&case_path, args),
         Some(Command::Decisions(args)) => listing::decisions(&case_path, args),
-        Some(Command::Verify) => decide::verify(&case_path),
+        Some(Command::Verify(args)) => decide::verify(&case_path, args),
+        Some(Command::Export(args)) => export::run(&case_path, args),
         Some(Command::Sql(args)) => sql::run(&case_path, args),
-        Some(Command::Open(args)) => open(&case_path, args),
-        None => open(&case_path, OpenArgs::default()),
+        Some(Command::Open(args)) => open(&case_path, args, read_only),
+        None => open(&case_path, OpenArgs::default(), read_only),
     }
 }
 
-fn open(case_path: &std::path::Path, args: OpenArgs) -> anyhow::Result<()> {
+fn open(case_path: &std::path::Path, args: OpenArgs, read_only: bool) -> anyhow::Result<()> {
     if !case_path.exists() {
         anyhow::bail!(
             "case {} does not exist; import evidence with `scimtrail --case {} import FILES` or try `scimtrail demo`",
@@ -102,7 +136,7 @@ fn open(case_path: &std::path::Path, args: OpenArgs) -> anyhow::Result<()> {
             case_path.display()
         );
     }
-    crate::tui::run(case_path, reviewer(args.reviewer))?;
+    crate::tui::run(case_path, reviewer(args.reviewer), read_only)?;
     Ok(())
 }
 

@@ -30,19 +30,28 @@ pub use app::App;
 pub use worker::Job;
 
 /// Opens the case at `case_path` and runs the TUI until the user quits. Decisions are
-/// recorded with `reviewer` as their reviewer.
+/// recorded with `reviewer` as their reviewer, unless the case is opened `read_only`.
 ///
 /// The case is opened before the terminal changes mode, so an error such as a case locked
 /// by another process is printed on the normal screen.
-pub fn run(case_path: &Path, reviewer: String) -> Result<()> {
-    let case = Case::open(case_path)?;
+pub fn run(case_path: &Path, reviewer: String, read_only: bool) -> Result<()> {
+    let case = if read_only {
+        Case::open_read_only(case_path)?
+    } else {
+        Case::open(case_path)?
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
         .map_err(|err| Error::io("tokio runtime", err))?;
     let (results_tx, results_rx) = tokio::sync::mpsc::unbounded_channel();
     let worker = worker::Worker::spawn(case, results_tx)?;
-    let mut app = App::new(reviewer, case_name(case_path));
+    let mut name = case_name(case_path);
+    if read_only {
+        // Shown in the title bar, so a reviewer knows before deciding that nothing is saved.
+        name.push_str(" [read-only]");
+    }
+    let mut app = App::new(reviewer, name);
 
     let guard = terminal::enter()?;
     let outcome = Terminal::new(CrosstermBackend::new(std::io::stdout()))
