@@ -4,6 +4,7 @@
 mod aliases;
 mod decisions;
 mod identities;
+mod integrity;
 pub mod schema;
 mod sources;
 
@@ -13,6 +14,7 @@ use duckdb::{AccessMode, Config, Connection};
 
 use crate::{Error, Result};
 
+pub use integrity::{SourceCheck, SourceStatus};
 pub use sources::SourceRecord;
 pub(crate) use sources::{insert_source, next_id};
 

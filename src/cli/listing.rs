@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::case::Case;
+use crate::case::{Case, SourceStatus};
 
 use super::output::{self, Format, or_dash};
 
@@ -17,6 +17,23 @@ pub struct ListArgs {
 pub enum ListFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SourcesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+
+    /// Re-hash every source's file and compare it with the SHA-256 recorded at import;
+    /// exits with status 1 when a file is changed, missing or unreadable.
+    #[arg(long)]
+    pub verify: bool,
+
+    /// The folder that relative source paths are resolved against when verifying.
+    /// Defaults to the current folder.
+    #[arg(long, value_name = "DIR", requires = "verify")]
+    pub root: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -66,8 +83,15 @@ pub fn identities(case_path: &Path, args: ListArgs) -> anyhow::Result<()> {
     )
 }
 
-pub fn sources(case_path: &Path, args: ListArgs) -> anyhow::Result<()> {
+pub fn sources(case_path: &Path, args: SourcesArgs) -> anyhow::Result<()> {
     let case = Case::open_read_only(case_path)?;
+    if args.verify {
+        let root = match args.root {
+            Some(root) => root,
+            None => std::env::current_dir()?,
+        };
+        return verify_sources(&case, &root, args.format);
+    }
     let sources = case.sources()?;
     if args.format == ListFormat::Json {
         return output::print_json(&serde_json::json!({ "sources": sources }));
@@ -100,6 +124,54 @@ pub fn sources(case_path: &Path, args: ListArgs) -> anyhow::Result<()> {
         ],
         &rows,
     )
+}
+
+fn verify_sources(case: &Case, root: &Path, format: ListFormat) -> anyhow::Result<()> {
+    let checks = case.verify_sources(root)?;
+    let failed = checks
+        .iter()
+        .filter(|c| c.status != SourceStatus::Intact)
+        .count();
+    if format == ListFormat::Json {
+        output::print_json(&serde_json::json!({
+            "intact": failed == 0,
+            "sources": checks,
+        }))?;
+    } else {
+        let rows: Vec<Vec<String>> = checks
+            .iter()
+            .map(|c| {
+                vec![
+                    c.source_id.to_string(),
+                    status_label(c.status).to_string(),
+                    c.expected_sha256.chars().take(12).collect(),
+                    c.actual_sha256
+                        .as_deref()
+                        .map_or("-".into(), |sha| sha.chars().take(12).collect()),
+                    c.error.as_ref().map_or(c.checked_path.clone(), |error| {
+                        format!("{} ({error})", c.checked_path)
+                    }),
+                ]
+            })
+            .collect();
+        output::print_table(&["ID", "STATUS", "RECORDED", "ON DISK", "PATH"], &rows)?;
+    }
+    if failed > 0 {
+        anyhow::bail!(
+            "{failed} of {} source files no longer match what was imported",
+            checks.len()
+        );
+    }
+    Ok(())
+}
+
+fn status_label(status: SourceStatus) -> &'static str {
+    match status {
+        SourceStatus::Intact => "intact",
+        SourceStatus::Changed => "CHANGED",
+        SourceStatus::Missing => "MISSING",
+        SourceStatus::Unreadable => "UNREADABLE",
+    }
 }
 
 const DECISION_HEADER: [&str; 9] = [
