@@ -17,6 +17,8 @@ pub mod cli;
 #[cfg(feature = "store")]
 pub mod demo;
 pub mod error;
+#[cfg(feature = "store")]
+pub mod export;
 pub mod ingest;
 pub mod model;
 pub mod review;

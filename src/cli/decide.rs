@@ -45,7 +45,17 @@ pub fn decide(case_path: &Path, args: DecideArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn verify(case_path: &Path) -> anyhow::Result<()> {
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// An evidence pack folder written by `export`; without it the case's ledger is checked.
+    #[arg(value_name = "PACK")]
+    pub pack: Option<std::path::PathBuf>,
+}
+
+pub fn verify(case_path: &Path, args: VerifyArgs) -> anyhow::Result<()> {
+    if let Some(pack) = args.pack {
+        return super::export::verify(&pack);
+    }
     let case = Case::open_read_only(case_path)?;
     let result = case.verify_ledger()?;
     match result.first_break {

@@ -1,0 +1,58 @@
+//! `export`, which writes an evidence pack, and `verify PACK`, which checks one.
+
+use std::path::{Path, PathBuf};
+
+use crate::case::Case;
+use crate::export;
+use crate::sanitize;
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The folder to write the pack into; it must be missing or empty.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+pub fn run(case_path: &Path, args: ExportArgs) -> anyhow::Result<()> {
+    let case = Case::open_read_only(case_path)?;
+    let summary = export::export_pack(&case, &args.out)?;
+    println!(
+        "wrote {} with {} decisions and {} sources",
+        args.out.display(),
+        summary.decisions,
+        summary.sources
+    );
+    for file in &summary.files {
+        println!("  {}  {}", file.sha256, file.name);
+    }
+    println!("manifest.json SHA-256: {}", summary.manifest_sha256);
+    println!(
+        "Quote this hash where the pack is handed over; `scimtrail verify DIR` checks the pack."
+    );
+    Ok(())
+}
+
+pub fn verify(pack: &Path) -> anyhow::Result<()> {
+    let (manifest, problems) = export::verify_pack(pack)?;
+    if problems.is_empty() {
+        println!(
+            "pack intact: {} files, {} decisions, ledger head {}",
+            manifest.files.len(),
+            manifest.ledger.decisions,
+            manifest.ledger.head_sha256
+        );
+        return Ok(());
+    }
+    for problem in &problems {
+        eprintln!(
+            "{}: {}",
+            sanitize::for_terminal(&problem.file),
+            sanitize::for_terminal(&problem.problem)
+        );
+    }
+    anyhow::bail!(
+        "pack {} fails verification: {} problems",
+        pack.display(),
+        problems.len()
+    )
+}

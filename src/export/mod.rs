@@ -1,0 +1,139 @@
+//! The evidence pack: what a review hands to an auditor, in files that `verify PACK`
+//! checks without the case.
+//!
+//! A pack contains the decision ledger (CSV for reading, JSON Lines with the hash chain for
+//! checking), the list of input sources with their SHA-256, and `manifest.json`, which
+//! records the SHA-256 of every other file of the pack and the ledger's head. Editing,
+//! deleting or adding a file, or editing, deleting or reordering a decision, makes
+//! verification fail and name what changed.
+
+mod manifest;
+mod verify;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::case::{Case, SourceRecord};
+use crate::model::Decision;
+use crate::{Error, Result, sanitize};
+
+pub use manifest::{MANIFEST, Manifest, PackFile};
+pub use verify::{PackProblem, verify_pack};
+
+/// The files `export_pack` wrote, with the manifest's hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackSummary {
+    pub files: Vec<PackFile>,
+    /// SHA-256 of `manifest.json`. Quoted where the pack is handed over, it distinguishes
+    /// the original from a pack rewritten as a whole, manifest included.
+    pub manifest_sha256: String,
+    pub decisions: usize,
+    pub sources: usize,
+}
+
+/// Writes the evidence pack of `case` into `out`, which must be missing or empty.
+pub fn export_pack(case: &Case, out: &Path) -> Result<PackSummary> {
+    prepare_folder(out)?;
+    let ledger = case.verify_ledger()?;
+    if let Some(broken) = &ledger.first_break {
+        return Err(Error::InvalidInput(format!(
+            "the decision ledger is broken at decision {} ({}); a pack would certify it",
+            broken.seq, broken.reason
+        )));
+    }
+    let decisions = case.decisions()?;
+    let sources = case.sources()?;
+
+    let mut files = vec![
+        write_file(out, "decisions.csv", decisions_csv(&decisions)?.as_bytes())?,
+        write_file(
+            out,
+            "decisions.jsonl",
+            decisions_jsonl(&decisions)?.as_bytes(),
+        )?,
+        write_file(out, "sources.json", sources_json(&sources)?.as_bytes())?,
+    ];
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    let manifest = Manifest::new(case, &ledger, &sources, files.clone());
+    let manifest_file = write_file(out, MANIFEST, manifest.to_json()?.as_bytes())?;
+    Ok(PackSummary {
+        files,
+        manifest_sha256: manifest_file.sha256,
+        decisions: decisions.len(),
+        sources: sources.len(),
+    })
+}
+
+fn prepare_folder(out: &Path) -> Result<()> {
+    std::fs::create_dir_all(out).map_err(|err| Error::io(out, err))?;
+    let mut entries = std::fs::read_dir(out).map_err(|err| Error::io(out, err))?;
+    if entries.next().is_some() {
+        return Err(Error::InvalidInput(format!(
+            "{} is not empty; export a pack into a new or empty folder",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+fn write_file(out: &Path, name: &str, content: &[u8]) -> Result<PackFile> {
+    let path = out.join(name);
+    std::fs::write(&path, content).map_err(|err| Error::io(&path, err))?;
+    Ok(PackFile::of(name, content))
+}
+
+/// Formats the ledger for people: spreadsheet-safe cells, one row per decision.
+fn decisions_csv(decisions: &[Decision]) -> Result<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "seq",
+        "decided_at",
+        "identity_key",
+        "entitlement",
+        "verdict",
+        "reviewer",
+        "justification",
+        "current",
+        "prev_sha256",
+        "sha256",
+    ];
+    let csv_error = |err: csv::Error| Error::InvalidInput(format!("writing decisions.csv: {err}"));
+    writer.write_record(header).map_err(csv_error)?;
+    for d in decisions {
+        let row = [
+            d.seq.to_string(),
+            d.decided_at.clone(),
+            d.identity_key.clone(),
+            d.entitlement.clone().unwrap_or_default(),
+            d.verdict.clone(),
+            d.reviewer.clone(),
+            d.justification.clone(),
+            d.current.to_string(),
+            d.prev_sha256.clone(),
+            d.sha256.clone(),
+        ];
+        writer
+            .write_record(row.iter().map(|cell| sanitize::for_csv_cell(cell)))
+            .map_err(csv_error)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|err| Error::InvalidInput(format!("writing decisions.csv: {err}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Formats the ledger for machines: the exact fields each hash covers, so the chain can
+/// be recomputed from the pack alone.
+fn decisions_jsonl(decisions: &[Decision]) -> Result<String> {
+    let mut out = String::new();
+    for decision in decisions {
+        out.push_str(&serde_json::to_string(decision)?);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn sources_json(sources: &[SourceRecord]) -> Result<String> {
+    Ok(serde_json::to_string_pretty(&serde_json::json!({ "sources": sources }))? + "\n")
+}
