@@ -32,6 +32,40 @@ impl Workspace {
             .expect("run scimtrail")
     }
 
+    /// Runs `scimtrail --case <case> ARGS` and fails the test if it takes longer than
+    /// `limit`, so a hang shows up as a failure instead of a stuck test run.
+    pub fn run_within(&self, args: &[&str], limit: std::time::Duration) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_scimtrail"))
+            .arg("--case")
+            .arg(self.case())
+            .args(args)
+            .env("XDG_STATE_HOME", self.dir.path().join("state"))
+            .env_remove("SCIMTRAIL_CASE")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start scimtrail");
+        // The pipes are drained while waiting, so a large output cannot block the child.
+        let stdout = drain(child.stdout.take().expect("stdout pipe"));
+        let stderr = drain(child.stderr.take().expect("stderr pipe"));
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("poll scimtrail") {
+                break status;
+            }
+            if started.elapsed() > limit {
+                child.kill().ok();
+                panic!("scimtrail {args:?} did not finish within {limit:?}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        Output {
+            status,
+            stdout: stdout.join().expect("stdout reader"),
+            stderr: stderr.join().expect("stderr reader"),
+        }
+    }
+
     /// Runs a command that must succeed and returns its stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let output = self.run(args);
@@ -78,6 +112,19 @@ impl Workspace {
 
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        pipe.read_to_end(&mut bytes).ok();
+        bytes
+    })
+}
+
+/// The folder of hostile inputs that the reliability tests import.
+pub fn hostile() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile")
 }
 
 pub fn stderr(output: &Output) -> String {
