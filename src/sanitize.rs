@@ -36,18 +36,18 @@ pub fn for_csv_cell(text: &str) -> String {
     }
 }
 
-/// A number in decimal or exponent notation. Rust's `f64` parser alone would also accept
-/// `-inf` and `+NaN`, which a spreadsheet reads as a formula naming a cell range.
+/// Returns whether `text` is a number in decimal or exponent notation. Rust's `f64` parser
+/// alone would also accept `-inf` and `+NaN`, which a spreadsheet may read as a formula.
 fn is_decimal_number(text: &str) -> bool {
     text.chars()
         .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
         && text.parse::<f64>().is_ok()
 }
 
-/// Characters of the Unicode 16.0 general categories Cf (format: bidi controls, zero-width
-/// marks, the soft hyphen, tag characters and others), Zl and Zp (line and paragraph
-/// separators). They render as nothing or move other text, so evidence could hide a word
-/// or disguise one name as another.
+/// Returns whether `c` is in the Unicode 16.0 general categories Cf (format: bidi controls,
+/// zero-width marks, the soft hyphen, tag characters and others), Zl or Zp (line and
+/// paragraph separators). Such characters render as nothing or move other text, so
+/// evidence could hide a word or disguise one name as another.
 fn is_format_or_separator(c: char) -> bool {
     matches!(
         c,

@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = fuzzing::detect(&split);
 });
 
-/// Each record's text lies inside the file, and its line is the line its text starts on.
+/// Checks that each record's text lies inside the file and that its line is where it starts.
 fn check_records(text: &str, split: &Split<'_>) {
     for record in &split.records {
         let offset = (record.text.as_ptr() as usize)
@@ -44,7 +44,7 @@ fn check_records(text: &str, split: &Split<'_>) {
     }
 }
 
-/// Positions run 1..=n over good and bad records together, in the order of their lines.
+/// Checks that positions run 1..=n over good and bad records together, in line order.
 fn check_positions(split: &Split<'_>) {
     let mut entries: Vec<(i64, usize)> = split
         .records

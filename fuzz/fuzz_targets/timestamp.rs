@@ -37,7 +37,7 @@ fn check_round_trip(utc: chrono::NaiveDateTime) {
     assert_eq!(again, Ok(utc), "{written} does not read back");
 }
 
-/// A parsed epoch value lies on the same side of 1970 as the number.
+/// Checks that a parsed epoch value lies on the same side of 1970 as the number.
 fn check_number(number: &Number) {
     let Ok(parsed) = timestamp::parse_number(number) else {
         return;
@@ -54,7 +54,7 @@ fn check_number(number: &Number) {
     }
 }
 
-/// Up to 11 digits, with or without a sign, are seconds.
+/// Checks that an integer of up to 11 digits, with or without a sign, is read as seconds.
 fn check_seconds(seconds: i64) {
     if seconds.unsigned_abs() >= 100_000_000_000 {
         return;

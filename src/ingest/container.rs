@@ -95,7 +95,7 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
 
 enum Top<'a> {
     Array(Vec<&'a RawValue>),
-    /// Top-level values and unreadable lines, in the order they stand in the file.
+    /// Top-level values and unreadable lines, in file order.
     Stream(Vec<Entry<'a>>),
 }
 
@@ -105,7 +105,7 @@ enum Entry<'a> {
     Bad(BadRecord),
 }
 
-/// The position of the next record, counting good and bad records alike.
+/// Returns the position of the next record, counting good and bad records alike.
 fn next_pos(split: &Split<'_>) -> i64 {
     (split.records.len() + split.bad.len()) as i64 + 1
 }

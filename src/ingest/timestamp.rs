@@ -49,9 +49,9 @@ pub fn parse_number(number: &serde_json::Number) -> Result<Parsed, String> {
     if !text.contains(['e', 'E']) {
         return parse_epoch(&text);
     }
-    // serde_json writes floats of 1e16 and above in exponent notation, and an export that
-    // stores epoch nanoseconds as floats reaches that size. Written out in full, the value
-    // gets its unit from its number of digits like any other.
+    // serde_json writes floats from 1e16 up (and below 1e-5) in exponent notation, and
+    // epoch nanoseconds stored as floats reach that size. Written out in full, the value
+    // gets its unit from its number of whole digits like any other.
     match number.as_f64() {
         Some(value) => parse_epoch(&format!("{value:.9}")),
         None => Err(format!("epoch value {text:?} is out of range")),
@@ -100,7 +100,7 @@ fn parse_epoch(text: &str) -> Result<Parsed, String> {
 }
 
 /// Converts the ASCII digits after the point of an epoch value to nanoseconds, for a unit
-/// of `scale` nanoseconds; digits beyond the ninth are dropped.
+/// of `scale` nanoseconds. Digits beyond the ninth are dropped.
 fn fraction_to_units(fraction: &str, scale: i128) -> i128 {
     let digits = &fraction[..fraction.len().min(9)];
     if digits.is_empty() {
