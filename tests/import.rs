@@ -124,6 +124,10 @@ fn bad_ndjson_line_is_quarantined() {
     assert_eq!(ws.count("select count(*) from events"), 2);
     assert_eq!(ws.count("select count(*) from quarantine"), 2);
     assert_eq!(ws.count("select rejected from sources"), 2);
+    assert_eq!(
+        ws.count("select record_pos from events where event_id = 'a'"),
+        1
+    );
 }
 
 #[test]

@@ -43,9 +43,7 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
             Ok(values) => Top::Array(values),
             // Several arrays one after another, one page per line.
             Err(array_error) => match parse_stream(text) {
-                Ok(Top::Stream(values, bad)) if values.len() + bad.len() > 1 => {
-                    Top::Stream(values, bad)
-                }
+                Ok(Top::Stream(entries)) if entries.len() > 1 => Top::Stream(entries),
                 _ => return Err(array_error),
             },
         },
@@ -56,19 +54,27 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
             ));
         }
     };
-    let (container, values, bad) = match top {
-        Top::Array(values) => ("array", values, Vec::new()),
-        Top::Stream(values, bad) if values.len() + bad.len() == 1 => ("object", values, bad),
-        Top::Stream(values, bad) => ("ndjson", values, bad),
+    let (container, entries) = match top {
+        Top::Array(values) => ("array", values.into_iter().map(Entry::Good).collect()),
+        Top::Stream(entries) if entries.len() == 1 => ("object", entries),
+        Top::Stream(entries) => ("ndjson", entries),
     };
     let mut split = Split {
         container: container.to_string(),
         envelopes: Vec::new(),
         records: Vec::new(),
-        bad,
+        bad: Vec::new(),
     };
     let mut lines = LineCounter::new(text);
-    for value in values {
+    for entry in entries {
+        let value = match entry {
+            Entry::Good(value) => value,
+            Entry::Bad(mut record) => {
+                record.pos = next_pos(&split);
+                split.bad.push(record);
+                continue;
+            }
+        };
         match open_envelope(value) {
             Some((key, inner)) => {
                 if !split.envelopes.contains(&key) {
@@ -89,7 +95,19 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
 
 enum Top<'a> {
     Array(Vec<&'a RawValue>),
-    Stream(Vec<&'a RawValue>, Vec<BadRecord>),
+    /// Top-level values and unreadable lines, in file order.
+    Stream(Vec<Entry<'a>>),
+}
+
+enum Entry<'a> {
+    Good(&'a RawValue),
+    /// An unreadable line; its position is set when the records are numbered.
+    Bad(BadRecord),
+}
+
+/// Returns the position of the next record, counting good and bad records alike.
+fn next_pos(split: &Split<'_>) -> i64 {
+    (split.records.len() + split.bad.len()) as i64 + 1
 }
 
 fn push<'a>(
@@ -100,7 +118,7 @@ fn push<'a>(
 ) {
     let line = lines.line_at(offset_in(text, value.get()));
     split.records.push(RawRecord {
-        pos: (split.records.len() + split.bad.len()) as i64 + 1,
+        pos: next_pos(split),
         line,
         text: value.get(),
     });
@@ -118,7 +136,7 @@ fn parse_stream(text: &str) -> Result<Top<'_>, String> {
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
     loop {
         match stream.next() {
-            None => return Ok(Top::Stream(values, Vec::new())),
+            None => return Ok(Top::Stream(values.into_iter().map(Entry::Good).collect())),
             Some(Ok(value)) => values.push(value),
             Some(Err(err)) => {
                 let consumed = values
@@ -142,47 +160,33 @@ fn is_line_delimited(text: &str) -> bool {
         .is_some_and(|line| serde_json::from_str::<&RawValue>(line).is_ok())
 }
 
-fn parse_lines<'a>(text: &'a str, mut good: Vec<&'a RawValue>, consumed: usize) -> Top<'a> {
-    let mut bad = Vec::new();
+/// Reads the text after the `consumed` bytes line by line, after the values read before
+/// the stream broke. Where that offset falls inside a line, the rest of the line is read
+/// on its own, so text after the last good value is never dropped unread.
+fn parse_lines<'a>(text: &'a str, good: Vec<&'a RawValue>, consumed: usize) -> Top<'a> {
+    let mut entries: Vec<Entry<'a>> = good.into_iter().map(Entry::Good).collect();
     let mut offset = 0;
     for (index, line) in text.split_inclusive('\n').enumerate() {
         let start = offset;
         offset += line.len();
-        if start < consumed || line.trim().is_empty() {
+        if offset <= consumed {
             continue;
         }
-        match serde_json::from_str::<&RawValue>(line.trim()) {
-            Ok(value) => good.push(value),
-            Err(err) => bad.push(BadRecord {
+        let rest = line[consumed.saturating_sub(start)..].trim();
+        if rest.is_empty() {
+            continue;
+        }
+        entries.push(match serde_json::from_str::<&RawValue>(rest) {
+            Ok(value) => Entry::Good(value),
+            Err(err) => Entry::Bad(BadRecord {
                 pos: 0,
                 line: index + 1,
                 reason: format!("invalid JSON: {err}"),
-                text: line.trim_end().to_string(),
+                text: rest.to_string(),
             }),
-        }
+        });
     }
-    // Positions follow the order of lines in the file, good and bad records alike.
-    let mut order: Vec<(usize, Option<&'a RawValue>, Option<BadRecord>)> = good
-        .into_iter()
-        .map(|v| (offset_in(text, v.get()), Some(v), None))
-        .chain(
-            bad.into_iter()
-                .map(|b| (line_offset(text, b.line), None, Some(b))),
-        )
-        .collect();
-    order.sort_by_key(|(offset, _, _)| *offset);
-    let mut values = Vec::new();
-    let mut bad = Vec::new();
-    for (pos, (_, value, record)) in order.into_iter().enumerate() {
-        if let Some(value) = value {
-            values.push(value);
-        }
-        if let Some(mut record) = record {
-            record.pos = pos as i64 + 1;
-            bad.push(record);
-        }
-    }
-    Top::Stream(values, bad)
+    Top::Stream(entries)
 }
 
 /// Opens a known envelope, returning its key and its records. Besides the envelope
@@ -238,13 +242,6 @@ fn offset_in(text: &str, part: &str) -> usize {
     (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
 }
 
-fn line_offset(text: &str, line: usize) -> usize {
-    text.split_inclusive('\n')
-        .take(line - 1)
-        .map(str::len)
-        .sum()
-}
-
 /// Counts lines forward through the text, for records visited in file order.
 struct LineCounter<'a> {
     text: &'a str,
@@ -298,6 +295,24 @@ mod tests {
         assert_eq!(split.bad[0].line, 2);
         assert_eq!(split.bad[0].pos, 2);
         assert_eq!(split.records[1].pos, 3);
+    }
+
+    #[test]
+    fn ndjson_positions_are_distinct() {
+        let split = split("{}\n{\n{}\n").unwrap();
+        let positions: Vec<i64> = split.records.iter().map(|r| r.pos).collect();
+        assert_eq!(positions, vec![1, 3]);
+        assert_eq!(split.bad[0].pos, 2);
+    }
+
+    #[test]
+    fn broken_value_after_good_one_is_quarantined() {
+        let split = split("{\"a\":1}\n{\"b\":2} {\"c\":\n{\"d\":4}\n").unwrap();
+        assert_eq!(split.records.len(), 3);
+        assert_eq!(split.bad.len(), 1);
+        assert_eq!(split.bad[0].line, 2);
+        assert_eq!(split.bad[0].text, "{\"c\":");
+        assert_eq!(split.bad[0].pos, 3);
     }
 
     #[test]

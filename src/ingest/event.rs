@@ -46,7 +46,6 @@ pub struct Link {
 /// The part an identifier plays in the event that carries it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-#[expect(dead_code, reason = "roles for importers still being written")]
 pub enum LinkRole {
     /// The event is, or belongs to, the identified thing (its own span, its audit id).
     Own,

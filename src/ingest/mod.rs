@@ -10,6 +10,7 @@ mod entra;
 mod event;
 mod fields;
 mod formats;
+pub mod fuzzing;
 #[cfg(feature = "store")]
 mod import;
 mod okta;

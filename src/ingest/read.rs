@@ -22,6 +22,11 @@ const MAX_GZIP_RATIO: u64 = 200;
 /// Reads `path`, hashes its bytes, and decodes them to UTF-8 text.
 pub fn load(path: &Path) -> Result<LoadedFile> {
     let raw = std::fs::read(path).map_err(|err| Error::io(path, err))?;
+    from_bytes(path, raw)
+}
+
+/// Hashes and decodes the bytes of a file already read; `path` only names it in errors.
+pub fn from_bytes(path: &Path, raw: Vec<u8>) -> Result<LoadedFile> {
     let sha256 = hex::encode(Sha256::digest(&raw));
     let bytes = raw.len() as u64;
     let gzip = raw.starts_with(&[0x1f, 0x8b]);

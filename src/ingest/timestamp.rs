@@ -45,11 +45,32 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
 
 /// Parses a JSON number of epoch seconds, milliseconds, microseconds or nanoseconds.
 pub fn parse_number(number: &serde_json::Number) -> Result<Parsed, String> {
-    parse_epoch(&number.to_string())
+    let text = number.to_string();
+    if !text.contains(['e', 'E']) {
+        return parse_epoch(&text);
+    }
+    // serde_json writes floats from 1e16 up (and below 1e-5) in exponent notation, and
+    // epoch nanoseconds stored as floats reach that size. Written out in full, the value
+    // gets its unit from its number of whole digits like any other.
+    match number.as_f64() {
+        Some(value) => parse_epoch(&format!("{value:.9}")),
+        None => Err(format!("epoch value {text:?} is out of range")),
+    }
 }
 
+/// Parses `[-]digits[.digits]`. The unit follows from the number of whole digits, not
+/// counting the sign or leading zeros.
 fn parse_epoch(text: &str) -> Result<Parsed, String> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let out_of_range = || format!("epoch value {text:?} is out of range");
+    let (negative, magnitude) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = magnitude.split_once('.').unwrap_or((magnitude, ""));
+    let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+        return Err(format!("invalid epoch value {text:?}"));
+    }
     let digits = whole.trim_start_matches('0').len();
     // Ten digits of seconds reach 2286; thirteen of milliseconds likewise, and so on.
     let (scale, unit) = match digits {
@@ -58,28 +79,30 @@ fn parse_epoch(text: &str) -> Result<Parsed, String> {
         15..=17 => (1_000, "microseconds"),
         _ => (1, "nanoseconds"),
     };
-    let whole: i128 = whole
-        .parse()
-        .map_err(|_| format!("epoch value {text:?} is out of range"))?;
-    let fraction_nanos = fraction_to_units(fraction, scale);
-    let nanos = whole
+    let whole: i128 = whole.parse().map_err(|_| out_of_range())?;
+    let magnitude_nanos = whole
         .checked_mul(scale)
-        .and_then(|n| n.checked_add(fraction_nanos))
-        .ok_or_else(|| format!("epoch value {text:?} is out of range"))?;
-    let seconds = i64::try_from(nanos.div_euclid(1_000_000_000))
-        .map_err(|_| format!("epoch value {text:?} is out of range"))?;
+        .and_then(|n| n.checked_add(fraction_to_units(fraction, scale)))
+        .ok_or_else(out_of_range)?;
+    // The fraction extends the magnitude, so -1.5 is a second and a half before 1970.
+    let nanos = if negative {
+        -magnitude_nanos
+    } else {
+        magnitude_nanos
+    };
+    let seconds = i64::try_from(nanos.div_euclid(1_000_000_000)).map_err(|_| out_of_range())?;
     let subsec = nanos.rem_euclid(1_000_000_000) as u32;
-    let dt = DateTime::from_timestamp(seconds, subsec)
-        .ok_or_else(|| format!("epoch value {text:?} is out of range"))?;
+    let dt = DateTime::from_timestamp(seconds, subsec).ok_or_else(out_of_range)?;
     Ok(Parsed {
         utc: dt.naive_utc(),
         note: Some(format!("epoch {unit}")),
     })
 }
 
-/// Converts the digits after the point of an epoch value in `scale` nanoseconds per unit.
+/// Converts the ASCII digits after the point of an epoch value to nanoseconds, for a unit
+/// of `scale` nanoseconds. Digits beyond the ninth are dropped.
 fn fraction_to_units(fraction: &str, scale: i128) -> i128 {
-    let digits: String = fraction.chars().take(9).collect();
+    let digits = &fraction[..fraction.len().min(9)];
     if digits.is_empty() {
         return 0;
     }
@@ -148,6 +171,34 @@ mod tests {
         assert_eq!(iso("1700000000123456"), "2023-11-14T22:13:20.123456000");
         assert_eq!(iso("1700000000123456789"), "2023-11-14T22:13:20.123456789");
         assert_eq!(iso("1700000000.5"), "2023-11-14T22:13:20.500000000");
+    }
+
+    #[test]
+    fn negative_epoch_keeps_its_unit() {
+        let number = serde_json::Number::from(-68719542272i64);
+        let parsed = parse_number(&number).unwrap();
+        assert_eq!(parsed.utc.to_string(), "-0208-05-12 22:15:28");
+    }
+
+    #[test]
+    fn negative_fraction_is_before_epoch() {
+        let number = serde_json::Number::from_f64(-1.5).unwrap();
+        let parsed = parse_number(&number).unwrap();
+        assert_eq!(parsed.utc.to_string(), "1969-12-31 23:59:58.500");
+    }
+
+    #[test]
+    fn float_in_exponent_notation() {
+        let number = serde_json::Number::from_f64(1.7e18).unwrap();
+        let parsed = parse_number(&number).unwrap();
+        assert_eq!(parsed.utc.to_string(), "2023-11-14 22:13:20");
+        assert_eq!(parsed.note.as_deref(), Some("epoch nanoseconds"));
+    }
+
+    #[test]
+    fn second_decimal_point_is_rejected() {
+        let err = parse("1700000000.5.5").unwrap_err();
+        assert!(err.contains("invalid epoch value"), "{err}");
     }
 
     #[test]
