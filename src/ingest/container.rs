@@ -81,6 +81,7 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
             None => push(&mut split, &mut lines, text, value),
         }
     }
+    number_in_file_order(&mut split);
     if let Some(key) = split.envelopes.first() {
         split.container = format!("{}/{key}", split.container);
     }
@@ -100,10 +101,29 @@ fn push<'a>(
 ) {
     let line = lines.line_at(offset_in(text, value.get()));
     split.records.push(RawRecord {
-        pos: (split.records.len() + split.bad.len()) as i64 + 1,
+        pos: 0,
         line,
         text: value.get(),
     });
+}
+
+/// Numbers records and unreadable lines together in the order of the file. A bad line is
+/// a whole line of its own, so no record shares its line.
+fn number_in_file_order(split: &mut Split<'_>) {
+    let mut bad = split.bad.iter_mut().peekable();
+    let mut pos = 0;
+    for record in &mut split.records {
+        while let Some(b) = bad.next_if(|b| b.line < record.line) {
+            pos += 1;
+            b.pos = pos;
+        }
+        pos += 1;
+        record.pos = pos;
+    }
+    for b in bad {
+        pos += 1;
+        b.pos = pos;
+    }
 }
 
 fn parse_array(text: &str) -> Result<Vec<&RawValue>, String> {
@@ -297,6 +317,7 @@ mod tests {
         assert_eq!(split.bad.len(), 1);
         assert_eq!(split.bad[0].line, 2);
         assert_eq!(split.bad[0].pos, 2);
+        assert_eq!(split.records[0].pos, 1);
         assert_eq!(split.records[1].pos, 3);
     }
 

@@ -1,6 +1,7 @@
 //! The import orchestration: each file read, detected, mapped and loaded in one
 //! transaction of the case.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
@@ -8,7 +9,8 @@ use duckdb::{Connection, params};
 use serde::Serialize;
 
 use super::container::{self, BadRecord, RawRecord, Split};
-use super::{ImportOptions, Rejected, detect, formats, read, scim, scim_load, store, walk};
+use super::records::{self, Event, MappedRecord};
+use super::{ImportOptions, Rejected, detect, formats, otel, read, scim, scim_load, store, walk};
 use crate::case::{Case, SourceRecord};
 use crate::model::SourceFormat;
 use crate::{Error, Result};
@@ -126,11 +128,21 @@ fn import_file(
     let created_snapshot = snapshot.id.is_none() && format == SourceFormat::Scim;
     let result = case.transaction(|conn| {
         source.source_id = crate::case::next_id(conn, "sources", "source_id")?;
-        let mut rejected = unreadable(&split);
-        rejected.extend(match format {
-            SourceFormat::Scim => import_scim(conn, path, &split, options, snapshot, &mut source)?,
-            audit => import_audit(conn, audit, &split, &mut source)?,
-        });
+        let mut rejected = match format {
+            SourceFormat::Scim => {
+                let mut rejected = unreadable(&split);
+                rejected.extend(import_scim(
+                    conn,
+                    path,
+                    &split,
+                    options,
+                    snapshot,
+                    &mut source,
+                )?);
+                rejected
+            }
+            audit => import_audit(conn, audit, audit_records(audit, &split)?, &mut source)?,
+        };
         rejected.sort_by_key(|(r, _)| r.record);
         if let Some((first, _)) = rejected
             .first()
@@ -223,55 +235,69 @@ fn reject(record: &RawRecord<'_>, reason: String) -> RejectedWithText {
     )
 }
 
-fn import_audit(
-    conn: &Connection,
-    format: SourceFormat,
-    split: &Split<'_>,
-    source: &mut SourceRecord,
-) -> Result<Vec<RejectedWithText>> {
+/// Maps every record of a split audit file with its format's reader.
+fn audit_records<'a>(format: SourceFormat, split: &Split<'a>) -> Result<Vec<MappedRecord<'a>>> {
+    if format == SourceFormat::Otel {
+        return Ok(otel::read(split));
+    }
     let map = formats::mapper(format).ok_or_else(|| {
         Error::InvalidInput(format!("{} is not an audit format", format.as_str()))
     })?;
-    let mut rows = Vec::with_capacity(split.records.len());
+    Ok(records::map_each(split, map))
+}
+
+fn import_audit(
+    conn: &Connection,
+    format: SourceFormat,
+    records: Vec<MappedRecord<'_>>,
+    source: &mut SourceRecord,
+) -> Result<Vec<RejectedWithText>> {
+    source.records_read = records.len() as i64;
+    let mut rows = Vec::with_capacity(records.len());
     let mut rejected = Vec::new();
     let mut zoneless = 0;
-    for record in &split.records {
-        let value: serde_json::Value = match serde_json::from_str(record.text) {
-            Ok(value) => value,
-            Err(err) => {
-                rejected.push(reject(record, format!("invalid JSON: {err}")));
+    for record in records {
+        let reject = |reason: String, text: Cow<'_, str>| {
+            (
+                Rejected {
+                    record: record.pos,
+                    line: record.line,
+                    reason,
+                },
+                text.into_owned(),
+            )
+        };
+        let Event { value, mapped } = match record.result {
+            Ok(event) => event,
+            Err(reason) => {
+                rejected.push(reject(reason, record.text));
                 continue;
             }
         };
-        match map(&value) {
-            Ok(mapped) => {
-                let Some(ts) = mapped.ts else {
-                    rejected.push(reject(record, "no timestamp".into()));
-                    continue;
-                };
-                if mapped
-                    .ts_note
-                    .as_deref()
-                    .is_some_and(|n| n.contains("no time zone"))
-                {
-                    zoneless += 1;
-                }
-                rows.push(store::EventRow {
-                    record_pos: record.pos,
-                    content_sha256: store::content_sha256(&value),
-                    ts,
-                    mapped,
-                    raw: record.text.to_string(),
-                });
-            }
-            Err(reason) => rejected.push(reject(record, reason)),
+        let Some(ts) = mapped.ts else {
+            rejected.push(reject("no timestamp".into(), record.text));
+            continue;
+        };
+        if mapped
+            .ts_note
+            .as_deref()
+            .is_some_and(|n| n.contains("no time zone"))
+        {
+            zoneless += 1;
         }
+        rows.push(store::EventRow {
+            record_pos: record.pos,
+            content_sha256: store::content_sha256(&value),
+            ts,
+            mapped,
+            raw: record.text.into_owned(),
+        });
     }
     let counts = store::load_events(conn, source.source_id, format.as_str(), rows)?;
     source.imported = counts.imported;
     source.duplicates = counts.duplicates;
     source.collisions = counts.collisions;
-    source.rejected = (rejected.len() + split.bad.len()) as i64;
+    source.rejected = rejected.len() as i64;
     if counts.collisions > 0 {
         source.notes.push(format!(
             "{} records share a natural key with an earlier record but differ in content; all are kept and listed in event_collisions",

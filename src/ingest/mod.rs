@@ -13,7 +13,9 @@ mod formats;
 #[cfg(feature = "store")]
 mod import;
 mod okta;
+mod otel;
 mod read;
+mod records;
 mod scim;
 #[cfg(feature = "store")]
 mod scim_load;

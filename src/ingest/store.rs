@@ -138,6 +138,7 @@ fn append_event(
         targets,
         row.raw,
         links,
+        m.ts_end,
     ])?;
     Ok(())
 }

@@ -48,16 +48,52 @@ pub fn parse_number(number: &serde_json::Number) -> Result<Parsed, String> {
     parse_epoch(&number.to_string())
 }
 
+/// A unit of epoch time, for sources that state it instead of leaving it to be guessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EpochUnit {
+    Seconds,
+    Milliseconds,
+    Microseconds,
+    Nanoseconds,
+}
+
+impl EpochUnit {
+    fn scale(self) -> (i128, &'static str) {
+        match self {
+            EpochUnit::Seconds => (1_000_000_000, "seconds"),
+            EpochUnit::Milliseconds => (1_000_000, "milliseconds"),
+            EpochUnit::Microseconds => (1_000, "microseconds"),
+            EpochUnit::Nanoseconds => (1, "nanoseconds"),
+        }
+    }
+}
+
+/// Parses epoch time in a known unit, such as OTLP's `startTimeUnixNano`, given as text of
+/// digits with an optional fraction.
+pub fn parse_epoch_in(text: &str, unit: EpochUnit) -> Result<Parsed, String> {
+    let text = text.trim();
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Err(format!("epoch {} {text:?} is not a number", unit.scale().1));
+    }
+    epoch_scaled(text, unit)
+}
+
 fn parse_epoch(text: &str) -> Result<Parsed, String> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let whole = text.split_once('.').map_or(text, |(whole, _)| whole);
     let digits = whole.trim_start_matches('0').len();
     // Ten digits of seconds reach 2286; thirteen of milliseconds likewise, and so on.
-    let (scale, unit) = match digits {
-        0..=11 => (1_000_000_000i128, "seconds"),
-        12..=14 => (1_000_000, "milliseconds"),
-        15..=17 => (1_000, "microseconds"),
-        _ => (1, "nanoseconds"),
+    let unit = match digits {
+        0..=11 => EpochUnit::Seconds,
+        12..=14 => EpochUnit::Milliseconds,
+        15..=17 => EpochUnit::Microseconds,
+        _ => EpochUnit::Nanoseconds,
     };
+    epoch_scaled(text, unit)
+}
+
+fn epoch_scaled(text: &str, unit: EpochUnit) -> Result<Parsed, String> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let (scale, unit) = unit.scale();
     let whole: i128 = whole
         .parse()
         .map_err(|_| format!("epoch value {text:?} is out of range"))?;
@@ -148,6 +184,18 @@ mod tests {
         assert_eq!(iso("1700000000123456"), "2023-11-14T22:13:20.123456000");
         assert_eq!(iso("1700000000123456789"), "2023-11-14T22:13:20.123456789");
         assert_eq!(iso("1700000000.5"), "2023-11-14T22:13:20.500000000");
+    }
+
+    #[test]
+    fn epoch_in_stated_unit() {
+        let nanos = parse_epoch_in("1544712660000000001", EpochUnit::Nanoseconds).unwrap();
+        assert_eq!(
+            nanos.utc.format("%Y-%m-%dT%H:%M:%S%.9f").to_string(),
+            "2018-12-13T14:51:00.000000001"
+        );
+        let seconds = parse_epoch_in("17", EpochUnit::Seconds).unwrap();
+        assert_eq!(seconds.utc.to_string(), "1970-01-01 00:00:17");
+        assert!(parse_epoch_in("-5", EpochUnit::Milliseconds).is_err());
     }
 
     #[test]
