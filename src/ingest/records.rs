@@ -41,21 +41,37 @@ impl<'a> MappedRecord<'a> {
     }
 }
 
+/// How often readers report progress, in records.
+pub const PROGRESS_EVERY: usize = 1024;
+
+/// Receives the records mapped so far and the share of the file they make up.
+pub type Progress<'p> = &'p mut dyn FnMut(u64, f64);
+
 /// Maps every record of a split file with a per-record mapper. Records that were not
 /// JSON keep their positions and are returned as rejected.
-pub fn map_each<'a>(split: &Split<'a>, map: Mapper) -> Vec<MappedRecord<'a>> {
-    map_each_with(split, |value| map(value))
+pub fn map_each<'a>(
+    split: &Split<'a>,
+    map: Mapper,
+    progress: Progress<'_>,
+) -> Vec<MappedRecord<'a>> {
+    map_each_with(split, map, progress)
 }
 
 /// Like [`map_each`], with a mapper that carries state (an analyst's mapping file).
 pub fn map_each_with<'a>(
     split: &Split<'a>,
     map: impl Fn(&Value) -> Result<MappedEvent, String>,
+    progress: Progress<'_>,
 ) -> Vec<MappedRecord<'a>> {
+    let total = split.records.len().max(1);
     let mut out: Vec<MappedRecord<'a>> = split
         .records
         .iter()
-        .map(|record| {
+        .enumerate()
+        .map(|(index, record)| {
+            if index % PROGRESS_EVERY == 0 {
+                progress(index as u64, index as f64 / total as f64);
+            }
             let result = serde_json::from_str::<Value>(record.text)
                 .map_err(|err| format!("invalid JSON: {err}"))
                 .and_then(|value| map(&value).map(|mapped| Event { value, mapped }));
@@ -82,7 +98,7 @@ mod tests {
     #[test]
     fn bad_lines_keep_their_position() {
         let split = split("{\"a\":1}\n{\"a\":\n{\"a\":3}\n").unwrap();
-        let mapped = map_each_with(&split, |_| Ok(MappedEvent::default()));
+        let mapped = map_each_with(&split, |_| Ok(MappedEvent::default()), &mut |_, _| {});
         let positions: Vec<i64> = mapped.iter().map(|r| r.pos).collect();
         assert_eq!(positions, vec![1, 2, 3]);
         assert!(mapped[1].result.is_err());

@@ -19,7 +19,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::container::Split;
-use super::records::{Event, MappedRecord};
+use super::records::{Event, MappedRecord, PROGRESS_EVERY, Progress};
 use map::Agent;
 use span::Telemetry;
 
@@ -51,10 +51,14 @@ struct Unit<'a> {
 }
 
 /// Reads every span and log record of a split file, numbering them through the file.
-pub fn read<'a>(split: &Split<'a>) -> Vec<MappedRecord<'a>> {
+pub fn read<'a>(split: &Split<'a>, progress: Progress<'_>) -> Vec<MappedRecord<'a>> {
     let mut units = Vec::new();
     let mut bad = split.bad.iter().peekable();
-    for record in &split.records {
+    let total = split.records.len().max(1);
+    for (index, record) in split.records.iter().enumerate() {
+        if index % PROGRESS_EVERY == 0 {
+            progress(units.len() as u64, index as f64 / total as f64);
+        }
         while let Some(b) = bad.next_if(|b| b.pos < record.pos) {
             units.push(unreadable(b.line, b.text.clone(), b.reason.clone()));
         }

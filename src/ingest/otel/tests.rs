@@ -16,7 +16,7 @@ const TRACE: &str = "7f3a9c2e4b1d4e8fa0c6b5d2e1f09a31";
 
 fn events(text: &str) -> Vec<MappedEvent> {
     let split = split(text).unwrap();
-    read(&split)
+    read(&split, &mut |_, _| {})
         .into_iter()
         .map(|record| record.result.unwrap().mapped)
         .collect()
@@ -36,7 +36,7 @@ fn iso(ts: Option<chrono::NaiveDateTime>) -> String {
 #[test]
 fn request_spans_in_order() {
     let split = split(RUN).unwrap();
-    let records = read(&split);
+    let records = read(&split, &mut |_, _| {});
     let positions: Vec<i64> = records.iter().map(|r| r.pos).collect();
     assert_eq!(positions, vec![1, 2, 3, 4, 5]);
     // The second span of the first scope starts on this line of the pretty-printed file.
@@ -181,7 +181,7 @@ fn legacy_names_mapped() {
 #[test]
 fn legacy_lines_number_spans() {
     let split = split(LEGACY).unwrap();
-    let records = read(&split);
+    let records = read(&split, &mut |_, _| {});
     let lines: Vec<usize> = records.iter().map(|r| r.line).collect();
     assert_eq!(lines, vec![1, 1, 2, 2, 3]);
     assert!(
@@ -224,7 +224,7 @@ fn service_name_is_fallback_actor() {
 fn span_without_start_is_rejected() {
     let text = r#"[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"x","startTimeUnixNano":"0"}]"#;
     let split = split(text).unwrap();
-    let err = read(&split).remove(0).result.unwrap_err();
+    let err = read(&split, &mut |_, _| {}).remove(0).result.unwrap_err();
     assert!(err.contains("no start time"), "{err}");
 }
 
