@@ -26,7 +26,7 @@ pub struct ImportArgs {
     pub format: Option<SourceFormat>,
 
     /// A TOML file naming which field of each record is the time, actor, action and so
-    /// on; every file is read through it as JSON, NDJSON or CSV (implies --format generic).
+    /// on. Every file is read through it as JSON, NDJSON or CSV (implies --format generic).
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
 

@@ -17,8 +17,8 @@ pub struct MappedRecord<'a> {
     pub pos: i64,
     /// 1-based line on which the record starts.
     pub line: usize,
-    /// The record as the case keeps it in `events.raw` or `quarantine.raw`; owned when the
-    /// reader composed it (a span with its resource, a CSV row as a JSON object).
+    /// The record as the case keeps it in `events.raw` or `quarantine.raw`. It is owned when
+    /// the reader composed it, as for a span with its resource or a CSV row as JSON.
     pub text: Cow<'a, str>,
     pub result: Result<Event, String>,
 }

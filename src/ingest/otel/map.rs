@@ -138,9 +138,9 @@ fn action(item: &Telemetry) -> String {
     item.name.clone().unwrap_or_else(|| "span".into())
 }
 
-/// A span's status decides: ERROR fails and OK succeeds. UNSET says nothing unless the
-/// span carries `error.type`, which instrumentations set only on failure. A log record
-/// fails from severity ERROR up.
+/// Derives the outcome from a span's status: ERROR fails and OK succeeds. UNSET is unknown
+/// unless the span carries `error.type`, which instrumentations set only on failure. A log
+/// record fails from severity ERROR up.
 fn outcome(item: &Telemetry) -> (Outcome, Option<String>) {
     let error_type = item.attr("error.type");
     let outcome = match item.status.as_deref() {
