@@ -86,7 +86,9 @@ fn bad_csv_row_is_quarantined() {
     let err = stderr(&output);
     assert!(err.contains("record 2 (line 3)"), "{err}");
     assert_eq!(
-        ws.count("select count(*) from quarantine where raw = 'not a time,logout'"),
+        ws.count(
+            r#"select count(*) from quarantine where raw = '{"ts":"not a time","op":"logout"}'"#
+        ),
         1
     );
 }

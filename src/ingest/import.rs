@@ -111,10 +111,12 @@ fn import_file(
     if let Some(mapping) = options.mapping.as_deref()
         && generic::looks_like_csv(&loaded.text)
     {
-        let records = generic::read_csv(&loaded.text, mapping, progress)
-            .map_err(|reason| Error::invalid_file(path, reason))?;
+        let records = generic::read_csv(&loaded.text, mapping, &mut |n, share| {
+            progress(n, share * MAPPING_SHARE)
+        })
+        .map_err(|reason| Error::invalid_file(path, reason))?;
         let source = new_source(path, &loaded, SourceFormat::Generic, "csv");
-        return import_events(case, path, &loaded, source, options, records);
+        return import_events(case, path, &loaded, source, options, records, progress);
     }
     let split =
         container::split(&loaded.text).map_err(|reason| Error::invalid_file(path, reason))?;
@@ -130,9 +132,15 @@ fn import_file(
     if format == SourceFormat::Scim {
         return import_scim_file(case, path, &loaded, source, &split, options, snapshot);
     }
-    let records = audit_records(format, &split, options, progress)?;
-    import_events(case, path, &loaded, source, options, records)
+    let records = audit_records(format, &split, options, &mut |n, share| {
+        progress(n, share * MAPPING_SHARE)
+    })?;
+    import_events(case, path, &loaded, source, options, records, progress)
 }
+
+/// The share of a file's progress given to mapping its records; staging them into the
+/// case is the rest. Both take about as long.
+const MAPPING_SHARE: f64 = 0.5;
 
 /// The sources row of a file before its records are counted.
 fn new_source(
@@ -177,6 +185,7 @@ fn import_events(
     mut source: SourceRecord,
     options: &ImportOptions,
     records: Vec<MappedRecord<'_>>,
+    progress: records::Progress<'_>,
 ) -> Result<FileOutcome> {
     if let Some(mapping) = options.mapping.as_deref() {
         source.notes.push(format!("mapped with {}", mapping.origin));
@@ -187,7 +196,7 @@ fn import_events(
     let format = SourceFormat::parse(&source.format).unwrap_or(SourceFormat::Generic);
     let rejected = case.transaction(|conn| {
         source.source_id = crate::case::next_id(conn, "sources", "source_id")?;
-        let rejected = import_audit(conn, format, records, &mut source)?;
+        let rejected = import_audit(conn, format, records, &mut source, progress)?;
         finish_source(conn, path, &source, rejected)
     })?;
     Ok(FileOutcome::Imported {
@@ -348,6 +357,7 @@ fn import_audit(
     format: SourceFormat,
     records: Vec<MappedRecord<'_>>,
     source: &mut SourceRecord,
+    progress: records::Progress<'_>,
 ) -> Result<Vec<RejectedWithText>> {
     source.records_read = records.len() as i64;
     let mut rows = Vec::with_capacity(records.len());
@@ -390,7 +400,17 @@ fn import_audit(
             raw: record.text.into_owned(),
         });
     }
-    let counts = store::load_events(conn, source.source_id, format.as_str(), rows)?;
+    let total = source.records_read.max(0) as u64;
+    let counts = store::load_events(
+        conn,
+        source.source_id,
+        format.as_str(),
+        rows,
+        &mut |appended, rows| {
+            let share = appended as f64 / rows.max(1) as f64;
+            progress(total, MAPPING_SHARE + (1.0 - MAPPING_SHARE) * share);
+        },
+    )?;
     source.imported = counts.imported;
     source.duplicates = counts.duplicates;
     source.collisions = counts.collisions;

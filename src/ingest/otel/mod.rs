@@ -55,9 +55,12 @@ pub fn read<'a>(split: &Split<'a>, progress: Progress<'_>) -> Vec<MappedRecord<'
     let mut units = Vec::new();
     let mut bad = split.bad.iter().peekable();
     let total = split.records.len().max(1);
+    let mut reported = 0;
     for (index, record) in split.records.iter().enumerate() {
-        if index % PROGRESS_EVERY == 0 {
-            progress(units.len() as u64, index as f64 / total as f64);
+        // Opening the records is the first half of the work, mapping their spans the second.
+        if units.len() >= reported + PROGRESS_EVERY {
+            reported = units.len();
+            progress(units.len() as u64, 0.5 * index as f64 / total as f64);
         }
         while let Some(b) = bad.next_if(|b| b.pos < record.pos) {
             units.push(unreadable(b.line, b.text.clone(), b.reason.clone()));
@@ -67,10 +70,14 @@ pub fn read<'a>(split: &Split<'a>, progress: Progress<'_>) -> Vec<MappedRecord<'
     units.extend(bad.map(|b| unreadable(b.line, b.text.clone(), b.reason.clone())));
 
     let agents = agents_by_span(&units);
+    let count = units.len().max(1);
     units
         .into_iter()
         .enumerate()
         .map(|(index, unit)| {
+            if index % PROGRESS_EVERY == 0 {
+                progress(index as u64, 0.5 + 0.5 * index as f64 / count as f64);
+            }
             let result = unit.item.and_then(|(value, item)| {
                 let inherited = Agent::of(&item)
                     .is_none()
@@ -99,6 +106,22 @@ fn unreadable<'a>(line: usize, text: String, reason: String) -> Unit<'a> {
 /// Opens one record of the container: an export request, a dump under `spans`, or one
 /// span or log record.
 fn open(text: &str, line: usize) -> Vec<Unit<'_>> {
+    // Pieces come in file order, so lines are counted forward from the previous piece.
+    let mut counted = (0, line);
+    let mut line_of = |offset: usize| {
+        let (from, at) = counted;
+        let start = from.min(offset);
+        counted = (offset, at + text[start..offset].matches('\n').count());
+        counted.1
+    };
+    if text.trim_start().starts_with('{')
+        && let Ok(Some(pieces)) = otlp::open_request(text)
+    {
+        return pieces
+            .into_iter()
+            .map(|piece| unit(line_of(piece.offset), piece.text))
+            .collect();
+    }
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
         Err(err) => {
@@ -109,15 +132,12 @@ fn open(text: &str, line: usize) -> Vec<Unit<'_>> {
             )];
         }
     };
-    let line_of = |offset: usize| line + text[..offset].matches('\n').count();
     if otlp::is_request(&value) {
-        return match otlp::open_request(text) {
-            Ok(pieces) => pieces
-                .into_iter()
-                .map(|piece| unit(line_of(piece.offset), piece.text))
-                .collect(),
-            Err(reason) => vec![unreadable(line, text.into(), reason)],
-        };
+        // A request whose members have the wrong shape, such as `resourceSpans` of numbers.
+        let reason = otlp::open_request(text)
+            .err()
+            .unwrap_or_else(|| "invalid OTLP export request".into());
+        return vec![unreadable(line, text.into(), reason)];
     }
     if spans_dump(&value) {
         return match serde_json::from_str::<SpansDump<'_>>(text) {

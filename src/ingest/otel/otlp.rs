@@ -59,9 +59,15 @@ pub fn is_request(value: &Value) -> bool {
 }
 
 /// Opens an export request into its spans and log records, in the order they are written.
-pub fn open_request(text: &str) -> Result<Vec<Piece<'_>>, String> {
+/// Returns `None` when `text` is an object but not a request, and fails when it is not an
+/// object at all. The request is read without building a JSON tree, since one request may
+/// be a whole file.
+pub fn open_request(text: &str) -> Result<Option<Vec<Piece<'_>>>, String> {
     let request: Request<'_> =
         serde_json::from_str(text).map_err(|err| format!("invalid OTLP export request: {err}"))?;
+    if request.resource_spans.is_none() && request.resource_logs.is_none() {
+        return Ok(None);
+    }
     let mut pieces = Vec::new();
     let resources = request
         .resource_spans
@@ -95,7 +101,8 @@ pub fn open_request(text: &str) -> Result<Vec<Piece<'_>>, String> {
             }
         }
     }
-    Ok(pieces)
+    pieces.sort_by_key(|piece| piece.offset);
+    Ok(Some(pieces))
 }
 
 /// Writes `context` members in front of the members of the object `item`, so the item's
@@ -202,7 +209,7 @@ mod tests {
     #[test]
     fn spans_carry_resource_and_scope() {
         let text = r#"{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"scope":{"name":"lib"},"spans":[{"spanId":"a"},{}]}]}]}"#;
-        let pieces = open_request(text).unwrap();
+        let pieces = open_request(text).unwrap().unwrap();
         assert_eq!(pieces.len(), 2);
         assert_eq!(
             pieces[0].text,
@@ -218,7 +225,7 @@ mod tests {
     #[test]
     fn instrumentation_library_spans_are_opened() {
         let text = r#"{"resourceSpans":[{"instrumentationLibrarySpans":[{"instrumentationLibrary":{"name":"old"},"spans":[{"spanId":"b"}]}]}]}"#;
-        let pieces = open_request(text).unwrap();
+        let pieces = open_request(text).unwrap().unwrap();
         assert_eq!(
             pieces[0].text,
             r#"{"instrumentationLibrary":{"name":"old"},"spanId":"b"}"#
