@@ -74,7 +74,7 @@ pub fn build(case_path: &Path) -> Result<Vec<FileOutcome>> {
         paths.push(path);
     }
     let case = Case::open(case_path)?;
-    let outcomes = ingest::import(&case, &paths, &ImportOptions::default(), |_, _, _| {})?;
+    let outcomes = ingest::import(&case, &paths, &ImportOptions::default(), |_| {})?;
     if let Some(FileOutcome::Failed { path, error }) = outcomes
         .iter()
         .find(|o| matches!(o, FileOutcome::Failed { .. }))

@@ -1,5 +1,5 @@
-//! Conformance on real public exports: every SCIM, Okta and Entra file under
-//! $SCIMTRAIL_SAMPLES imports with no rejected record, and events keep their
+//! Conformance on real public exports: every SCIM, Okta, Entra and OpenTelemetry file
+//! under $SCIMTRAIL_SAMPLES imports with no rejected record, and events keep their
 //! correlation ids. Without the variable the test says so and checks nothing.
 
 #![cfg(feature = "store")]
@@ -105,5 +105,71 @@ fn shared_correlation_id_traces_all_its_events() {
     assert!(
         times.windows(2).all(|w| w[0] <= w[1]),
         "not in time order: {times:?}"
+    );
+}
+
+/// Folders of OpenTelemetry exports: OTLP/JSON requests and SDK span dumps of agent runs.
+const OTEL_FOLDERS: [&str; 2] = ["otel-genai", "agent-mcp"];
+
+#[test]
+fn otel_samples_import_as_spans() {
+    let Some(dir) = samples() else {
+        eprintln!("SCIMTRAIL_SAMPLES is not set; skipping the conformance check");
+        return;
+    };
+    let ws = Workspace::new();
+    for folder in OTEL_FOLDERS {
+        ws.ok(&["import", dir.join(folder).to_str().unwrap()]);
+    }
+    let sources = ws.json(&["sources", "--format", "json"]);
+    let sources = sources["sources"].as_array().expect("sources");
+    assert!(
+        sources.len() >= 7,
+        "only {} sources imported",
+        sources.len()
+    );
+    for source in sources {
+        assert_eq!(source["format"], "otel", "format of {}", source["path"]);
+        assert_eq!(source["rejected"], 0, "rejected in {}", source["path"]);
+        assert_eq!(
+            source["records_read"], source["imported"],
+            "accounting of {}",
+            source["path"]
+        );
+    }
+    let spans_without_ids = ws.count(
+        "select count(*) from events where source_format = 'otel' and category <> 'log'
+           and links::VARCHAR like '%\"kind\":\"span\"%'
+           and (event_id is null or correlation_id is null)",
+    );
+    assert_eq!(spans_without_ids, 0, "spans lost their trace or span id");
+    // Span ids are normalised to 16 lower-case hex digits whatever the file wrote.
+    let odd_ids = ws.count(
+        "select count(*) from events where event_id is not null
+           and not regexp_full_match(event_id, '[0-9a-f]{32}/[0-9a-f]{16}')",
+    );
+    assert_eq!(odd_ids, 0, "span ids not normalised");
+    let tools = ws.count("select count(*) from events where action like 'execute_tool %'");
+    assert!(tools >= 8, "only {tools} tool calls mapped");
+}
+
+#[test]
+fn otel_parent_spans_resolve() {
+    let Some(dir) = samples() else {
+        eprintln!("SCIMTRAIL_SAMPLES is not set; skipping the conformance check");
+        return;
+    };
+    let ws = Workspace::new();
+    ws.ok(&["import", dir.join("otel-genai").to_str().unwrap()]);
+    // A tool call whose parent span was exported is joined to it through the links.
+    let joined = ws.count(
+        r#"select count(*) from events child join events parent
+             on parent.event_id = child.correlation_id || '/' ||
+                regexp_extract(child.links::VARCHAR, '"value":"([0-9a-f]{16})","role":"parent"', 1)
+           where child.action like 'execute_tool %'"#,
+    );
+    assert!(
+        joined >= 4,
+        "only {joined} tool calls joined to their parent span"
     );
 }

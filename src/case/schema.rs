@@ -24,6 +24,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "event links",
         sql: include_str!("migrations/0002_event_links.sql"),
     },
+    Migration {
+        version: 3,
+        name: "event end time",
+        sql: include_str!("migrations/0003_event_end.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.

@@ -1,11 +1,14 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
+use clap::CommandFactory;
 use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
 
 use crate::case::Case;
-use crate::ingest::{self, FileOutcome, ImportOptions};
+use crate::ingest::{self, FileOutcome, ImportOptions, Mapping, Progress};
 use crate::model::SourceFormat;
 use crate::sanitize;
 
@@ -18,9 +21,14 @@ pub struct ImportArgs {
     pub paths: Vec<PathBuf>,
 
     /// Read every file as this format instead of detecting it:
-    /// scim, okta, entra-audit or entra-signin.
+    /// scim, okta, entra-audit, entra-signin, otel or generic (which needs --mapping).
     #[arg(long, value_parser = parse_format, value_name = "FORMAT")]
     pub format: Option<SourceFormat>,
+
+    /// A TOML file naming which field of each record is the time, actor, action and so
+    /// on. Every file is read through it as JSON, NDJSON or CSV (implies --format generic).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
 
     /// When the SCIM snapshot was taken (RFC 3339). Defaults to the newest
     /// meta.lastModified of its resources, then the files' modification time.
@@ -45,61 +53,183 @@ fn parse_time(text: &str) -> Result<chrono::NaiveDateTime, String> {
     ingest::timestamp::parse(text).map(|parsed| parsed.utc)
 }
 
+/// Exits with clap's usage error (status 2) when --format and --mapping disagree.
+fn check_usage(args: &ImportArgs) {
+    let message = match (args.format, &args.mapping) {
+        (Some(SourceFormat::Generic), None) => "--format generic needs --mapping FILE",
+        (Some(format), Some(_)) if format != SourceFormat::Generic => {
+            "--mapping reads files as the generic format; leave out --format or use --format generic"
+        }
+        _ => return,
+    };
+    super::Cli::command()
+        .error(clap::error::ErrorKind::ArgumentConflict, message)
+        .exit();
+}
+
 pub fn run(case_path: &Path, args: ImportArgs) -> anyhow::Result<()> {
+    check_usage(&args);
+    let mapping = match &args.mapping {
+        Some(path) => Some(Arc::new(Mapping::load(path)?)),
+        None => None,
+    };
     let case = Case::open(case_path)?;
     let options = ImportOptions {
         format: args.format,
         taken_at: args.taken_at,
+        mapping,
     };
-    let progress = progress_bar();
-    let outcomes = ingest::import(&case, &args.paths, &options, |path, index, total| {
-        if let Some(bar) = &progress {
-            bar.set_length(total as u64);
-            bar.set_position(index as u64);
-            bar.set_message(path.display().to_string());
+    let mut progress = ImportProgress::on_terminal();
+    let outcomes = ingest::import(&case, &args.paths, &options, |event| {
+        if let Some(progress) = &mut progress {
+            progress.update(event);
         }
     })
     .with_context(|| format!("importing into {}", case_path.display()))?;
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
+    if let Some(progress) = progress {
+        progress.bar.finish_and_clear();
     }
-    let failed = outcomes
-        .iter()
-        .filter(|o| matches!(o, FileOutcome::Failed { .. }))
-        .count();
+    let totals = Totals::of(&outcomes);
     if args.json {
-        output::print_json(&serde_json::json!({ "files": outcomes }))?;
+        output::print_json(&serde_json::json!({ "files": outcomes, "totals": totals }))?;
     } else {
         print_report(&outcomes);
+        print_totals(&totals);
     }
-    if failed > 0 {
+    if totals.failed > 0 {
         anyhow::bail!(
-            "{failed} of {} files failed to import and left the case unchanged",
+            "{} of {} files failed to import and left the case unchanged",
+            totals.failed,
             outcomes.len()
         );
     }
     Ok(())
 }
 
-/// Creates a progress bar on stderr, only when stderr is a terminal.
-fn progress_bar() -> Option<ProgressBar> {
-    if !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = ProgressBar::new(0);
-    let style = ProgressStyle::with_template("{spinner} [{pos}/{len}] {wide_msg}")
+/// The progress bar on stderr: bytes of the files read, with rate and time left, and the
+/// current file with its records.
+struct ImportProgress {
+    bar: ProgressBar,
+    files: usize,
+    done_bytes: u64,
+    file_bytes: u64,
+    /// The current file's number and path, as the message starts.
+    file_label: String,
+}
+
+impl ImportProgress {
+    /// A progress bar only when stderr is a terminal, so logs and pipes get nothing.
+    fn on_terminal() -> Option<ImportProgress> {
+        if !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let bar = ProgressBar::new(0);
+        let style = ProgressStyle::with_template(
+            "{spinner} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} {wide_msg}",
+        )
         .unwrap_or_else(|_| ProgressStyle::default_bar());
-    bar.set_style(style);
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    Some(bar)
+        bar.set_style(style);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Some(ImportProgress {
+            bar,
+            files: 0,
+            done_bytes: 0,
+            file_bytes: 0,
+            file_label: String::new(),
+        })
+    }
+
+    fn update(&mut self, event: Progress<'_>) {
+        match event {
+            Progress::Started { files, bytes } => {
+                self.files = files;
+                self.bar.set_length(bytes);
+            }
+            Progress::File { path, index, bytes } => {
+                self.file_bytes = bytes;
+                self.bar.set_position(self.done_bytes);
+                self.file_label = format!(
+                    "file {}/{} {}",
+                    index + 1,
+                    self.files,
+                    sanitize::for_terminal(&path.display().to_string())
+                );
+                self.bar.set_message(self.file_label.clone());
+            }
+            Progress::Records { records, share } => {
+                let within = (self.file_bytes as f64 * share.clamp(0.0, 1.0)) as u64;
+                self.bar.set_position(self.done_bytes + within);
+                self.bar
+                    .set_message(format!("{}: {records} records", self.file_label));
+            }
+            Progress::FileDone { bytes } => {
+                self.done_bytes += bytes;
+                self.bar.set_position(self.done_bytes);
+            }
+        }
+    }
+}
+
+/// The counts of one import over all its files.
+#[derive(Debug, Default, Serialize)]
+struct Totals {
+    imported_files: usize,
+    already_imported: usize,
+    skipped: usize,
+    failed: usize,
+    records_read: i64,
+    imported: i64,
+    duplicates: i64,
+    quarantined: i64,
+    collisions: i64,
+}
+
+impl Totals {
+    fn of(outcomes: &[FileOutcome]) -> Totals {
+        let mut totals = Totals::default();
+        for outcome in outcomes {
+            match outcome {
+                FileOutcome::Imported { source, .. } => {
+                    totals.imported_files += 1;
+                    totals.records_read += source.records_read;
+                    totals.imported += source.imported;
+                    totals.duplicates += source.duplicates;
+                    totals.quarantined += source.rejected;
+                    totals.collisions += source.collisions;
+                }
+                FileOutcome::AlreadyImported { .. } => totals.already_imported += 1,
+                FileOutcome::Skipped { .. } => totals.skipped += 1,
+                FileOutcome::Failed { .. } => totals.failed += 1,
+            }
+        }
+        totals
+    }
+}
+
+fn print_totals(totals: &Totals) {
+    println!(
+        "total: {} files imported, {} already imported, {} skipped, {} failed; {} read, {} imported, {} duplicates, {} quarantined",
+        totals.imported_files,
+        totals.already_imported,
+        totals.skipped,
+        totals.failed,
+        totals.records_read,
+        totals.imported,
+        totals.duplicates,
+        totals.quarantined
+    );
 }
 
 fn print_report(outcomes: &[FileOutcome]) {
     for outcome in outcomes {
         match outcome {
             FileOutcome::Imported { source, rejected } => {
+                let collisions = match source.collisions {
+                    0 => String::new(),
+                    n => format!(", {n} natural-key collisions"),
+                };
                 println!(
-                    "imported {} ({}, source {}): {} read, {} imported, {} duplicates, {} rejected",
+                    "imported {} ({}, source {}): {} read, {} imported, {} duplicates, {} quarantined{collisions}",
                     sanitize::for_terminal(&source.path),
                     source.format,
                     source.source_id,
@@ -113,7 +243,7 @@ fn print_report(outcomes: &[FileOutcome]) {
                 }
                 for r in rejected {
                     eprintln!(
-                        "  rejected {} record {} (line {}): {}",
+                        "  quarantined {} record {} (line {}): {}",
                         sanitize::for_terminal(&source.path),
                         r.record,
                         r.line,

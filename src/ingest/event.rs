@@ -15,6 +15,8 @@ pub struct MappedEvent {
     pub ts: Option<NaiveDateTime>,
     pub ts_original: String,
     pub ts_note: Option<String>,
+    /// When the action ended, for sources that record a duration (an OpenTelemetry span).
+    pub ts_end: Option<NaiveDateTime>,
     pub category: Option<String>,
     pub action: String,
     pub outcome: Option<Outcome>,
@@ -59,6 +61,11 @@ pub enum LinkRole {
     Delegate,
     /// The actor impersonated the principal (Kubernetes impersonation).
     Impersonated,
+    /// The identified thing is causally related to the event without being its parent (an
+    /// OpenTelemetry span link, such as the message whose processing started a trace).
+    Linked,
+    /// The actor acted for the identified principal (an agent serving an end user).
+    OnBehalfOf,
 }
 
 impl Link {

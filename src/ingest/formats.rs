@@ -9,12 +9,14 @@ use crate::model::SourceFormat;
 /// Maps one parsed record of an audit format, or says why it cannot.
 pub type Mapper = fn(&Value) -> Result<MappedEvent, String>;
 
-/// The mapper of an audit format; `None` for SCIM, which holds identities, not events.
+/// The mapper of an audit format whose records are one event each; `None` for SCIM, which
+/// holds identities, for OpenTelemetry, whose records hold many spans (`otel::read`), and
+/// for generic exports, which need the analyst's mapping.
 pub fn mapper(format: SourceFormat) -> Option<Mapper> {
     match format {
         SourceFormat::Okta => Some(okta::map),
         SourceFormat::EntraAudit => Some(entra::map_audit),
         SourceFormat::EntraSignin => Some(entra::map_signin),
-        SourceFormat::Scim => None,
+        SourceFormat::Scim | SourceFormat::Otel | SourceFormat::Generic => None,
     }
 }

@@ -1,6 +1,7 @@
 //! The import orchestration: each file read, detected, mapped and loaded in one
 //! transaction of the case.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
@@ -8,7 +9,11 @@ use duckdb::{Connection, params};
 use serde::Serialize;
 
 use super::container::{self, BadRecord, RawRecord, Split};
-use super::{ImportOptions, Rejected, detect, formats, read, scim, scim_load, store, walk};
+use super::records::{self, Event, MappedRecord};
+use super::{
+    ImportOptions, Progress, Rejected, detect, formats, generic, otel, read, scim, scim_load,
+    store, walk,
+};
 use crate::case::{Case, SourceRecord};
 use crate::model::SourceFormat;
 use crate::{Error, Result};
@@ -36,26 +41,40 @@ pub enum FileOutcome {
     },
 }
 
-/// Imports every file named by `paths` (folders are walked), reporting each file to
-/// `on_file` before it is read. Files fail independently; the aliases that resolve
-/// actors to identities are rebuilt once at the end.
+/// Imports every file named by `paths` (folders are walked), reporting progress to
+/// `on_progress` as files and records are read. Files fail independently; the aliases that
+/// resolve actors to identities are rebuilt once at the end.
 pub fn import(
     case: &Case,
     paths: &[PathBuf],
     options: &ImportOptions,
-    mut on_file: impl FnMut(&Path, usize, usize),
+    mut on_progress: impl FnMut(Progress<'_>),
 ) -> Result<Vec<FileOutcome>> {
     let (files, mut outcomes) = walk::expand(paths);
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .collect();
+    on_progress(Progress::Started {
+        files: files.len(),
+        bytes: sizes.iter().sum(),
+    });
     let mut snapshot = SnapshotState::default();
-    for (index, file) in files.iter().enumerate() {
-        on_file(file, index, files.len());
-        let outcome = match import_file(case, file, options, &mut snapshot) {
+    for (index, (file, &bytes)) in files.iter().zip(&sizes).enumerate() {
+        on_progress(Progress::File {
+            path: file,
+            index,
+            bytes,
+        });
+        let mut on_records = |records, share| on_progress(Progress::Records { records, share });
+        let outcome = match import_file(case, file, options, &mut snapshot, &mut on_records) {
             Ok(outcome) => outcome,
             Err(err) => FileOutcome::Failed {
                 path: file.display().to_string(),
                 error: err.to_string(),
             },
         };
+        on_progress(Progress::FileDone { bytes });
         tracing::info!(file = %file.display(), ?outcome, "import");
         outcomes.push(outcome);
     }
@@ -80,6 +99,7 @@ fn import_file(
     path: &Path,
     options: &ImportOptions,
     snapshot: &mut SnapshotState,
+    progress: records::Progress<'_>,
 ) -> Result<FileOutcome> {
     let loaded = read::load(path)?;
     if let Some(existing) = case.source_by_sha256(&loaded.sha256)? {
@@ -88,16 +108,48 @@ fn import_file(
             source_id: existing.source_id,
         });
     }
+    if let Some(mapping) = options.mapping.as_deref()
+        && generic::looks_like_csv(&loaded.text)
+    {
+        let records = generic::read_csv(&loaded.text, mapping, &mut |n, share| {
+            progress(n, share * MAPPING_SHARE)
+        })
+        .map_err(|reason| Error::invalid_file(path, reason))?;
+        let source = new_source(path, &loaded, SourceFormat::Generic, "csv");
+        return import_events(case, path, &loaded, source, options, records, progress);
+    }
     let split =
         container::split(&loaded.text).map_err(|reason| Error::invalid_file(path, reason))?;
     if split.records.is_empty() && split.bad.is_empty() {
         return import_empty(case, path, &loaded, &split, options);
     }
     let format = match options.format {
+        _ if options.mapping.is_some() => SourceFormat::Generic,
         Some(format) => format,
         None => detect::detect(&split).map_err(|reason| Error::invalid_file(path, reason))?,
     };
-    let mut source = SourceRecord {
+    let source = new_source(path, &loaded, format, &split.container);
+    if format == SourceFormat::Scim {
+        return import_scim_file(case, path, &loaded, source, &split, options, snapshot);
+    }
+    let records = audit_records(format, &split, options, &mut |n, share| {
+        progress(n, share * MAPPING_SHARE)
+    })?;
+    import_events(case, path, &loaded, source, options, records, progress)
+}
+
+/// The share of a file's progress given to mapping its records; staging them into the
+/// case is the rest. Both take about as long.
+const MAPPING_SHARE: f64 = 0.5;
+
+/// The sources row of a file before its records are counted.
+fn new_source(
+    path: &Path,
+    loaded: &read::LoadedFile,
+    format: SourceFormat,
+    container: &str,
+) -> SourceRecord {
+    SourceRecord {
         source_id: 0,
         kind: if format == SourceFormat::Scim {
             "scim"
@@ -107,57 +159,79 @@ fn import_file(
         .into(),
         format: format.as_str().into(),
         container: if loaded.gzip {
-            format!("gzip/{}", split.container)
+            format!("gzip/{container}")
         } else {
-            split.container.clone()
+            container.to_string()
         },
         path: path.display().to_string(),
         sha256: loaded.sha256.clone(),
         bytes: loaded.bytes as i64,
         imported_at: String::new(),
         snapshot_id: None,
-        records_read: (split.records.len() + split.bad.len()) as i64,
+        records_read: 0,
         imported: 0,
         duplicates: 0,
         rejected: 0,
         collisions: 0,
         notes: Vec::new(),
-    };
-    let created_snapshot = snapshot.id.is_none() && format == SourceFormat::Scim;
+    }
+}
+
+/// Loads a file's mapped audit records in one transaction.
+fn import_events(
+    case: &Case,
+    path: &Path,
+    loaded: &read::LoadedFile,
+    mut source: SourceRecord,
+    options: &ImportOptions,
+    records: Vec<MappedRecord<'_>>,
+    progress: records::Progress<'_>,
+) -> Result<FileOutcome> {
+    if let Some(mapping) = options.mapping.as_deref() {
+        source.notes.push(format!("mapped with {}", mapping.origin));
+    }
+    if records.is_empty() {
+        source.notes.push("the file holds no records".into());
+    }
+    let format = SourceFormat::parse(&source.format).unwrap_or(SourceFormat::Generic);
+    let rejected = case.transaction(|conn| {
+        source.source_id = crate::case::next_id(conn, "sources", "source_id")?;
+        let rejected = import_audit(conn, format, records, &mut source, progress)?;
+        finish_source(conn, path, &source, rejected)
+    })?;
+    Ok(FileOutcome::Imported {
+        source: Box::new(case.source_by_sha256(&loaded.sha256)?.unwrap_or(source)),
+        rejected,
+    })
+}
+
+fn import_scim_file(
+    case: &Case,
+    path: &Path,
+    loaded: &read::LoadedFile,
+    mut source: SourceRecord,
+    split: &Split<'_>,
+    options: &ImportOptions,
+    snapshot: &mut SnapshotState,
+) -> Result<FileOutcome> {
+    let created_snapshot = snapshot.id.is_none();
     let result = case.transaction(|conn| {
         source.source_id = crate::case::next_id(conn, "sources", "source_id")?;
-        let mut rejected = unreadable(&split);
-        rejected.extend(match format {
-            SourceFormat::Scim => import_scim(conn, path, &split, options, snapshot, &mut source)?,
-            audit => import_audit(conn, audit, &split, &mut source)?,
-        });
-        rejected.sort_by_key(|(r, _)| r.record);
-        if let Some((first, _)) = rejected
-            .first()
-            .filter(|_| source.imported + source.duplicates == 0)
-        {
-            // A file of which nothing is readable is more likely the wrong format than
-            // evidence; recording it would block importing it again correctly.
-            return Err(Error::invalid_file(
-                path,
-                format!(
-                    "none of its {} records could be read as {}; record {} (line {}): {}",
-                    rejected.len(),
-                    format.as_str(),
-                    first.record,
-                    first.line,
-                    first.reason
-                ),
-            ));
-        }
-        quarantine(conn, source.source_id, &rejected)?;
-        crate::case::insert_source(conn, &source)?;
-        Ok(rejected)
+        let mut rejected = unreadable(split);
+        rejected.extend(import_scim(
+            conn,
+            path,
+            split,
+            options,
+            snapshot,
+            &mut source,
+        )?);
+        finish_source(conn, path, &source, rejected)
     });
     match result {
         Ok(rejected) => Ok(FileOutcome::Imported {
             source: Box::new(case.source_by_sha256(&loaded.sha256)?.unwrap_or(source)),
-            rejected: rejected.into_iter().map(|(r, _)| r).collect(),
+            rejected,
         }),
         Err(err) => {
             if created_snapshot {
@@ -166,6 +240,38 @@ fn import_file(
             Err(err)
         }
     }
+}
+
+/// Quarantines the rejected records and records the source, unless nothing of the file
+/// was readable.
+fn finish_source(
+    conn: &Connection,
+    path: &Path,
+    source: &SourceRecord,
+    mut rejected: Vec<RejectedWithText>,
+) -> Result<Vec<Rejected>> {
+    rejected.sort_by_key(|(r, _)| r.record);
+    if let Some((first, _)) = rejected
+        .first()
+        .filter(|_| source.imported + source.duplicates == 0)
+    {
+        // A file of which nothing is readable is more likely the wrong format than
+        // evidence; recording it would block importing it again correctly.
+        return Err(Error::invalid_file(
+            path,
+            format!(
+                "none of its {} records could be read as {}; record {} (line {}): {}",
+                rejected.len(),
+                source.format,
+                first.record,
+                first.line,
+                first.reason
+            ),
+        ));
+    }
+    quarantine(conn, source.source_id, &rejected)?;
+    crate::case::insert_source(conn, source)?;
+    Ok(rejected.into_iter().map(|(r, _)| r).collect())
 }
 
 /// Records an export that contains no records, such as an empty Graph page, so that its
@@ -223,55 +329,92 @@ fn reject(record: &RawRecord<'_>, reason: String) -> RejectedWithText {
     )
 }
 
-fn import_audit(
-    conn: &Connection,
+/// Maps every record of a split audit file with its format's reader.
+fn audit_records<'a>(
     format: SourceFormat,
-    split: &Split<'_>,
-    source: &mut SourceRecord,
-) -> Result<Vec<RejectedWithText>> {
+    split: &Split<'a>,
+    options: &ImportOptions,
+    progress: records::Progress<'_>,
+) -> Result<Vec<MappedRecord<'a>>> {
+    match format {
+        SourceFormat::Otel => return Ok(otel::read(split, progress)),
+        SourceFormat::Generic => {
+            let mapping = options.mapping.as_deref().ok_or_else(|| {
+                Error::InvalidInput("the generic format needs a mapping file (--mapping)".into())
+            })?;
+            return Ok(generic::read_json(split, mapping, progress));
+        }
+        _ => {}
+    }
     let map = formats::mapper(format).ok_or_else(|| {
         Error::InvalidInput(format!("{} is not an audit format", format.as_str()))
     })?;
-    let mut rows = Vec::with_capacity(split.records.len());
+    Ok(records::map_each(split, map, progress))
+}
+
+fn import_audit(
+    conn: &Connection,
+    format: SourceFormat,
+    records: Vec<MappedRecord<'_>>,
+    source: &mut SourceRecord,
+    progress: records::Progress<'_>,
+) -> Result<Vec<RejectedWithText>> {
+    source.records_read = records.len() as i64;
+    let mut rows = Vec::with_capacity(records.len());
     let mut rejected = Vec::new();
     let mut zoneless = 0;
-    for record in &split.records {
-        let value: serde_json::Value = match serde_json::from_str(record.text) {
-            Ok(value) => value,
-            Err(err) => {
-                rejected.push(reject(record, format!("invalid JSON: {err}")));
+    for record in records {
+        let reject = |reason: String, text: Cow<'_, str>| {
+            (
+                Rejected {
+                    record: record.pos,
+                    line: record.line,
+                    reason,
+                },
+                text.into_owned(),
+            )
+        };
+        let Event { value, mapped } = match record.result {
+            Ok(event) => event,
+            Err(reason) => {
+                rejected.push(reject(reason, record.text));
                 continue;
             }
         };
-        match map(&value) {
-            Ok(mapped) => {
-                let Some(ts) = mapped.ts else {
-                    rejected.push(reject(record, "no timestamp".into()));
-                    continue;
-                };
-                if mapped
-                    .ts_note
-                    .as_deref()
-                    .is_some_and(|n| n.contains("no time zone"))
-                {
-                    zoneless += 1;
-                }
-                rows.push(store::EventRow {
-                    record_pos: record.pos,
-                    content_sha256: store::content_sha256(&value),
-                    ts,
-                    mapped,
-                    raw: record.text.to_string(),
-                });
-            }
-            Err(reason) => rejected.push(reject(record, reason)),
+        let Some(ts) = mapped.ts else {
+            rejected.push(reject("no timestamp".into(), record.text));
+            continue;
+        };
+        if mapped
+            .ts_note
+            .as_deref()
+            .is_some_and(|n| n.contains("no time zone"))
+        {
+            zoneless += 1;
         }
+        rows.push(store::EventRow {
+            record_pos: record.pos,
+            content_sha256: store::content_sha256(&value),
+            ts,
+            mapped,
+            raw: record.text.into_owned(),
+        });
     }
-    let counts = store::load_events(conn, source.source_id, format.as_str(), rows)?;
+    let total = source.records_read.max(0) as u64;
+    let counts = store::load_events(
+        conn,
+        source.source_id,
+        format.as_str(),
+        rows,
+        &mut |appended, rows| {
+            let share = appended as f64 / rows.max(1) as f64;
+            progress(total, MAPPING_SHARE + (1.0 - MAPPING_SHARE) * share);
+        },
+    )?;
     source.imported = counts.imported;
     source.duplicates = counts.duplicates;
     source.collisions = counts.collisions;
-    source.rejected = (rejected.len() + split.bad.len()) as i64;
+    source.rejected = rejected.len() as i64;
     if counts.collisions > 0 {
         source.notes.push(format!(
             "{} records share a natural key with an earlier record but differ in content; all are kept and listed in event_collisions",

@@ -11,10 +11,13 @@ mod event;
 mod fields;
 mod formats;
 pub mod fuzzing;
+mod generic;
 #[cfg(feature = "store")]
 mod import;
 mod okta;
+mod otel;
 mod read;
+mod records;
 mod scim;
 #[cfg(feature = "store")]
 mod scim_load;
@@ -24,11 +27,15 @@ pub mod timestamp;
 #[cfg(feature = "store")]
 mod walk;
 
+use std::path::Path;
+use std::sync::Arc;
+
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use crate::model::SourceFormat;
 
+pub use generic::Mapping;
 #[cfg(feature = "store")]
 pub use import::{FileOutcome, import};
 
@@ -39,6 +46,25 @@ pub struct ImportOptions {
     pub format: Option<SourceFormat>,
     /// The time the SCIM snapshot was taken, when the files do not tell it well.
     pub taken_at: Option<NaiveDateTime>,
+    /// Read every file through this mapping as the generic format.
+    pub mapping: Option<Arc<Mapping>>,
+}
+
+/// What an import reports while it runs, so that a caller can draw progress.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress<'a> {
+    /// The files to read are known, with their total size in bytes.
+    Started { files: usize, bytes: u64 },
+    /// A file (number `index` from 0) is about to be read.
+    File {
+        path: &'a Path,
+        index: usize,
+        bytes: u64,
+    },
+    /// Records of the current file mapped so far, and the share of the file they are.
+    Records { records: u64, share: f64 },
+    /// The current file is finished, whatever its outcome.
+    FileDone { bytes: u64 },
 }
 
 /// A record that could not be imported, with where it is and why.

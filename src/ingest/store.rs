@@ -42,6 +42,7 @@ pub fn load_events(
     source_id: i64,
     format: &str,
     rows: Vec<EventRow>,
+    on_appended: &mut dyn FnMut(usize, usize),
 ) -> Result<LoadCounts> {
     let (rows, in_file_duplicates, in_file_collisions) = dedupe_in_file(rows);
     let first_key: i64 = conn.query_row(
@@ -54,6 +55,9 @@ pub fn load_events(
     {
         let mut appender = conn.appender("import_stage_events")?;
         for (index, row) in rows.iter().enumerate() {
+            if index % 1024 == 0 {
+                on_appended(index, rows.len());
+            }
             append_event(
                 &mut appender,
                 first_key + index as i64,
@@ -138,6 +142,7 @@ fn append_event(
         targets,
         row.raw,
         links,
+        m.ts_end,
     ])?;
     Ok(())
 }

@@ -58,10 +58,41 @@ pub fn parse_number(number: &serde_json::Number) -> Result<Parsed, String> {
     }
 }
 
+/// A unit of epoch time, for sources that state it instead of leaving it to be guessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EpochUnit {
+    Seconds,
+    Milliseconds,
+    Microseconds,
+    Nanoseconds,
+}
+
+impl EpochUnit {
+    fn scale(self) -> (i128, &'static str) {
+        match self {
+            EpochUnit::Seconds => (1_000_000_000, "seconds"),
+            EpochUnit::Milliseconds => (1_000_000, "milliseconds"),
+            EpochUnit::Microseconds => (1_000, "microseconds"),
+            EpochUnit::Nanoseconds => (1, "nanoseconds"),
+        }
+    }
+}
+
+/// Parses epoch time in a known unit, such as OTLP's `startTimeUnixNano`, given as text of
+/// digits with an optional fraction.
+pub fn parse_epoch_in(text: &str, unit: EpochUnit) -> Result<Parsed, String> {
+    let text = text.trim();
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+        return Err(format!("epoch {} {text:?} is not a number", unit.scale().1));
+    }
+    epoch_scaled(text, false, whole, fraction, unit)
+}
+
 /// Parses `[-]digits[.digits]`. The unit follows from the number of whole digits, not
 /// counting the sign or leading zeros.
 fn parse_epoch(text: &str) -> Result<Parsed, String> {
-    let out_of_range = || format!("epoch value {text:?} is out of range");
     let (negative, magnitude) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
@@ -71,14 +102,26 @@ fn parse_epoch(text: &str) -> Result<Parsed, String> {
     if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
         return Err(format!("invalid epoch value {text:?}"));
     }
-    let digits = whole.trim_start_matches('0').len();
     // Ten digits of seconds reach 2286; thirteen of milliseconds likewise, and so on.
-    let (scale, unit) = match digits {
-        0..=11 => (1_000_000_000i128, "seconds"),
-        12..=14 => (1_000_000, "milliseconds"),
-        15..=17 => (1_000, "microseconds"),
-        _ => (1, "nanoseconds"),
+    let unit = match whole.trim_start_matches('0').len() {
+        0..=11 => EpochUnit::Seconds,
+        12..=14 => EpochUnit::Milliseconds,
+        15..=17 => EpochUnit::Microseconds,
+        _ => EpochUnit::Nanoseconds,
     };
+    epoch_scaled(text, negative, whole, fraction, unit)
+}
+
+/// Converts validated digits of `unit` to a time; `text` is the whole value, for errors.
+fn epoch_scaled(
+    text: &str,
+    negative: bool,
+    whole: &str,
+    fraction: &str,
+    unit: EpochUnit,
+) -> Result<Parsed, String> {
+    let out_of_range = || format!("epoch value {text:?} is out of range");
+    let (scale, unit) = unit.scale();
     let whole: i128 = whole.parse().map_err(|_| out_of_range())?;
     let magnitude_nanos = whole
         .checked_mul(scale)
@@ -199,6 +242,19 @@ mod tests {
     fn second_decimal_point_is_rejected() {
         let err = parse("1700000000.5.5").unwrap_err();
         assert!(err.contains("invalid epoch value"), "{err}");
+    }
+
+    #[test]
+    fn epoch_in_stated_unit() {
+        let nanos = parse_epoch_in("1544712660000000001", EpochUnit::Nanoseconds).unwrap();
+        assert_eq!(
+            nanos.utc.format("%Y-%m-%dT%H:%M:%S%.9f").to_string(),
+            "2018-12-13T14:51:00.000000001"
+        );
+        let seconds = parse_epoch_in("17", EpochUnit::Seconds).unwrap();
+        assert_eq!(seconds.utc.to_string(), "1970-01-01 00:00:17");
+        assert!(parse_epoch_in("-5", EpochUnit::Milliseconds).is_err());
+        assert!(parse_epoch_in("1.2.3", EpochUnit::Seconds).is_err());
     }
 
     #[test]

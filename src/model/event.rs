@@ -9,14 +9,20 @@ pub enum SourceFormat {
     Okta,
     EntraAudit,
     EntraSignin,
+    /// OpenTelemetry spans and log records (OTLP/JSON or the SDKs' span JSON).
+    Otel,
+    /// Any JSON, NDJSON or CSV export read through an analyst's `--mapping` file.
+    Generic,
 }
 
 impl SourceFormat {
-    pub const ALL: [SourceFormat; 4] = [
+    pub const ALL: [SourceFormat; 6] = [
         SourceFormat::Scim,
         SourceFormat::Okta,
         SourceFormat::EntraAudit,
         SourceFormat::EntraSignin,
+        SourceFormat::Otel,
+        SourceFormat::Generic,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -25,6 +31,8 @@ impl SourceFormat {
             SourceFormat::Okta => "okta",
             SourceFormat::EntraAudit => "entra-audit",
             SourceFormat::EntraSignin => "entra-signin",
+            SourceFormat::Otel => "otel",
+            SourceFormat::Generic => "generic",
         }
     }
 

@@ -88,8 +88,10 @@ impl Workspace {
 
     /// Imports the bundled fixture organisation.
     pub fn import_fixtures(&self) {
-        let fixtures = fixtures();
-        self.ok(&["import", fixtures.to_str().expect("UTF-8 path")]);
+        let folders = demo_folders();
+        let mut args = vec!["import"];
+        args.extend(folders.iter().map(|f| f.to_str().expect("UTF-8 path")));
+        self.ok(&args);
     }
 
     /// Writes `content` to a file in the workspace and returns its path.
@@ -125,6 +127,15 @@ fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHand
 /// The folder of hostile inputs that the reliability tests import.
 pub fn hostile() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile")
+}
+
+/// The fixture folders of the demo organisation, in the order a folder walk visits them.
+/// Other fixture folders hold single formats that tests import on their own.
+pub fn demo_folders() -> Vec<PathBuf> {
+    ["entra", "okta", "scim"]
+        .iter()
+        .map(|name| fixtures().join(name))
+        .collect()
 }
 
 pub fn stderr(output: &Output) -> String {
