@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Workspace, fixtures, stderr};
+use common::{Workspace, fixtures, org_fixtures, stderr};
 use serde_json::Value;
 
 fn source<'a>(sources: &'a Value, suffix: &str) -> &'a Value {
@@ -53,7 +53,10 @@ fn reimport_changes_nothing() {
     let ws = Workspace::new();
     ws.import_fixtures();
     let before = ws.count("select count(*) from events");
-    let output = ws.ok(&["import", fixtures().to_str().unwrap()]);
+    let mut args = vec!["import".to_string()];
+    args.extend(org_fixtures().iter().map(|p| p.display().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = ws.ok(&args);
     assert!(output.contains("already source"), "{output}");
     assert_eq!(ws.count("select count(*) from events"), before);
     assert_eq!(ws.count("select count(*) from sources"), 7);

@@ -267,9 +267,11 @@ fn import_audit(
             Err(reason) => rejected.push(reject(record, reason)),
         }
     }
+    let partial = rows.iter().any(|r| r.mapped.partial.is_some());
+    let (rows, merged) = store::merge_partials(rows);
     let counts = store::load_events(conn, source.source_id, format.as_str(), rows)?;
     source.imported = counts.imported;
-    source.duplicates = counts.duplicates;
+    source.duplicates = counts.duplicates + merged;
     source.collisions = counts.collisions;
     source.rejected = (rejected.len() + split.bad.len()) as i64;
     if counts.collisions > 0 {
@@ -282,6 +284,19 @@ fn import_audit(
         source.notes.push(format!(
             "{zoneless} timestamps had no time zone and were read as UTC"
         ));
+    }
+    if merged > 0 {
+        source.notes.push(format!(
+            "{merged} records are earlier stages of a request whose later stage is in the file; each request is imported once, from its most complete stage, and these records are counted as duplicates"
+        ));
+    }
+    if partial {
+        let continued = store::count_continued(conn, source.source_id)?;
+        if continued > 0 {
+            source.notes.push(format!(
+                "{continued} events share their correlation id with an event of an earlier source (another stage of the same request); the case keeps both"
+            ));
+        }
     }
     Ok(rejected)
 }

@@ -10,8 +10,11 @@ mod entra;
 mod event;
 mod fields;
 mod formats;
+mod github;
 #[cfg(feature = "store")]
 mod import;
+mod kubernetes;
+mod ocsf;
 mod okta;
 mod read;
 mod scim;

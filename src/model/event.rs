@@ -9,14 +9,20 @@ pub enum SourceFormat {
     Okta,
     EntraAudit,
     EntraSignin,
+    Kubernetes,
+    Github,
+    Ocsf,
 }
 
 impl SourceFormat {
-    pub const ALL: [SourceFormat; 4] = [
+    pub const ALL: [SourceFormat; 7] = [
         SourceFormat::Scim,
         SourceFormat::Okta,
         SourceFormat::EntraAudit,
         SourceFormat::EntraSignin,
+        SourceFormat::Kubernetes,
+        SourceFormat::Github,
+        SourceFormat::Ocsf,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -25,6 +31,9 @@ impl SourceFormat {
             SourceFormat::Okta => "okta",
             SourceFormat::EntraAudit => "entra-audit",
             SourceFormat::EntraSignin => "entra-signin",
+            SourceFormat::Kubernetes => "kubernetes",
+            SourceFormat::Github => "github",
+            SourceFormat::Ocsf => "ocsf",
         }
     }
 

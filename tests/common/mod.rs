@@ -52,10 +52,17 @@ impl Workspace {
             .unwrap_or_else(|err| panic!("{args:?}: invalid JSON ({err}): {stdout}"))
     }
 
-    /// Imports the bundled fixture organisation.
+    /// Imports the bundled fixture organisation: its SCIM snapshot and its Okta and Entra
+    /// logs. The fixtures of the other audit formats have tests of their own.
     pub fn import_fixtures(&self) {
-        let fixtures = fixtures();
-        self.ok(&["import", fixtures.to_str().expect("UTF-8 path")]);
+        let mut args = vec!["import".to_string()];
+        args.extend(
+            org_fixtures()
+                .iter()
+                .map(|p| p.to_str().expect("UTF-8 path").into()),
+        );
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.ok(&args);
     }
 
     /// Writes `content` to a file in the workspace and returns its path.
@@ -78,6 +85,14 @@ impl Workspace {
 
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// The folders of the fixture organisation, in the order a folder import reads them.
+pub fn org_fixtures() -> Vec<PathBuf> {
+    ["entra", "okta", "scim"]
+        .iter()
+        .map(|name| fixtures().join(name))
+        .collect()
 }
 
 pub fn stderr(output: &Output) -> String {
