@@ -1,5 +1,5 @@
-//! Importing the Kubernetes, GitHub and OCSF fixtures through the binary: every container
-//! and the merging of a Kubernetes request's stages.
+//! Importing the Kubernetes, GitHub and OCSF fixtures through the binary: every container,
+//! the merging of a Kubernetes request's stages, Parquet files and a Hive-partitioned folder.
 
 #![cfg(feature = "store")]
 
@@ -159,10 +159,7 @@ fn kubernetes_later_stage_in_later_import() {
     assert_eq!(ws.count("select count(*) from event_collisions"), 0);
     let sources = sources(&ws);
     let notes = source(&sources, "second.ndjson")["notes"].to_string();
-    assert!(
-        notes.contains("1 events share their correlation id"),
-        "{notes}"
-    );
+    assert!(notes.contains("1 event shares a correlation id"), "{notes}");
     let trace = ws.json(&["trace", "aa-1", "--format", "json"]);
     assert_eq!(trace["events"].as_array().map(Vec::len), Some(2));
 }
@@ -238,4 +235,123 @@ fn ocsf_json_containers() {
         ws.count("select count(*) from events where correlation_id = 'ops-change-2211'"),
         2
     );
+}
+
+#[test]
+fn ocsf_parquet_file_is_read() {
+    let ws = Workspace::new();
+    let file = fixtures().join("ocsf/authentication.parquet");
+    import(&ws, &file);
+    let sources = sources(&ws);
+    assert_source(
+        &sources,
+        ("ocsf/authentication.parquet", "ocsf", "parquet", 2, 2, 0),
+    );
+    assert_eq!(
+        source(&sources, "ocsf/authentication.parquet")["sha256"],
+        sha256_of(&file)
+    );
+    assert_eq!(
+        text(
+            &ws,
+            "select string_agg(record_pos::VARCHAR, ',' order by record_pos) from events"
+        ),
+        "1,2"
+    );
+    assert_eq!(
+        text(&ws, "select actor_alt_id from events where record_pos = 2"),
+        "mallory@contractor.example"
+    );
+    assert_eq!(
+        text(&ws, "select outcome from events where record_pos = 2"),
+        "failure"
+    );
+    let again = import(&ws, &file);
+    assert!(again.contains("already source"), "{again}");
+}
+
+#[test]
+fn ocsf_hive_folder_is_walked() {
+    let ws = Workspace::new();
+    import(&ws, &fixtures().join("ocsf/security-lake"));
+    let sources = sources(&ws);
+    assert_eq!(sources.len(), 2);
+    let day3 = "eventDay=20261103/part-0.parquet";
+    let day4 = "eventDay=20261104/part-0.parquet";
+    assert_source(&sources, (day3, "ocsf", "parquet", 2, 2, 0));
+    assert_source(&sources, (day4, "ocsf", "parquet", 1, 1, 0));
+    // Partition values come from the path, as text.
+    assert_eq!(
+        ws.count(
+            "select count(*) from events where raw->>'eventDay' = '20261103'
+             and raw->>'region' = 'us-east-1' and raw->>'accountId' = '111122223333'"
+        ),
+        2
+    );
+    assert_eq!(
+        text(
+            &ws,
+            "select json_type(raw, '$.eventDay') from events where action = 'ListBuckets'"
+        ),
+        "VARCHAR",
+        "a partition value that looks like a number stays text"
+    );
+    assert_eq!(
+        text(
+            &ws,
+            "select actor_id from events where action = 'ListBuckets'"
+        ),
+        "arn:aws:iam::111122223333:user/svc-backup"
+    );
+}
+
+#[test]
+fn parquet_with_no_rows_fails() {
+    let ws = Workspace::new();
+    let path = ws.dir.path().join("empty.parquet");
+    let conn = duckdb::Connection::open_in_memory().expect("DuckDB");
+    conn.execute(
+        &format!(
+            "COPY (SELECT 1 AS class_uid WHERE false) TO '{}' (FORMAT parquet)",
+            path.display()
+        ),
+        [],
+    )
+    .expect("write Parquet");
+    let output = ws.run(&["import", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(common::stderr(&output).contains("has no rows"));
+    assert_eq!(ws.count("select count(*) from sources"), 0);
+}
+
+fn sha256_of(path: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(std::fs::read(path).expect("read fixture")))
+}
+
+/// Writes the Parquet fixtures from the rows under `fixtures/ocsf/.parquet-rows/` with
+/// DuckDB. Run it with `cargo test --test audit_formats -- --ignored` after changing the
+/// rows; the hidden folder keeps the rows out of folder imports.
+#[test]
+#[ignore = "rewrites the committed Parquet fixtures"]
+fn regenerate_parquet_fixtures() {
+    let ocsf = fixtures().join("ocsf");
+    let rows = ocsf.join(".parquet-rows");
+    let lake = ocsf.join("security-lake");
+    if lake.exists() {
+        std::fs::remove_dir_all(&lake).expect("remove old partitions");
+    }
+    let conn = duckdb::Connection::open_in_memory().expect("DuckDB");
+    conn.execute_batch(&format!(
+        "COPY (SELECT * FROM read_json('{auth}', format = 'array'))
+           TO '{auth_out}' (FORMAT parquet);
+         COPY (SELECT * FROM read_json('{api}', format = 'array'))
+           TO '{lake}' (FORMAT parquet, PARTITION_BY (region, accountId, eventDay),
+                        FILENAME_PATTERN 'part-{{i}}');",
+        auth = rows.join("authentication.json").display(),
+        auth_out = ocsf.join("authentication.parquet").display(),
+        api = rows.join("security-lake-api-activity.json").display(),
+        lake = lake.display(),
+    ))
+    .expect("write Parquet fixtures");
 }

@@ -8,7 +8,9 @@ use duckdb::{Connection, params};
 use serde::Serialize;
 
 use super::container::{self, BadRecord, RawRecord, Split};
-use super::{ImportOptions, Rejected, detect, formats, read, scim, scim_load, store, walk};
+use super::{
+    ImportOptions, Rejected, detect, formats, parquet, read, scim, scim_load, store, walk,
+};
 use crate::case::{Case, SourceRecord};
 use crate::model::SourceFormat;
 use crate::{Error, Result};
@@ -88,6 +90,9 @@ fn import_file(
             source_id: existing.source_id,
         });
     }
+    if loaded.parquet {
+        return import_parquet(case, path, &loaded, options, snapshot);
+    }
     let split =
         container::split(&loaded.text).map_err(|reason| Error::invalid_file(path, reason))?;
     if split.records.is_empty() && split.bad.is_empty() {
@@ -97,7 +102,50 @@ fn import_file(
         Some(format) => format,
         None => detect::detect(&split).map_err(|reason| Error::invalid_file(path, reason))?,
     };
-    let mut source = SourceRecord {
+    let had_snapshot = snapshot.id.is_some();
+    let result = case.transaction(|conn| {
+        let mut source = new_source(path, &loaded, &split, format);
+        let rejected = load_split(conn, path, &split, format, options, snapshot, &mut source)?;
+        Ok((source, rejected))
+    });
+    finish(case, &loaded, result, had_snapshot, snapshot)
+}
+
+/// Imports a Parquet file: DuckDB reads its rows inside the source's transaction, and
+/// they are detected, mapped and loaded like the records of a JSON file.
+fn import_parquet(
+    case: &Case,
+    path: &Path,
+    loaded: &read::LoadedFile,
+    options: &ImportOptions,
+    snapshot: &mut SnapshotState,
+) -> Result<FileOutcome> {
+    let had_snapshot = snapshot.id.is_some();
+    let result = case.transaction(|conn| {
+        let rows = parquet::read_rows(conn, path)?;
+        let split = parquet::split(&rows);
+        if split.records.is_empty() {
+            return Err(Error::invalid_file(path, "the Parquet file has no rows"));
+        }
+        let format = match options.format {
+            Some(format) => format,
+            None => detect::detect(&split).map_err(|reason| Error::invalid_file(path, reason))?,
+        };
+        let mut source = new_source(path, loaded, &split, format);
+        let rejected = load_split(conn, path, &split, format, options, snapshot, &mut source)?;
+        Ok((source, rejected))
+    });
+    finish(case, loaded, result, had_snapshot, snapshot)
+}
+
+/// Builds the sources row of a file about to be loaded, before its counts are known.
+fn new_source(
+    path: &Path,
+    loaded: &read::LoadedFile,
+    split: &Split<'_>,
+    format: SourceFormat,
+) -> SourceRecord {
+    SourceRecord {
         source_id: 0,
         kind: if format == SourceFormat::Scim {
             "scim"
@@ -122,45 +170,66 @@ fn import_file(
         rejected: 0,
         collisions: 0,
         notes: Vec::new(),
-    };
-    let created_snapshot = snapshot.id.is_none() && format == SourceFormat::Scim;
-    let result = case.transaction(|conn| {
-        source.source_id = crate::case::next_id(conn, "sources", "source_id")?;
-        let mut rejected = unreadable(&split);
-        rejected.extend(match format {
-            SourceFormat::Scim => import_scim(conn, path, &split, options, snapshot, &mut source)?,
-            audit => import_audit(conn, audit, &split, &mut source)?,
-        });
-        rejected.sort_by_key(|(r, _)| r.record);
-        if let Some((first, _)) = rejected
-            .first()
-            .filter(|_| source.imported + source.duplicates == 0)
-        {
-            // A file of which nothing is readable is more likely the wrong format than
-            // evidence; recording it would block importing it again correctly.
-            return Err(Error::invalid_file(
-                path,
-                format!(
-                    "none of its {} records could be read as {}; record {} (line {}): {}",
-                    rejected.len(),
-                    format.as_str(),
-                    first.record,
-                    first.line,
-                    first.reason
-                ),
-            ));
-        }
-        quarantine(conn, source.source_id, &rejected)?;
-        crate::case::insert_source(conn, &source)?;
-        Ok(rejected)
+    }
+}
+
+/// Loads a split file's records as `format` and records the source, on the connection of
+/// the file's transaction.
+fn load_split(
+    conn: &Connection,
+    path: &Path,
+    split: &Split<'_>,
+    format: SourceFormat,
+    options: &ImportOptions,
+    snapshot: &mut SnapshotState,
+    source: &mut SourceRecord,
+) -> Result<Vec<RejectedWithText>> {
+    source.source_id = crate::case::next_id(conn, "sources", "source_id")?;
+    let mut rejected = unreadable(split);
+    rejected.extend(match format {
+        SourceFormat::Scim => import_scim(conn, path, split, options, snapshot, source)?,
+        audit => import_audit(conn, audit, split, source)?,
     });
+    rejected.sort_by_key(|(r, _)| r.record);
+    if let Some((first, _)) = rejected
+        .first()
+        .filter(|_| source.imported + source.duplicates == 0)
+    {
+        // A file of which nothing is readable is more likely the wrong format than
+        // evidence; recording it would block importing it again correctly.
+        return Err(Error::invalid_file(
+            path,
+            format!(
+                "none of its {} records could be read as {}; record {} (line {}): {}",
+                rejected.len(),
+                format.as_str(),
+                first.record,
+                first.line,
+                first.reason
+            ),
+        ));
+    }
+    quarantine(conn, source.source_id, &rejected)?;
+    crate::case::insert_source(conn, source)?;
+    Ok(rejected)
+}
+
+/// Turns the result of a file's transaction into its outcome, forgetting a snapshot that
+/// the failed transaction created.
+fn finish(
+    case: &Case,
+    loaded: &read::LoadedFile,
+    result: Result<(SourceRecord, Vec<RejectedWithText>)>,
+    had_snapshot: bool,
+    snapshot: &mut SnapshotState,
+) -> Result<FileOutcome> {
     match result {
-        Ok(rejected) => Ok(FileOutcome::Imported {
+        Ok((source, rejected)) => Ok(FileOutcome::Imported {
             source: Box::new(case.source_by_sha256(&loaded.sha256)?.unwrap_or(source)),
             rejected: rejected.into_iter().map(|(r, _)| r).collect(),
         }),
         Err(err) => {
-            if created_snapshot {
+            if !had_snapshot {
                 snapshot.id = None;
             }
             Err(err)
@@ -287,14 +356,16 @@ fn import_audit(
     }
     if merged > 0 {
         source.notes.push(format!(
-            "{merged} records are earlier stages of a request whose later stage is in the file; each request is imported once, from its most complete stage, and these records are counted as duplicates"
+            "{merged} {} earlier stages of requests whose later stage is in the file; each request is imported once, from its most complete stage, and the earlier stages are counted as duplicates",
+            if merged == 1 { "record is one of the" } else { "records are" }
         ));
     }
     if partial {
         let continued = store::count_continued(conn, source.source_id)?;
         if continued > 0 {
             source.notes.push(format!(
-                "{continued} events share their correlation id with an event of an earlier source (another stage of the same request); the case keeps both"
+                "{continued} {} a correlation id with an event of an earlier source (another stage of the same request); the case keeps both",
+                if continued == 1 { "event shares" } else { "events share" }
             ));
         }
     }

@@ -16,6 +16,8 @@ mod import;
 mod kubernetes;
 mod ocsf;
 mod okta;
+#[cfg(feature = "store")]
+mod parquet;
 mod read;
 mod scim;
 #[cfg(feature = "store")]
