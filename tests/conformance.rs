@@ -1,6 +1,7 @@
-//! Conformance on real public exports: every SCIM, Okta, Entra and OpenTelemetry file
-//! under $SCIMTRAIL_SAMPLES imports with no rejected record, and events keep their
-//! correlation ids. Without the variable the test says so and checks nothing.
+//! Conformance on real public exports: every SCIM, Okta, Entra, Kubernetes, GitHub, OCSF
+//! and OpenTelemetry file under $SCIMTRAIL_SAMPLES imports with no rejected record, and
+//! events keep their correlation ids. Without the variable the test says so and checks
+//! nothing.
 
 #![cfg(feature = "store")]
 
@@ -171,5 +172,84 @@ fn otel_parent_spans_resolve() {
     assert!(
         joined >= 4,
         "only {joined} tool calls joined to their parent span"
+    );
+}
+
+/// Kubernetes, GitHub and OCSF samples: file, format, records read, imported, duplicates.
+const AUDIT_SAMPLES: [(&str, &str, i64, i64, i64); 13] = [
+    ("k8s-audit/demo.log", "kubernetes", 37, 37, 0),
+    (
+        "k8s-audit/falco/anonymous_creates_namespace_foo.json",
+        "kubernetes",
+        1,
+        1,
+        0,
+    ),
+    (
+        "k8s-audit/falco/attach_cluster_admin_role.json",
+        "kubernetes",
+        1,
+        1,
+        0,
+    ),
+    (
+        "k8s-audit/falco/create_service_account_token_secret.json",
+        "kubernetes",
+        1,
+        1,
+        0,
+    ),
+    ("k8s-audit/falco/exec_pod.json", "kubernetes", 1, 1, 0),
+    ("github-audit/api_activity.raw", "github", 1, 1, 0),
+    ("github-audit/authentication.raw", "github", 1, 1, 0),
+    ("github-audit/group_management.raw", "github", 1, 1, 0),
+    (
+        "github-audit/test-api-request-events.log",
+        "github",
+        2,
+        2,
+        0,
+    ),
+    ("ocsf/aws-cloudtrail/account_change.ocsf", "ocsf", 1, 1, 0),
+    ("ocsf/github/authentication.ocsf", "ocsf", 1, 1, 0),
+    ("ocsf/okta/account_change.ocsf", "ocsf", 1, 1, 0),
+    ("ocsf/okta/authentication.ocsf", "ocsf", 1, 1, 0),
+];
+
+#[test]
+fn audit_format_samples_import() {
+    let Some(dir) = samples() else {
+        eprintln!("SCIMTRAIL_SAMPLES is not set; skipping the conformance check");
+        return;
+    };
+    let ws = Workspace::new();
+    for folder in ["k8s-audit", "github-audit", "ocsf"] {
+        ws.ok(&["import", dir.join(folder).to_str().expect("UTF-8 path")]);
+    }
+    let sources = ws.json(&["sources", "--format", "json"]);
+    let sources = sources["sources"].as_array().expect("sources");
+    assert_eq!(sources.len(), AUDIT_SAMPLES.len());
+    for (file, format, read, imported, duplicates) in AUDIT_SAMPLES {
+        let source = sources
+            .iter()
+            .find(|s| s["path"].as_str().is_some_and(|p| p.ends_with(file)))
+            .unwrap_or_else(|| panic!("{file} was not imported"));
+        assert_eq!(source["format"], format, "{file} format");
+        assert_eq!(source["records_read"], read, "{file} records_read");
+        assert_eq!(source["imported"], imported, "{file} imported");
+        assert_eq!(source["duplicates"], duplicates, "{file} duplicates");
+        assert_eq!(source["rejected"], 0, "{file} rejected");
+    }
+    // The three GitHub samples reuse one _document_id for different entries.
+    assert_eq!(
+        ws.count("select count(*) from event_collisions where source_format = 'github'"),
+        2
+    );
+    assert_eq!(
+        ws.count(
+            "select count(*) from events where source_format = 'kubernetes' and outcome = 'denied'"
+        ),
+        11,
+        "the 403 responses of the impersonated user in demo.log"
     );
 }

@@ -242,11 +242,15 @@ fn print_report(outcomes: &[FileOutcome]) {
                     println!("  note: {}", sanitize::for_terminal(note));
                 }
                 for r in rejected {
+                    // Parquet rows have a position but no line.
+                    let line = match r.line {
+                        0 => String::new(),
+                        line => format!(" (line {line})"),
+                    };
                     eprintln!(
-                        "  quarantined {} record {} (line {}): {}",
+                        "  quarantined {} record {}{line}: {}",
                         sanitize::for_terminal(&source.path),
                         r.record,
-                        r.line,
                         sanitize::for_terminal(&r.reason)
                     );
                 }

@@ -1,6 +1,7 @@
 //! Splitting a file's text into records, whatever container holds them: a JSON array,
 //! NDJSON or concatenated objects, or an envelope such as a Graph page (`value`), an
-//! Azure diagnostic export (`records`) or a SCIM ListResponse (`Resources`).
+//! Azure diagnostic export (`records`), a Kubernetes audit `EventList` (`items`) or a SCIM
+//! ListResponse (`Resources`).
 
 use serde_json::value::RawValue;
 
@@ -221,6 +222,10 @@ fn envelope_key(object: &serde_json::Map<String, serde_json::Value>) -> Option<S
     // Azure diagnostic settings export.
     if is_array("records") && object.len() == 1 {
         return Some("records".into());
+    }
+    // A Kubernetes audit webhook batch (`audit.k8s.io` EventList).
+    if is_array("items") && object.get("kind").and_then(|k| k.as_str()) == Some("EventList") {
+        return Some("items".into());
     }
     // SCIM ListResponse; attribute names are case-insensitive (RFC 7643 section 2.1).
     let resources = object

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::container::Split;
-use super::{entra, okta, otel, scim};
+use super::{entra, github, kubernetes, ocsf, okta, otel, scim};
 use crate::model::SourceFormat;
 
 /// How many records are looked at; the first one that matches a format decides.
@@ -53,6 +53,12 @@ pub fn detect_record(value: &Value) -> Option<SourceFormat> {
         Some(SourceFormat::EntraAudit)
     } else if otel::matches(value) {
         Some(SourceFormat::Otel)
+    } else if ocsf::matches(value) {
+        Some(SourceFormat::Ocsf)
+    } else if kubernetes::matches(value) {
+        Some(SourceFormat::Kubernetes)
+    } else if github::matches(value) {
+        Some(SourceFormat::Github)
     } else if scim::matches(value) {
         Some(SourceFormat::Scim)
     } else {

@@ -32,6 +32,19 @@ pub struct MappedEvent {
     pub targets: Vec<Value>,
     /// Identifiers that tie this event to events of other sources or other records.
     pub links: Vec<Link>,
+    /// Set when the record is one of several records of a single logical event, such as
+    /// the stages of one Kubernetes request.
+    pub partial: Option<Partial>,
+}
+
+/// One of several records of a single logical event. Of the records of a file that share
+/// a key, only those of the highest rank are imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partial {
+    /// The key the records share; it is also the event's correlation id.
+    pub key: String,
+    /// How complete this record is: a later stage ranks higher.
+    pub rank: u8,
 }
 
 /// An identifier an event carries, with the part it plays, so that events of different

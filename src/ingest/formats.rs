@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::event::MappedEvent;
-use super::{entra, okta};
+use super::{entra, github, kubernetes, ocsf, okta};
 use crate::model::SourceFormat;
 
 /// Maps one parsed record of an audit format, or says why it cannot.
@@ -17,6 +17,9 @@ pub fn mapper(format: SourceFormat) -> Option<Mapper> {
         SourceFormat::Okta => Some(okta::map),
         SourceFormat::EntraAudit => Some(entra::map_audit),
         SourceFormat::EntraSignin => Some(entra::map_signin),
+        SourceFormat::Kubernetes => Some(kubernetes::map),
+        SourceFormat::Github => Some(github::map),
+        SourceFormat::Ocsf => Some(ocsf::map),
         SourceFormat::Scim | SourceFormat::Otel | SourceFormat::Generic => None,
     }
 }

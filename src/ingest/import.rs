@@ -11,8 +11,8 @@ use serde::Serialize;
 use super::container::{self, BadRecord, RawRecord, Split};
 use super::records::{self, Event, MappedRecord};
 use super::{
-    ImportOptions, Progress, Rejected, detect, formats, generic, otel, read, scim, scim_load,
-    store, walk,
+    ImportOptions, Progress, Rejected, detect, formats, generic, otel, parquet, read, scim,
+    scim_load, store, walk,
 };
 use crate::case::{Case, SourceRecord};
 use crate::model::SourceFormat;
@@ -108,6 +108,9 @@ fn import_file(
             source_id: existing.source_id,
         });
     }
+    if loaded.parquet {
+        return import_parquet(case, path, &loaded, options, snapshot, progress);
+    }
     if let Some(mapping) = options.mapping.as_deref()
         && generic::looks_like_csv(&loaded.text)
     {
@@ -123,19 +126,51 @@ fn import_file(
     if split.records.is_empty() && split.bad.is_empty() {
         return import_empty(case, path, &loaded, &split, options);
     }
+    import_split(case, path, &loaded, &split, options, snapshot, progress)
+}
+
+/// Imports a Parquet file: DuckDB reads its rows, which are then detected, mapped and
+/// loaded in one transaction like the records of a JSON file.
+fn import_parquet(
+    case: &Case,
+    path: &Path,
+    loaded: &read::LoadedFile,
+    options: &ImportOptions,
+    snapshot: &mut SnapshotState,
+    progress: records::Progress<'_>,
+) -> Result<FileOutcome> {
+    // Reading writes nothing, so it can run before the file's transaction begins.
+    let rows = parquet::read_rows(case.conn(), path)?;
+    let split = parquet::split(&rows);
+    if split.records.is_empty() {
+        return Err(Error::invalid_file(path, "the Parquet file has no rows"));
+    }
+    import_split(case, path, loaded, &split, options, snapshot, progress)
+}
+
+/// Detects the format of a split file and loads its records in one transaction.
+fn import_split(
+    case: &Case,
+    path: &Path,
+    loaded: &read::LoadedFile,
+    split: &Split<'_>,
+    options: &ImportOptions,
+    snapshot: &mut SnapshotState,
+    progress: records::Progress<'_>,
+) -> Result<FileOutcome> {
     let format = match options.format {
         _ if options.mapping.is_some() => SourceFormat::Generic,
         Some(format) => format,
-        None => detect::detect(&split).map_err(|reason| Error::invalid_file(path, reason))?,
+        None => detect::detect(split).map_err(|reason| Error::invalid_file(path, reason))?,
     };
-    let source = new_source(path, &loaded, format, &split.container);
+    let source = new_source(path, loaded, format, &split.container);
     if format == SourceFormat::Scim {
-        return import_scim_file(case, path, &loaded, source, &split, options, snapshot);
+        return import_scim_file(case, path, loaded, source, split, options, snapshot);
     }
-    let records = audit_records(format, &split, options, &mut |n, share| {
+    let records = audit_records(format, split, options, &mut |n, share| {
         progress(n, share * MAPPING_SHARE)
     })?;
-    import_events(case, path, &loaded, source, options, records, progress)
+    import_events(case, path, loaded, source, options, records, progress)
 }
 
 /// The share of a file's progress given to mapping its records; staging them into the
@@ -400,6 +435,8 @@ fn import_audit(
             raw: record.text.into_owned(),
         });
     }
+    let partial = rows.iter().any(|r| r.mapped.partial.is_some());
+    let (rows, merged) = store::merge_partials(rows);
     let total = source.records_read.max(0) as u64;
     let counts = store::load_events(
         conn,
@@ -412,7 +449,7 @@ fn import_audit(
         },
     )?;
     source.imported = counts.imported;
-    source.duplicates = counts.duplicates;
+    source.duplicates = counts.duplicates + merged;
     source.collisions = counts.collisions;
     source.rejected = rejected.len() as i64;
     if counts.collisions > 0 {
@@ -425,6 +462,21 @@ fn import_audit(
         source.notes.push(format!(
             "{zoneless} timestamps had no time zone and were read as UTC"
         ));
+    }
+    if merged > 0 {
+        source.notes.push(format!(
+            "{merged} {} earlier stages of requests whose later stage is in the file; each request is imported once, from its most complete stage, and the earlier stages are counted as duplicates",
+            if merged == 1 { "record is one of the" } else { "records are" }
+        ));
+    }
+    if partial {
+        let continued = store::count_continued(conn, source.source_id)?;
+        if continued > 0 {
+            source.notes.push(format!(
+                "{continued} {} a correlation id with an event of an earlier source (another stage of the same request); the case keeps both",
+                if continued == 1 { "event shares" } else { "events share" }
+            ));
+        }
     }
     Ok(rejected)
 }

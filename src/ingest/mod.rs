@@ -12,10 +12,15 @@ mod fields;
 mod formats;
 pub mod fuzzing;
 mod generic;
+mod github;
 #[cfg(feature = "store")]
 mod import;
+mod kubernetes;
+mod ocsf;
 mod okta;
 mod otel;
+#[cfg(feature = "store")]
+mod parquet;
 mod read;
 mod records;
 mod scim;

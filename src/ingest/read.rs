@@ -1,4 +1,5 @@
 //! Reading an evidence file into text: hashing, gzip, byte order marks and encodings.
+//! Parquet files are binary and are only hashed here; DuckDB reads them.
 
 use std::io::Read;
 use std::path::Path;
@@ -11,9 +12,14 @@ use crate::{Error, Result};
 pub struct LoadedFile {
     pub sha256: String,
     pub bytes: u64,
+    /// Empty for a Parquet file.
     pub text: String,
     pub gzip: bool,
+    pub parquet: bool,
 }
+
+/// The magic number at the start (and end) of every Parquet file.
+const PARQUET_MAGIC: &[u8] = b"PAR1";
 
 /// The most a gzip file may expand to, relative to its compressed size, before it is
 /// rejected as a decompression bomb. Real audit logs compress about 10 to 30 times.
@@ -29,6 +35,15 @@ pub fn load(path: &Path) -> Result<LoadedFile> {
 pub fn from_bytes(path: &Path, raw: Vec<u8>) -> Result<LoadedFile> {
     let sha256 = hex::encode(Sha256::digest(&raw));
     let bytes = raw.len() as u64;
+    if raw.starts_with(PARQUET_MAGIC) {
+        return Ok(LoadedFile {
+            sha256,
+            bytes,
+            text: String::new(),
+            gzip: false,
+            parquet: true,
+        });
+    }
     let gzip = raw.starts_with(&[0x1f, 0x8b]);
     let decoded = if gzip { gunzip(path, &raw)? } else { raw };
     let text = decode_text(path, decoded)?;
@@ -37,6 +52,7 @@ pub fn from_bytes(path: &Path, raw: Vec<u8>) -> Result<LoadedFile> {
         bytes,
         text,
         gzip,
+        parquet: false,
     })
 }
 

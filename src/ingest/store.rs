@@ -77,6 +77,47 @@ pub fn load_events(
     })
 }
 
+/// Keeps, of the rows that are partial records of one logical event, those of the highest
+/// rank, and returns them with the number of rows dropped. Rows keep their file order.
+pub fn merge_partials(rows: Vec<EventRow>) -> (Vec<EventRow>, i64) {
+    let mut best: HashMap<&str, u8> = HashMap::new();
+    for partial in rows.iter().filter_map(|r| r.mapped.partial.as_ref()) {
+        let rank = best.entry(partial.key.as_str()).or_default();
+        *rank = (*rank).max(partial.rank);
+    }
+    let keep: Vec<bool> = rows
+        .iter()
+        .map(|row| {
+            row.mapped
+                .partial
+                .as_ref()
+                .is_none_or(|p| best.get(p.key.as_str()) == Some(&p.rank))
+        })
+        .collect();
+    let merged = keep.iter().filter(|k| !**k).count() as i64;
+    let kept = rows
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(row, keep)| keep.then_some(row))
+        .collect();
+    (kept, merged)
+}
+
+/// Counts the events of `source_id` whose correlation id an event of another source of
+/// the same format already has: further records of a logical event imported before.
+pub fn count_continued(conn: &Connection, source_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM events e
+         WHERE e.source_id = ? AND e.correlation_id IS NOT NULL
+           AND EXISTS (SELECT 1 FROM events p
+                       WHERE p.source_format = e.source_format
+                         AND p.source_id <> e.source_id
+                         AND p.correlation_id = e.correlation_id)",
+        params![source_id],
+        |r| r.get(0),
+    )?)
+}
+
 fn natural_key(row: &EventRow) -> &str {
     row.mapped
         .event_id

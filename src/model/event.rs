@@ -9,6 +9,9 @@ pub enum SourceFormat {
     Okta,
     EntraAudit,
     EntraSignin,
+    Kubernetes,
+    Github,
+    Ocsf,
     /// OpenTelemetry spans and log records (OTLP/JSON or the SDKs' span JSON).
     Otel,
     /// Any JSON, NDJSON or CSV export read through an analyst's `--mapping` file.
@@ -16,11 +19,14 @@ pub enum SourceFormat {
 }
 
 impl SourceFormat {
-    pub const ALL: [SourceFormat; 6] = [
+    pub const ALL: [SourceFormat; 9] = [
         SourceFormat::Scim,
         SourceFormat::Okta,
         SourceFormat::EntraAudit,
         SourceFormat::EntraSignin,
+        SourceFormat::Kubernetes,
+        SourceFormat::Github,
+        SourceFormat::Ocsf,
         SourceFormat::Otel,
         SourceFormat::Generic,
     ];
@@ -31,6 +37,9 @@ impl SourceFormat {
             SourceFormat::Okta => "okta",
             SourceFormat::EntraAudit => "entra-audit",
             SourceFormat::EntraSignin => "entra-signin",
+            SourceFormat::Kubernetes => "kubernetes",
+            SourceFormat::Github => "github",
+            SourceFormat::Ocsf => "ocsf",
             SourceFormat::Otel => "otel",
             SourceFormat::Generic => "generic",
         }

@@ -86,7 +86,8 @@ impl Workspace {
             .unwrap_or_else(|err| panic!("{args:?}: invalid JSON ({err}): {stdout}"))
     }
 
-    /// Imports the bundled fixture organisation.
+    /// Imports the bundled fixture organisation: its SCIM snapshot and its Okta and Entra
+    /// logs. The fixtures of the other audit formats have tests of their own.
     pub fn import_fixtures(&self) {
         let folders = demo_folders();
         let mut args = vec!["import"];
