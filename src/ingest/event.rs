@@ -30,6 +30,10 @@ pub struct MappedEvent {
     pub targets: Vec<Value>,
     /// Identifiers that tie this event to events of other sources or other records.
     pub links: Vec<Link>,
+    /// The event itself when the exported record wraps it (a CloudTrail record inside a
+    /// lookup-events item or an EventBridge event), so that the content hash is the same
+    /// whichever container the event came in and a second copy counts as a duplicate.
+    pub content: Option<Value>,
 }
 
 /// An identifier an event carries, with the part it plays, so that events of different

@@ -3,11 +3,15 @@
 use serde_json::Value;
 
 use super::event::MappedEvent;
-use super::{entra, okta};
+use super::{cloudtrail, entra, gcp, okta};
 use crate::model::SourceFormat;
 
 /// Maps one parsed record of an audit format, or says why it cannot.
 pub type Mapper = fn(&Value) -> Result<MappedEvent, String>;
+
+/// Says why a record that the format's exports hold is not an event, such as a
+/// CloudTrail digest; such records are left out with a note instead of quarantined.
+pub type Skip = fn(&Value) -> Option<&'static str>;
 
 /// The mapper of an audit format; `None` for SCIM, which holds identities, not events.
 pub fn mapper(format: SourceFormat) -> Option<Mapper> {
@@ -15,6 +19,17 @@ pub fn mapper(format: SourceFormat) -> Option<Mapper> {
         SourceFormat::Okta => Some(okta::map),
         SourceFormat::EntraAudit => Some(entra::map_audit),
         SourceFormat::EntraSignin => Some(entra::map_signin),
+        SourceFormat::Cloudtrail => Some(cloudtrail::map),
+        SourceFormat::GcpAudit => Some(gcp::map),
         SourceFormat::Scim => None,
+    }
+}
+
+/// The test for records that are not events, for the formats whose exports mix them in.
+pub fn skip(format: SourceFormat) -> Option<Skip> {
+    match format {
+        SourceFormat::Cloudtrail => Some(cloudtrail::skip),
+        SourceFormat::GcpAudit => Some(gcp::skip),
+        _ => None,
     }
 }

@@ -232,8 +232,10 @@ fn import_audit(
     let map = formats::mapper(format).ok_or_else(|| {
         Error::InvalidInput(format!("{} is not an audit format", format.as_str()))
     })?;
+    let skip = formats::skip(format);
     let mut rows = Vec::with_capacity(split.records.len());
     let mut rejected = Vec::new();
+    let mut skipped: Vec<(&'static str, i64)> = Vec::new();
     let mut zoneless = 0;
     for record in &split.records {
         let value: serde_json::Value = match serde_json::from_str(record.text) {
@@ -243,6 +245,13 @@ fn import_audit(
                 continue;
             }
         };
+        if let Some(why) = skip.and_then(|skip| skip(&value)) {
+            match skipped.iter_mut().find(|(w, _)| *w == why) {
+                Some((_, n)) => *n += 1,
+                None => skipped.push((why, 1)),
+            }
+            continue;
+        }
         match map(&value) {
             Ok(mapped) => {
                 let Some(ts) = mapped.ts else {
@@ -258,7 +267,9 @@ fn import_audit(
                 }
                 rows.push(store::EventRow {
                     record_pos: record.pos,
-                    content_sha256: store::content_sha256(&value),
+                    content_sha256: store::content_sha256(
+                        mapped.content.as_ref().unwrap_or(&value),
+                    ),
                     ts,
                     mapped,
                     raw: record.text.to_string(),
@@ -272,6 +283,12 @@ fn import_audit(
     source.duplicates = counts.duplicates;
     source.collisions = counts.collisions;
     source.rejected = (rejected.len() + split.bad.len()) as i64;
+    // Like SCIM messages without resources, records that are not events are left out of
+    // the accounting (read = imported + duplicates + rejected) and named in a note.
+    for (why, n) in skipped {
+        source.records_read -= n;
+        source.notes.push(format!("{n} records skipped: {why}"));
+    }
     if counts.collisions > 0 {
         source.notes.push(format!(
             "{} records share a natural key with an earlier record but differ in content; all are kept and listed in event_collisions",

@@ -4,12 +4,14 @@
 //! Reading, splitting, detecting and mapping records are pure functions; only `import`
 //! and the loaders behind it need the case store.
 
+mod cloudtrail;
 mod container;
 mod detect;
 mod entra;
 mod event;
 mod fields;
 mod formats;
+mod gcp;
 #[cfg(feature = "store")]
 mod import;
 mod okta;

@@ -9,14 +9,18 @@ pub enum SourceFormat {
     Okta,
     EntraAudit,
     EntraSignin,
+    Cloudtrail,
+    GcpAudit,
 }
 
 impl SourceFormat {
-    pub const ALL: [SourceFormat; 4] = [
+    pub const ALL: [SourceFormat; 6] = [
         SourceFormat::Scim,
         SourceFormat::Okta,
         SourceFormat::EntraAudit,
         SourceFormat::EntraSignin,
+        SourceFormat::Cloudtrail,
+        SourceFormat::GcpAudit,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -25,6 +29,8 @@ impl SourceFormat {
             SourceFormat::Okta => "okta",
             SourceFormat::EntraAudit => "entra-audit",
             SourceFormat::EntraSignin => "entra-signin",
+            SourceFormat::Cloudtrail => "cloudtrail",
+            SourceFormat::GcpAudit => "gcp-audit",
         }
     }
 
@@ -74,7 +80,11 @@ pub struct TraceEvent {
     pub request_id: Option<String>,
     pub client_ip: Option<String>,
     pub targets: serde_json::Value,
-    /// Which of the event's identifiers equals the traced ID.
+    /// Identifiers that tie the event to others, as `[{"kind", "value", "role"}]`.
+    pub links: serde_json::Value,
+    /// Why the event is in the trace: which of its identifiers equals the traced ID
+    /// (`event_id`, `link:access_key:presented`, ...), or the credential hand-off that
+    /// joined it (`handoff:presented:access_key`, `handoff:issued:access_key`).
     pub matched_on: Vec<String>,
     pub identity: Option<super::IdentityRef>,
     pub source_path: String,
