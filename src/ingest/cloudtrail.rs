@@ -1,7 +1,7 @@
-//! AWS CloudTrail events in every container the service and its tools produce: trail log
-//! files (`{"Records": [...]}`, gzip-compressed as S3 delivers them), `aws cloudtrail
-//! lookup-events` output (each event a JSON string under `CloudTrailEvent`), EventBridge
-//! events (the record under `detail`), and arrays or NDJSON of records.
+//! AWS CloudTrail events in every container the service and its tools produce. Trail log
+//! files are `{"Records": [...]}`, gzip-compressed as S3 delivers them. `aws cloudtrail
+//! lookup-events` output holds each event as a JSON string under `CloudTrailEvent`, and an
+//! EventBridge event holds it under `detail`. Arrays and NDJSON of records are read too.
 //!
 //! Digest files and Insights events travel in the same folders but are not API calls;
 //! [`skip`] names them so the import leaves them out with a note.
@@ -37,14 +37,15 @@ fn is_lookup_item(value: &Value) -> bool {
     value.get("CloudTrailEvent").is_some_and(Value::is_string)
 }
 
-/// The CloudTrail record of an EventBridge event ("AWS API Call via CloudTrail" and the
-/// other "... via CloudTrail" detail types).
+/// Returns the CloudTrail record of an EventBridge event ("AWS API Call via CloudTrail"
+/// and the other "... via CloudTrail" detail types).
 fn eventbridge_detail(value: &Value) -> Option<&Value> {
     let detail = value.get("detail")?;
     (value.get("detail-type").is_some() && is_record(detail)).then_some(detail)
 }
 
-/// A digest file's single record: hashes of the hour's log files, for `validate-logs`.
+/// True for a digest file's single record, which lists the hashes of an hour's log files
+/// for `aws cloudtrail validate-logs`.
 fn is_digest(value: &Value) -> bool {
     value.get("digestStartTime").is_some()
         && (value.get("digestS3Object").is_some() || value.get("logFiles").is_some())
@@ -56,7 +57,7 @@ fn is_insight(record: &Value) -> bool {
         || record.get("insightDetails").is_some()
 }
 
-/// The CloudTrail record that a container item holds.
+/// Returns the CloudTrail record inside a container item, parsing a lookup-events string.
 fn unwrap(record: &Value) -> Result<Cow<'_, Value>, String> {
     if let Some(Value::String(inner)) = record.get("CloudTrailEvent") {
         return serde_json::from_str(inner)
@@ -90,6 +91,7 @@ pub fn map(record: &Value) -> Result<MappedEvent, String> {
     let source = text(ct, &["eventSource"]);
     let (outcome, reason) = outcome(ct, &name);
     let user = ct.get("userIdentity").unwrap_or(&Value::Null);
+
     let mut event = MappedEvent {
         event_id: text(ct, &["eventID"]),
         category: first_text(ct, &[&["eventType"], &["eventCategory"]]),
@@ -109,6 +111,7 @@ pub fn map(record: &Value) -> Result<MappedEvent, String> {
         ..MappedEvent::default()
     };
     identity::set_actor(&mut event, user);
+
     event.set_time(ct, &[&["eventTime"]])?;
     Ok(event)
 }
@@ -126,10 +129,10 @@ const AUTH_FAILURES: [&str; 9] = [
     "UnrecognizedClientException",
 ];
 
-/// An error code is a denial when it says so (`AccessDenied`, `*UnauthorizedOperation`,
-/// `*Forbidden*`, `*NotAuthorized*`) or the credentials were refused; any other code is a
-/// failure, and no code is success, except console actions, which report `Failure` in
-/// `responseElements` under their own name without an error code.
+/// Classifies the call. An error code is a denial when its name is one (`AccessDenied`,
+/// `*UnauthorizedOperation`, `*Forbidden*`, `*NotAuthorized*`) or the credentials were
+/// rejected. Any other code is a failure, and no code is success. Console actions are the
+/// exception: they report `Failure` under their own name in `responseElements`, without a code.
 fn outcome(ct: &Value, name: &str) -> (Outcome, Option<String>) {
     let message = text(ct, &["errorMessage"]);
     if let Some(code) = text(ct, &["errorCode"]) {
@@ -175,9 +178,9 @@ const PARAMETER_TARGETS: [(&str, &str); 7] = [
     ("instanceProfileName", "AWS::IAM::InstanceProfile"),
 ];
 
-/// `resources[]` (ARN and type), then for IAM and STS calls the principals named in the
-/// request, and the role session or federated user that an STS call created, whose ARN
-/// later events carry as their actor.
+/// Collects `resources[]` (ARN and type). For IAM and STS calls it adds the principals
+/// named in the request and the role session or federated user that an STS call created,
+/// whose ARN later events carry as their actor.
 fn targets(ct: &Value, source: Option<&str>) -> Vec<Value> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -222,7 +225,7 @@ fn targets(ct: &Value, source: Option<&str>) -> Vec<Value> {
     out
 }
 
-/// The name at the end of an ARN or path: a role, user or session name.
+/// Returns the name at the end of an ARN or path: a role, user or session name.
 fn last_segment(id: &str) -> &str {
     id.rsplit(['/', ':']).next().unwrap_or(id)
 }

@@ -31,8 +31,8 @@ pub struct MappedEvent {
     /// Identifiers that tie this event to events of other sources or other records.
     pub links: Vec<Link>,
     /// The event itself when the exported record wraps it (a CloudTrail record inside a
-    /// lookup-events item or an EventBridge event), so that the content hash is the same
-    /// whichever container the event came in and a second copy counts as a duplicate.
+    /// lookup-events item or an EventBridge event). The content hash is taken over it, so a
+    /// copy of the event from another container counts as a duplicate.
     pub content: Option<Value>,
 }
 

@@ -9,8 +9,8 @@ use crate::model::SourceFormat;
 /// Maps one parsed record of an audit format, or says why it cannot.
 pub type Mapper = fn(&Value) -> Result<MappedEvent, String>;
 
-/// Says why a record that the format's exports hold is not an event, such as a
-/// CloudTrail digest; such records are left out with a note instead of quarantined.
+/// Returns why a record in the format's exports is not an event, such as a CloudTrail
+/// digest. Such records are left out with a note instead of quarantined.
 pub type Skip = fn(&Value) -> Option<&'static str>;
 
 /// The mapper of an audit format; `None` for SCIM, which holds identities, not events.
@@ -25,7 +25,8 @@ pub fn mapper(format: SourceFormat) -> Option<Mapper> {
     }
 }
 
-/// The test for records that are not events, for the formats whose exports mix them in.
+/// Returns the test for records that are not events, for the formats whose exports mix
+/// them in.
 pub fn skip(format: SourceFormat) -> Option<Skip> {
     match format {
         SourceFormat::Cloudtrail => Some(cloudtrail::skip),

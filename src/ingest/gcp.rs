@@ -12,7 +12,7 @@ use super::event::{Link, LinkRole, MappedEvent, target};
 use super::fields::{first_text, text};
 use crate::model::Outcome;
 
-/// The `AuditLog` payload of a LogEntry.
+/// Returns the `AuditLog` payload of a LogEntry, if it has one.
 fn payload(entry: &Value) -> Option<&Value> {
     if let Some(payload) = entry.get("protoPayload").filter(|p| p.is_object()) {
         let typed =
@@ -24,7 +24,7 @@ fn payload(entry: &Value) -> Option<&Value> {
     entry.get("protopayload_auditlog").filter(|p| p.is_object())
 }
 
-/// True for a LogEntry that holds an audit log.
+/// True for a LogEntry that contains an audit log.
 pub fn matches(entry: &Value) -> bool {
     payload(entry).is_some()
 }
@@ -91,7 +91,7 @@ fn log_kind(log_name: &str) -> String {
     decoded.rsplit('/').next().unwrap_or(&decoded).to_string()
 }
 
-/// The trace id of `projects/P/traces/ID`, as OpenTelemetry spans carry it.
+/// Returns the bare trace id of `projects/P/traces/ID`, the form OpenTelemetry spans carry.
 fn trace_id(entry: &Value) -> Option<String> {
     let trace = text(entry, &["trace"])?;
     Some(
@@ -117,10 +117,11 @@ fn actor_type(principal: &str) -> &'static str {
     }
 }
 
-/// Status code 0 or none is success; 7 (PERMISSION_DENIED) and 16 (UNAUTHENTICATED) are
-/// denials, and so are a permission not granted in `authorizationInfo` and a Policy
-/// Denied entry (`policyViolationInfo`, a VPC Service Controls violation); any other code
-/// is a failure. The reason is the status message, else what was refused.
+/// Classifies the entry. Status code 0 or none is success. Codes 7 (PERMISSION_DENIED)
+/// and 16 (UNAUTHENTICATED) are denials, and so are a permission not granted in
+/// `authorizationInfo` and a Policy Denied entry (an organisation policy or VPC Service
+/// Controls violation). Any other code is a failure. The reason is the status message,
+/// else what was refused.
 fn outcome(entry: &Value, audit: &Value) -> (Outcome, Option<String>) {
     let code = audit
         .pointer("/status/code")
@@ -137,8 +138,8 @@ fn outcome(entry: &Value, audit: &Value) -> (Outcome, Option<String>) {
     (outcome, reason.filter(|_| outcome != Outcome::Success))
 }
 
-/// What the entry says was refused: an organisation policy constraint, a VPC Service
-/// Controls violation, or the permissions `authorizationInfo` marks as not granted.
+/// Describes what was refused: an organisation policy constraint, a VPC Service Controls
+/// violation, or the permissions that `authorizationInfo` marks as not granted.
 fn refusal(audit: &Value) -> Option<String> {
     let violations = audit
         .pointer("/policyViolationInfo/orgPolicyViolationInfo/violationInfo")
@@ -167,7 +168,7 @@ fn refusal(audit: &Value) -> Option<String> {
     (!denied.is_empty()).then(|| format!("not granted: {}", denied.join(", ")))
 }
 
-/// The resource the call acted on, with the monitored resource type.
+/// Returns the resource the call acted on, typed by the monitored resource type.
 fn targets(entry: &Value, audit: &Value) -> Vec<Value> {
     let kind = text(entry, &["resource", "type"]);
     match text(audit, &["resourceName"]) {
@@ -179,10 +180,10 @@ fn targets(entry: &Value, audit: &Value) -> Vec<Value> {
     }
 }
 
-/// The delegation chain in order (`principal` delegate: the first is the original caller,
-/// each next one the service account it acted through), the service account key that
-/// signed the call (presented) or that `CreateServiceAccountKey` returned (issued), and
-/// the entry's own insert id, trace and span.
+/// Collects the entry's links. The delegation chain comes first, in order, as `principal`
+/// delegates: the original caller, then each service account it acted through. Then the
+/// service account key that signed the call (presented) or that `CreateServiceAccountKey`
+/// returned (issued), and the entry's own insert id, trace and span.
 fn links(entry: &Value, audit: &Value, auth: &Value) -> Vec<Link> {
     let mut links: Vec<Link> = auth
         .get("serviceAccountDelegationInfo")
@@ -221,7 +222,7 @@ fn links(entry: &Value, audit: &Value, auth: &Value) -> Vec<Link> {
     links
 }
 
-/// One link of a delegation chain: a Google principal by email, else the principal
+/// Names one link of a delegation chain: a Google principal by email, else the principal
 /// subject, else the subject of a third-party (federated) principal's claims.
 fn delegate(info: &Value) -> Option<String> {
     first_text(
@@ -238,8 +239,8 @@ fn delegate(info: &Value) -> Option<String> {
     })
 }
 
-/// A key's resource path: `serviceAccountKeyName` carries the service's host
-/// (`//iam.googleapis.com/projects/...`), the key's own `name` does not.
+/// Strips the service host from a key name. `serviceAccountKeyName` starts with
+/// `//iam.googleapis.com/projects/...` but the key's own `name` has no host.
 fn key_path(key: &str) -> String {
     key.trim_start_matches("//iam.googleapis.com/").to_string()
 }

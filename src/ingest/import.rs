@@ -287,7 +287,8 @@ fn import_audit(
     // the accounting (read = imported + duplicates + rejected) and named in a note.
     for (why, n) in skipped {
         source.records_read -= n;
-        source.notes.push(format!("{n} records skipped: {why}"));
+        let records = if n == 1 { "record" } else { "records" };
+        source.notes.push(format!("{n} {records} skipped: {why}"));
     }
     if counts.collisions > 0 {
         source.notes.push(format!(

@@ -32,7 +32,7 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
             return Ok(utc(dt.naive_utc()));
         }
     }
-    // BigQuery writes its TIMESTAMP values so in JSON exports.
+    // BigQuery JSON exports write TIMESTAMP values in this form.
     if let Some(utc_text) = text.strip_suffix(" UTC")
         && let Ok(naive) = NaiveDateTime::parse_from_str(utc_text, "%Y-%m-%d %H:%M:%S%.f")
     {

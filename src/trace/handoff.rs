@@ -10,11 +10,11 @@ use duckdb::{Connection, params};
 
 use crate::Result;
 
-/// The most hand-offs followed from the traced events. Role chains are a few hops long;
-/// the bound keeps a case crafted with endless chains from running away.
+/// Maximum number of hand-offs followed from the traced events. Role chains are a few hops
+/// long, and the bound keeps a case crafted with endless chains from running away.
 pub const MAX_ROUNDS: usize = 16;
 
-/// The most events that hand-offs may add to a trace.
+/// Maximum number of events that hand-offs may add to a trace.
 pub const MAX_JOINED: usize = 50_000;
 
 const HANDOFF_QUERY: &str = "
@@ -61,8 +61,8 @@ pub fn close(conn: &Connection, matched: &mut BTreeMap<i64, Vec<String>>) -> Res
     Ok(false)
 }
 
-/// The events on the other side of a credential that an event of `frontier` issued or
-/// presented.
+/// Finds the events on the other side of a credential that an event of `frontier` issued
+/// or presented.
 fn neighbours(conn: &Connection, frontier: &[i64]) -> Result<Vec<(i64, String)>> {
     let keys = serde_json::to_string(frontier)?;
     let mut stmt = conn.prepare(HANDOFF_QUERY)?;

@@ -66,8 +66,8 @@ pub fn trace(case: &Case, id: &str) -> Result<Trace> {
     })
 }
 
-/// The events that carry `id` itself, each with the identifiers that matched: a column
-/// name, or `link:KIND:ROLE` for a link.
+/// Finds the events that carry `id` itself, each with the identifiers that matched: a
+/// column name, or `link:KIND:ROLE` for a link.
 fn seed(case: &Case, id: &str) -> Result<BTreeMap<i64, Vec<String>>> {
     let mut stmt = case.conn().prepare(SEED_QUERY)?;
     let rows = stmt.query_map(params![id], |row| {

@@ -52,10 +52,12 @@ impl Workspace {
             .unwrap_or_else(|err| panic!("{args:?}: invalid JSON ({err}): {stdout}"))
     }
 
-    /// Imports the bundled fixture organisation.
-    pub fn import_fixtures(&self) {
-        let fixtures = fixtures();
-        self.ok(&["import", fixtures.to_str().expect("UTF-8 path")]);
+    /// Imports the bundled fixture organisation and returns what the import printed.
+    pub fn import_fixtures(&self) -> String {
+        let paths = organisation_fixtures();
+        let mut args = vec!["import"];
+        args.extend(paths.iter().map(String::as_str));
+        self.ok(&args)
     }
 
     /// Writes `content` to a file in the workspace and returns its path.
@@ -78,6 +80,24 @@ impl Workspace {
 
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// The folders of the Northwind Labs organisation: its SCIM snapshot and identity
+/// provider logs. Tests of the other formats import their own folders.
+const ORGANISATION: [&str; 3] = ["entra", "okta", "scim"];
+
+/// The organisation's fixture folders, in name order as a walk of `fixtures/` reads them.
+pub fn organisation_fixtures() -> Vec<String> {
+    ORGANISATION
+        .iter()
+        .map(|folder| {
+            fixtures()
+                .join(folder)
+                .to_str()
+                .expect("UTF-8 path")
+                .to_string()
+        })
+        .collect()
 }
 
 pub fn stderr(output: &Output) -> String {

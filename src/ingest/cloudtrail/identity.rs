@@ -1,5 +1,5 @@
-//! Who made a CloudTrail call (`userIdentity`), with which credential, and the
-//! identifiers that tie a role session to the call that created it.
+//! The actor of a CloudTrail call (`userIdentity`), its credential, and the identifiers
+//! that tie a role session to the call that created it.
 
 use serde_json::Value;
 
@@ -7,11 +7,11 @@ use super::last_segment;
 use crate::ingest::event::{Link, LinkRole, MappedEvent};
 use crate::ingest::fields::text;
 
-/// Sets the actor. The ARN is the id, because it is what analysts search for and what
-/// IAM policies name; the principal id (`AIDA...`, `AROA...:session`) is the alternate
-/// id. Identities without an ARN fall back to the principal id and then the user name:
-/// SAML and web identity users, other accounts (`AWSAccount`). An AWS service is named by
-/// `invokedBy`, an IAM Identity Center user by its identity store user id.
+/// Sets the actor. The ARN is the id, because analysts search for it and IAM policies name
+/// it. The principal id (`AIDA...`, `AROA...:session`) is the alternate id. Identities
+/// without an ARN (SAML and web identity users, `AWSAccount`) fall back to the principal id
+/// and then the user name. An AWS service is named by `invokedBy`, and an IAM Identity
+/// Center user by its identity store user id.
 pub fn set_actor(event: &mut MappedEvent, user: &Value) {
     let kind = text(user, &["type"]);
     event.actor_type = kind.clone();
@@ -41,8 +41,8 @@ pub fn set_actor(event: &mut MappedEvent, user: &Value) {
     event.actor_display = display(kind.as_deref(), user);
 }
 
-/// The role session name for an assumed role, else the user name, else the end of the
-/// ARN (`root`, a federated user's name).
+/// Returns the role session name for an assumed role, else the user name, else the end of
+/// the ARN (`root`, a federated user's name).
 fn display(kind: Option<&str>, user: &Value) -> Option<String> {
     let arn = text(user, &["arn"]);
     if kind == Some("AssumedRole") {
@@ -57,9 +57,9 @@ fn display(kind: Option<&str>, user: &Value) -> Option<String> {
     text(user, &["userName"]).or_else(|| arn.as_deref().map(|a| last_segment(a).to_string()))
 }
 
-/// The temporary access key (`ASIA...`) of a role or federated session, or the bearer
-/// credential of an IAM Identity Center user. A long-term key (`AKIA...`) names a key,
-/// not a session, so it is only a link.
+/// Returns the temporary access key (`ASIA...`) of a role or federated session, or the
+/// bearer credential of an IAM Identity Center user. A long-term key (`AKIA...`) names a
+/// key, not a session, so it is only a link.
 pub fn session(user: &Value) -> Option<String> {
     if text(user, &["type"]).as_deref() == Some("IdentityCenterUser") {
         return text(user, &["credentialId"]);
@@ -72,7 +72,7 @@ pub fn session(user: &Value) -> Option<String> {
     temporary.then_some(key)
 }
 
-/// Credential hand-offs and session identifiers:
+/// Collects the credential hand-offs and session identifiers:
 /// - `access_key` presented: the key that signed the call;
 /// - `access_key` issued: the key an STS call (`credentials`) or `CreateAccessKey`
 ///   (`accessKey`) returned, which later calls present;
