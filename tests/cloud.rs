@@ -266,3 +266,30 @@ fn gcp_key_traces_its_uses() {
     assert_eq!(trace["events"][0]["outcome"], "success");
     assert_eq!(trace["events"][4]["outcome"], "denied");
 }
+
+#[test]
+fn endless_chain_stops_at_bound() {
+    let ws = Workspace::new();
+    let lines: String = (0..20)
+        .map(|i| {
+            serde_json::json!({
+                "eventVersion": "1.09",
+                "eventTime": format!("2026-11-20T10:00:{i:02}Z"),
+                "eventSource": "sts.amazonaws.com",
+                "eventName": "AssumeRole",
+                "eventID": format!("chain-{i}"),
+                "userIdentity": {"type": "AssumedRole", "accessKeyId": format!("ASIACHAIN{i:011}"),
+                    "arn": format!("arn:aws:sts::111122223333:assumed-role/R{i}/s")},
+                "responseElements": {"credentials": {"accessKeyId": format!("ASIACHAIN{:011}", i + 1)}}
+            })
+            .to_string()
+                + "\n"
+        })
+        .collect();
+    let file = ws.file("chain.ndjson", lines.as_bytes());
+    ws.ok(&["import", file.to_str().unwrap()]);
+    let trace = ws.json(&["trace", "chain-0", "--format", "json"]);
+    // The seed and one event for each of the 16 hand-offs followed.
+    assert_eq!(trace["events"].as_array().map(Vec::len), Some(17));
+    assert_eq!(trace["truncated"], true);
+}

@@ -45,7 +45,7 @@ pub fn map(entry: &Value) -> Result<MappedEvent, String> {
     let (outcome, reason) = outcome(entry, audit);
     let mut event = MappedEvent {
         event_id: natural_key(entry),
-        category: text(entry, &["logName"]).map(|name| log_kind(&name)),
+        category: text(entry, &["logName"]).and_then(|name| log_kind(&name)),
         action: match text(audit, &["serviceName"]) {
             Some(service) => format!("{service}:{method}"),
             None => method,
@@ -85,10 +85,10 @@ fn natural_key(entry: &Value) -> Option<String> {
 
 /// `activity`, `data_access`, `system_event` or `policy`, from
 /// `projects/P/logs/cloudaudit.googleapis.com%2Factivity`.
-fn log_kind(log_name: &str) -> String {
-    let log = log_name.rsplit("/logs/").next().unwrap_or(log_name);
+fn log_kind(log_name: &str) -> Option<String> {
+    let (_, log) = log_name.rsplit_once("/logs/")?;
     let decoded = log.replace("%2F", "/").replace("%2f", "/");
-    decoded.rsplit('/').next().unwrap_or(&decoded).to_string()
+    decoded.rsplit('/').next().map(str::to_string)
 }
 
 /// Returns the bare trace id of `projects/P/traces/ID`, the form OpenTelemetry spans carry.
@@ -127,7 +127,8 @@ fn outcome(entry: &Value, audit: &Value) -> (Outcome, Option<String>) {
         .pointer("/status/code")
         .and_then(|c| c.as_i64().or_else(|| c.as_str()?.parse().ok()));
     let refused = refusal(audit);
-    let policy_log = text(entry, &["logName"]).is_some_and(|n| log_kind(&n) == "policy");
+    let policy_log =
+        text(entry, &["logName"]).is_some_and(|n| log_kind(&n).as_deref() == Some("policy"));
     let outcome = match code {
         Some(7 | 16) => Outcome::Denied,
         _ if refused.is_some() || policy_log => Outcome::Denied,

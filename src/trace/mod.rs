@@ -41,9 +41,10 @@ SELECT e.event_key, e.event_id, e.ts, e.ts_original, e.source_format, e.action, 
        i.identity_key, i.scim_id, i.user_name, i.resource_type, i.kind, i.active, ei.matched_by,
        s.path, s.sha256, e.record_pos, e.raw::VARCHAR
 FROM events e
-JOIN (SELECT unnest(from_json($1::VARCHAR, '[\"BIGINT\"]')) AS event_key) k USING (event_key)
-JOIN sources s USING (source_id)
-JOIN event_identities ei USING (event_key)
+JOIN (SELECT unnest(from_json($1::VARCHAR, '[\"BIGINT\"]')) AS event_key) k
+  ON k.event_key = e.event_key
+JOIN sources s ON s.source_id = e.source_id
+JOIN event_identities ei ON ei.event_key = e.event_key
 LEFT JOIN current_identities i ON i.identity_key = ei.identity_key
 ORDER BY e.ts, e.event_key";
 
