@@ -184,7 +184,7 @@ fn gcp_forced_on_cloudtrail_fails() {
     let output = ws.run(&["import", "--format", "gcp-audit", path.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("could not be read as gcp-audit"),
+        stderr(&output).contains("none of its 3 records could be read as gcp-audit"),
         "{}",
         stderr(&output)
     );
