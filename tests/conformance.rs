@@ -1,7 +1,7 @@
-//! Conformance on real public exports: every SCIM, Okta, Entra, Kubernetes, GitHub, OCSF
-//! and OpenTelemetry file under $SCIMTRAIL_SAMPLES imports with no rejected record, and
-//! events keep their correlation ids. Without the variable the test says so and checks
-//! nothing.
+//! Conformance on real public exports: every SCIM, Okta, Entra, CloudTrail, GCP audit,
+//! Kubernetes, GitHub, OCSF and OpenTelemetry file under $SCIMTRAIL_SAMPLES imports with
+//! no rejected record, and events keep their correlation ids. Without the variable the test
+//! says so and checks nothing.
 
 #![cfg(feature = "store")]
 
@@ -11,7 +11,14 @@ use std::path::PathBuf;
 
 use common::Workspace;
 
-const FOLDERS: [&str; 4] = ["scim", "okta", "entra-audit", "entra-signin"];
+const FOLDERS: [&str; 6] = [
+    "scim",
+    "okta",
+    "entra-audit",
+    "entra-signin",
+    "cloudtrail",
+    "gcp-audit",
+];
 
 fn samples() -> Option<PathBuf> {
     let dir = PathBuf::from(std::env::var_os("SCIMTRAIL_SAMPLES")?);
@@ -251,5 +258,50 @@ fn audit_format_samples_import() {
         ),
         11,
         "the 403 responses of the impersonated user in demo.log"
+    );
+}
+
+#[test]
+fn cloud_samples_import_every_record() {
+    let Some(dir) = samples() else {
+        eprintln!("SCIMTRAIL_SAMPLES is not set; skipping the conformance check");
+        return;
+    };
+    let ws = Workspace::new();
+    for folder in ["cloudtrail", "gcp-audit"] {
+        ws.ok(&["import", dir.join(folder).to_str().unwrap()]);
+    }
+    let sources = ws.json(&["sources", "--format", "json"]);
+    let sources = sources["sources"].as_array().expect("sources");
+    // The two AssumeRole lines share an eventID but differ in resources: a collision,
+    // so both are kept.
+    for (file, format, imported, collisions) in [
+        ("account_change.raw", "cloudtrail", 1, 0),
+        ("test-assume-role-json.log", "cloudtrail", 2, 1),
+        ("test-converse-json.log", "cloudtrail", 1, 0),
+        ("test-audit.log", "gcp-audit", 14, 0),
+    ] {
+        let source = sources
+            .iter()
+            .find(|s| s["path"].as_str().is_some_and(|p| p.ends_with(file)))
+            .unwrap_or_else(|| panic!("{file} was not imported"));
+        assert_eq!(source["format"], format, "{file} format");
+        assert_eq!(source["imported"], imported, "{file} imported");
+        assert_eq!(source["collisions"], collisions, "{file} collisions");
+        assert_eq!(source["rejected"], 0, "{file} rejected");
+    }
+    assert_eq!(ws.count("select count(*) from quarantine"), 0);
+    assert_eq!(
+        ws.count(
+            "select count(*) from events where source_format = 'gcp-audit' and outcome = 'denied'"
+        ),
+        2,
+        "the PERMISSION_DENIED entry and the listing whose permission was not granted"
+    );
+    assert_eq!(
+        ws.count(
+            "select count(*) from events where source_format = 'cloudtrail' and actor_id is null"
+        ),
+        0
     );
 }

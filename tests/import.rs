@@ -53,10 +53,7 @@ fn reimport_changes_nothing() {
     let ws = Workspace::new();
     ws.import_fixtures();
     let before = ws.count("select count(*) from events");
-    let folders = common::demo_folders();
-    let mut args = vec!["import"];
-    args.extend(folders.iter().map(|f| f.to_str().unwrap()));
-    let output = ws.ok(&args);
+    let output = ws.import_fixtures();
     assert!(output.contains("already source"), "{output}");
     assert_eq!(ws.count("select count(*) from events"), before);
     assert_eq!(ws.count("select count(*) from sources"), 7);

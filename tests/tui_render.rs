@@ -50,6 +50,7 @@ fn hostile_event() -> TraceEvent {
         request_id: None,
         client_ip: None,
         targets: serde_json::json!([{ "displayName": format!("x{OSC_TITLE}") }]),
+        links: serde_json::json!([]),
         matched_on: vec!["session_id".into()],
         identity: None,
         source_path: "/evidence/okta.json".into(),
@@ -103,6 +104,7 @@ fn hostile_event_is_escaped() {
     app.trace.set_result(Trace {
         query: "s-1".into(),
         events: vec![hostile_event()],
+        truncated: false,
     });
     let screen = render(&app);
     assert_inert(&screen);

@@ -9,7 +9,8 @@ use super::output;
 
 #[derive(Debug, clap::Args)]
 pub struct TraceArgs {
-    /// A correlation, session, request or event id.
+    /// A correlation, session, request or event id, or an identifier among the events'
+    /// links (an access key, a service account key, a role session).
     pub id: String,
 
     /// Output format.
@@ -27,11 +28,26 @@ pub fn run(case_path: &Path, args: TraceArgs) -> anyhow::Result<()> {
         println!("no events carry {}", sanitize::for_terminal(&args.id));
         return Ok(());
     }
+    let joined = trace
+        .events
+        .iter()
+        .filter(|e| e.matched_on.iter().all(|m| m.starts_with("handoff:")))
+        .count();
     println!(
-        "{} events carry {}",
-        trace.events.len(),
-        sanitize::for_terminal(&args.id)
+        "{} events carry {}{}",
+        trace.events.len() - joined,
+        sanitize::for_terminal(&args.id),
+        if joined > 0 {
+            format!(", and {joined} more joined through credential hand-offs")
+        } else {
+            String::new()
+        }
     );
+    if trace.truncated {
+        eprintln!(
+            "warning: the trace stopped following credential hand-offs at its limit; more events are linked"
+        );
+    }
     let rows: Vec<Vec<String>> = trace.events.iter().map(row).collect();
     output::print_table(
         &[

@@ -1,6 +1,8 @@
 //! Splitting a file's text into records, whatever container holds them: a JSON array,
 //! NDJSON or concatenated objects, or an envelope such as a Graph page (`value`), an
-//! Azure diagnostic export (`records`), a Kubernetes audit `EventList` (`items`) or a SCIM
+//! Azure diagnostic export (`records`), a Kubernetes audit `EventList` (`items`), a
+//! CloudTrail log file (`Records`), a CloudTrail lookup-events page (`Events`), a Cloud
+//! Logging entries page (`entries`) or a SCIM
 //! ListResponse (`Resources`).
 
 use serde_json::value::RawValue;
@@ -219,9 +221,18 @@ fn envelope_key(object: &serde_json::Map<String, serde_json::Value>) -> Option<S
     {
         return Some("value".into());
     }
-    // Azure diagnostic settings export.
-    if is_array("records") && object.len() == 1 {
-        return Some("records".into());
+    // Azure diagnostic settings export (`records`) and CloudTrail log files (`Records`).
+    for key in ["records", "Records"] {
+        if is_array(key) && object.len() == 1 {
+            return Some(key.into());
+        }
+    }
+    // `aws cloudtrail lookup-events` output and Cloud Logging `entries.list` pages, with
+    // the token of the next page when there is one.
+    for (key, token) in [("Events", "NextToken"), ("entries", "nextPageToken")] {
+        if is_array(key) && object.keys().all(|k| k == key || k == token) {
+            return Some(key.into());
+        }
     }
     // A Kubernetes audit webhook batch (`audit.k8s.io` EventList).
     if is_array("items") && object.get("kind").and_then(|k| k.as_str()) == Some("EventList") {
@@ -345,6 +356,32 @@ mod tests {
         let nested = split("[[{\"a\":1}],[{\"a\":2}]]").unwrap();
         assert_eq!(nested.container, "array/pages");
         assert_eq!(nested.records.len(), 2);
+    }
+
+    #[test]
+    fn cloud_envelopes_are_opened() {
+        for (text, container) in [
+            (r#"{"Records":[{"a":1},{"a":2}]}"#, "object/Records"),
+            (
+                r#"{"Events":[{"a":1},{"a":2}],"NextToken":"t"}"#,
+                "object/Events",
+            ),
+            (
+                r#"{"entries":[{"a":1},{"a":2}],"nextPageToken":"t"}"#,
+                "object/entries",
+            ),
+        ] {
+            let split = split(text).unwrap();
+            assert_eq!(split.container, container);
+            assert_eq!(split.records.len(), 2, "{container}");
+        }
+    }
+
+    #[test]
+    fn events_beside_other_keys_stay_one_record() {
+        let split = split(r#"{"Events":[{"a":1}],"eventTime":"x"}"#).unwrap();
+        assert_eq!(split.container, "object");
+        assert_eq!(split.records.len(), 1);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::container::Split;
-use super::{entra, github, kubernetes, ocsf, okta, otel, scim};
+use super::{cloudtrail, entra, gcp, github, kubernetes, ocsf, okta, otel, scim};
 use crate::model::SourceFormat;
 
 /// How many records are looked at; the first one that matches a format decides.
@@ -51,6 +51,10 @@ pub fn detect_record(value: &Value) -> Option<SourceFormat> {
         Some(SourceFormat::EntraSignin)
     } else if entra::is_audit(value) {
         Some(SourceFormat::EntraAudit)
+    } else if cloudtrail::matches(value) {
+        Some(SourceFormat::Cloudtrail)
+    } else if gcp::matches(value) {
+        Some(SourceFormat::GcpAudit)
     } else if otel::matches(value) {
         Some(SourceFormat::Otel)
     } else if ocsf::matches(value) {

@@ -32,6 +32,10 @@ pub struct MappedEvent {
     pub targets: Vec<Value>,
     /// Identifiers that tie this event to events of other sources or other records.
     pub links: Vec<Link>,
+    /// The event itself when the exported record wraps it (a CloudTrail record inside a
+    /// lookup-events item or an EventBridge event). The content hash is taken over it, so a
+    /// copy of the event from another container counts as a duplicate.
+    pub content: Option<Value>,
     /// Set when the record is one of several records of a single logical event, such as
     /// the stages of one Kubernetes request.
     pub partial: Option<Partial>,

@@ -387,6 +387,17 @@ fn audit_records<'a>(
     Ok(records::map_each(split, map, progress))
 }
 
+/// Returns why a record is not an event (a CloudTrail digest, say), whether or not its
+/// format's mapper accepted it.
+fn skip_reason(skip: formats::Skip, record: &MappedRecord<'_>) -> Option<&'static str> {
+    match &record.result {
+        Ok(event) => skip(&event.value),
+        Err(_) => serde_json::from_str::<serde_json::Value>(&record.text)
+            .ok()
+            .and_then(|value| skip(&value)),
+    }
+}
+
 fn import_audit(
     conn: &Connection,
     format: SourceFormat,
@@ -395,10 +406,19 @@ fn import_audit(
     progress: records::Progress<'_>,
 ) -> Result<Vec<RejectedWithText>> {
     source.records_read = records.len() as i64;
+    let skip = formats::skip(format);
+    let mut skipped: Vec<(&'static str, i64)> = Vec::new();
     let mut rows = Vec::with_capacity(records.len());
     let mut rejected = Vec::new();
     let mut zoneless = 0;
     for record in records {
+        if let Some(why) = skip.and_then(|skip| skip_reason(skip, &record)) {
+            match skipped.iter_mut().find(|(w, _)| *w == why) {
+                Some((_, n)) => *n += 1,
+                None => skipped.push((why, 1)),
+            }
+            continue;
+        }
         let reject = |reason: String, text: Cow<'_, str>| {
             (
                 Rejected {
@@ -429,7 +449,7 @@ fn import_audit(
         }
         rows.push(store::EventRow {
             record_pos: record.pos,
-            content_sha256: store::content_sha256(&value),
+            content_sha256: store::content_sha256(mapped.content.as_ref().unwrap_or(&value)),
             ts,
             mapped,
             raw: record.text.into_owned(),
@@ -452,6 +472,13 @@ fn import_audit(
     source.duplicates = counts.duplicates + merged;
     source.collisions = counts.collisions;
     source.rejected = rejected.len() as i64;
+    // Like SCIM messages without resources, records that are not events are left out of
+    // the accounting (read = imported + duplicates + rejected) and named in a note.
+    for (why, n) in skipped {
+        source.records_read -= n;
+        let records = if n == 1 { "record" } else { "records" };
+        source.notes.push(format!("{n} {records} skipped: {why}"));
+    }
     if counts.collisions > 0 {
         source.notes.push(format!(
             "{} records share a natural key with an earlier record but differ in content; all are kept and listed in event_collisions",

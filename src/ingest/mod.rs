@@ -4,6 +4,7 @@
 //! Reading, splitting, detecting and mapping records are pure functions; only `import`
 //! and the loaders behind it need the case store.
 
+mod cloudtrail;
 mod container;
 mod detect;
 mod entra;
@@ -11,6 +12,7 @@ mod event;
 mod fields;
 mod formats;
 pub mod fuzzing;
+mod gcp;
 mod generic;
 mod github;
 #[cfg(feature = "store")]

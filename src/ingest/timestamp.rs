@@ -10,7 +10,7 @@ pub struct Parsed {
 }
 
 /// Parses RFC 3339 and ISO 8601 date-times with 0 to 9 fractional digits and `Z` or any
-/// offset, date-times without a zone (read as UTC and noted), and epoch seconds,
+/// offset, date-times followed by ` UTC`, date-times without a zone (read as UTC and noted), and epoch seconds,
 /// milliseconds, microseconds or nanoseconds told apart by their number of digits.
 pub fn parse(text: &str) -> Result<Parsed, String> {
     let text = text.trim();
@@ -31,6 +31,12 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
         if let Ok(dt) = DateTime::parse_from_str(text, format) {
             return Ok(utc(dt.naive_utc()));
         }
+    }
+    // BigQuery JSON exports write TIMESTAMP values in this form.
+    if let Some(utc_text) = text.strip_suffix(" UTC")
+        && let Ok(naive) = NaiveDateTime::parse_from_str(utc_text, "%Y-%m-%d %H:%M:%S%.f")
+    {
+        return Ok(utc(naive));
     }
     for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
@@ -198,6 +204,16 @@ mod tests {
         assert_eq!(
             iso("2019-10-18T15:30:51.123456789Z"),
             "2019-10-18T15:30:51.123456789"
+        );
+    }
+
+    #[test]
+    fn utc_suffix_is_utc() {
+        let parsed = parse("2020-08-05 21:59:26.456 UTC").unwrap();
+        assert_eq!(parsed.note, None);
+        assert_eq!(
+            parsed.utc.format("%Y-%m-%dT%H:%M:%S%.3f").to_string(),
+            "2020-08-05T21:59:26.456"
         );
     }
 

@@ -9,6 +9,8 @@ pub enum SourceFormat {
     Okta,
     EntraAudit,
     EntraSignin,
+    Cloudtrail,
+    GcpAudit,
     Kubernetes,
     Github,
     Ocsf,
@@ -19,11 +21,13 @@ pub enum SourceFormat {
 }
 
 impl SourceFormat {
-    pub const ALL: [SourceFormat; 9] = [
+    pub const ALL: [SourceFormat; 11] = [
         SourceFormat::Scim,
         SourceFormat::Okta,
         SourceFormat::EntraAudit,
         SourceFormat::EntraSignin,
+        SourceFormat::Cloudtrail,
+        SourceFormat::GcpAudit,
         SourceFormat::Kubernetes,
         SourceFormat::Github,
         SourceFormat::Ocsf,
@@ -37,6 +41,8 @@ impl SourceFormat {
             SourceFormat::Okta => "okta",
             SourceFormat::EntraAudit => "entra-audit",
             SourceFormat::EntraSignin => "entra-signin",
+            SourceFormat::Cloudtrail => "cloudtrail",
+            SourceFormat::GcpAudit => "gcp-audit",
             SourceFormat::Kubernetes => "kubernetes",
             SourceFormat::Github => "github",
             SourceFormat::Ocsf => "ocsf",
@@ -91,7 +97,11 @@ pub struct TraceEvent {
     pub request_id: Option<String>,
     pub client_ip: Option<String>,
     pub targets: serde_json::Value,
-    /// Which of the event's identifiers equals the traced ID.
+    /// Identifiers that tie the event to others, as `[{"kind", "value", "role"}]`.
+    pub links: serde_json::Value,
+    /// Why the event is in the trace: which of its identifiers equals the traced ID
+    /// (`event_id`, `link:access_key:presented`, ...), or the credential hand-off that
+    /// joined it (`handoff:presented:access_key`, `handoff:issued:access_key`).
     pub matched_on: Vec<String>,
     pub identity: Option<super::IdentityRef>,
     pub source_path: String,

@@ -1,4 +1,9 @@
-//! Tracing an identifier through the imported events.
+//! Tracing an identifier through the imported events, and from them across credential
+//! hand-offs: the call that issued a credential and the calls that presented it.
+
+mod handoff;
+
+use std::collections::BTreeMap;
 
 use duckdb::params;
 use serde::Serialize;
@@ -12,55 +17,112 @@ use crate::model::{IdentityKind, IdentityRef, TraceEvent};
 pub struct Trace {
     pub query: String,
     pub events: Vec<TraceEvent>,
+    /// True when following credential hand-offs stopped at its bound (`MAX_ROUNDS`
+    /// hand-offs or `MAX_JOINED` joined events in `trace::handoff`) while more events
+    /// would have joined.
+    pub truncated: bool,
 }
 
-const TRACE_QUERY: &str = "
+/// The columns an ID is compared with, in the order of the flags the seed query returns.
+const ID_COLUMNS: [&str; 4] = ["correlation_id", "session_id", "request_id", "event_id"];
+
+const SEED_QUERY: &str = "
+SELECT e.event_key,
+       e.correlation_id = $1, e.session_id = $1, e.request_id = $1, e.event_id = $1,
+       e.links::VARCHAR
+FROM events e
+WHERE e.correlation_id = $1 OR e.session_id = $1 OR e.request_id = $1 OR e.event_id = $1
+   OR list_contains(json_extract_string(e.links, '$[*].value'), $1)";
+
+const EVENTS_QUERY: &str = "
 SELECT e.event_key, e.event_id, e.ts, e.ts_original, e.source_format, e.action, e.outcome,
        e.reason, e.actor_id, e.actor_type, e.actor_display, e.session_id, e.correlation_id,
-       e.request_id, e.client_ip, e.targets::VARCHAR,
-       e.correlation_id = $1, e.session_id = $1, e.request_id = $1, e.event_id = $1,
+       e.request_id, e.client_ip, e.targets::VARCHAR, e.links::VARCHAR,
        i.identity_key, i.scim_id, i.user_name, i.resource_type, i.kind, i.active, ei.matched_by,
        s.path, s.sha256, e.record_pos, e.raw::VARCHAR
 FROM events e
-JOIN sources s USING (source_id)
-JOIN event_identities ei USING (event_key)
+JOIN (SELECT unnest(from_json($1::VARCHAR, '[\"BIGINT\"]')) AS event_key) k
+  ON k.event_key = e.event_key
+JOIN sources s ON s.source_id = e.source_id
+JOIN event_identities ei ON ei.event_key = e.event_key
 LEFT JOIN current_identities i ON i.identity_key = ei.identity_key
-WHERE e.correlation_id = $1 OR e.session_id = $1 OR e.request_id = $1 OR e.event_id = $1
 ORDER BY e.ts, e.event_key";
 
-/// Finds the events whose correlation, session, request or event id equals `id`.
+/// Finds the events whose correlation, session, request or event id equals `id`, or that
+/// carry it among their links, then closes over credential hand-offs (`handoff::close`).
 pub fn trace(case: &Case, id: &str) -> Result<Trace> {
-    let mut stmt = case.conn().prepare(TRACE_QUERY)?;
-    let rows = stmt.query_map(params![id], read_event)?;
+    let mut matched = seed(case, id)?;
+    let truncated = handoff::close(case.conn(), &mut matched)?;
+    let keys = serde_json::to_string(&matched.keys().collect::<Vec<_>>())?;
+    let mut stmt = case.conn().prepare(EVENTS_QUERY)?;
+    let rows = stmt.query_map(params![keys], read_event)?;
+    let mut events = rows.collect::<Result<Vec<_>, _>>()?;
+    for event in &mut events {
+        event.matched_on = matched.remove(&event.event_key).unwrap_or_default();
+    }
     Ok(Trace {
         query: id.to_string(),
-        events: rows.collect::<Result<Vec<_>, _>>()?,
+        events,
+        truncated,
     })
+}
+
+/// Finds the events that carry `id` itself, each with the identifiers that matched: a
+/// column name, or `link:KIND:ROLE` for a link.
+fn seed(case: &Case, id: &str) -> Result<BTreeMap<i64, Vec<String>>> {
+    let mut stmt = case.conn().prepare(SEED_QUERY)?;
+    let rows = stmt.query_map(params![id], |row| {
+        let mut matched: Vec<String> = Vec::new();
+        for (offset, name) in ID_COLUMNS.iter().enumerate() {
+            let hit: Option<bool> = row.get(1 + offset)?;
+            if hit.unwrap_or(false) {
+                matched.push(name.to_string());
+            }
+        }
+        let links: Option<String> = row.get(5)?;
+        matched.extend(matching_links(links.as_deref(), id));
+        Ok((row.get::<_, i64>(0)?, matched))
+    })?;
+    Ok(rows.collect::<Result<BTreeMap<_, _>, _>>()?)
+}
+
+fn matching_links(links: Option<&str>, id: &str) -> Vec<String> {
+    let links: Vec<serde_json::Value> = links
+        .and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or_default();
+    links
+        .iter()
+        .filter(|link| link["value"] == id)
+        .map(|link| {
+            format!(
+                "link:{}:{}",
+                link["kind"].as_str().unwrap_or("?"),
+                link["role"].as_str().unwrap_or("?")
+            )
+        })
+        .collect()
 }
 
 fn read_event(row: &duckdb::Row<'_>) -> duckdb::Result<TraceEvent> {
     let ts: chrono::NaiveDateTime = row.get(2)?;
-    let targets: String = row.get(15)?;
-    let matched_on = ["correlation_id", "session_id", "request_id", "event_id"]
-        .iter()
-        .enumerate()
-        .filter_map(|(offset, name)| {
-            let hit: Option<bool> = row.get(16 + offset).ok().flatten();
-            hit.unwrap_or(false).then(|| name.to_string())
-        })
-        .collect();
-    let identity_key: Option<String> = row.get(20)?;
+    let json = |index: usize| -> duckdb::Result<serde_json::Value> {
+        let text: Option<String> = row.get(index)?;
+        Ok(text
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(serde_json::Value::Null))
+    };
+    let identity_key: Option<String> = row.get(17)?;
     let identity = match identity_key {
         Some(identity_key) => {
-            let kind: String = row.get(24)?;
+            let kind: String = row.get(21)?;
             Some(IdentityRef {
                 identity_key,
-                id: row.get(21)?,
-                user_name: row.get(22)?,
-                resource_type: row.get(23)?,
+                id: row.get(18)?,
+                user_name: row.get(19)?,
+                resource_type: row.get(20)?,
                 kind: IdentityKind::parse(&kind),
-                active: row.get(25)?,
-                matched_by: row.get(26)?,
+                active: row.get(22)?,
+                matched_by: row.get(23)?,
             })
         }
         None => None,
@@ -81,13 +143,14 @@ fn read_event(row: &duckdb::Row<'_>) -> duckdb::Result<TraceEvent> {
         correlation_id: row.get(12)?,
         request_id: row.get(13)?,
         client_ip: row.get(14)?,
-        targets: serde_json::from_str(&targets).unwrap_or(serde_json::Value::Null),
-        matched_on,
+        targets: json(15)?,
+        links: json(16)?,
+        matched_on: Vec::new(),
         identity,
-        source_path: row.get(27)?,
-        source_sha256: row.get(28)?,
-        record_pos: row.get(29)?,
-        raw: row.get(30)?,
+        source_path: row.get(24)?,
+        source_sha256: row.get(25)?,
+        record_pos: row.get(26)?,
+        raw: row.get(27)?,
     })
 }
 

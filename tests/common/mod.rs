@@ -86,13 +86,14 @@ impl Workspace {
             .unwrap_or_else(|err| panic!("{args:?}: invalid JSON ({err}): {stdout}"))
     }
 
-    /// Imports the bundled fixture organisation: its SCIM snapshot and its Okta and Entra
-    /// logs. The fixtures of the other audit formats have tests of their own.
-    pub fn import_fixtures(&self) {
+    /// Imports the bundled fixture organisation (its SCIM snapshot and its Okta and Entra
+    /// logs) and returns what the import printed. The fixtures of the other audit formats
+    /// have tests of their own.
+    pub fn import_fixtures(&self) -> String {
         let folders = demo_folders();
         let mut args = vec!["import"];
         args.extend(folders.iter().map(|f| f.to_str().expect("UTF-8 path")));
-        self.ok(&args);
+        self.ok(&args)
     }
 
     /// Writes `content` to a file in the workspace and returns its path.

@@ -39,6 +39,7 @@ fn event(actor: Option<&IdentityRow>) -> TraceEvent {
         request_id: None,
         client_ip: None,
         targets: serde_json::Value::Null,
+        links: serde_json::json!([]),
         matched_on: vec!["correlation_id".into()],
         identity: actor.map(|row| IdentityRef {
             identity_key: row.identity_key.clone(),
@@ -289,6 +290,7 @@ fn trace_prompt_starts_trace() {
         result: Ok(Trace {
             query: id,
             events: vec![event(Some(&alice)), event(None)],
+            truncated: false,
         }),
     });
     assert!(app.trace.loaded);
@@ -312,6 +314,7 @@ fn stale_trace_result_is_dropped() {
     let stale = Trace {
         query: "old".into(),
         events: vec![event(None)],
+        truncated: false,
     };
     app.update(Action::TraceLoaded {
         request: old,
@@ -323,6 +326,7 @@ fn stale_trace_result_is_dropped() {
     let current = Trace {
         query: "new".into(),
         events: Vec::new(),
+        truncated: false,
     };
     app.update(Action::TraceLoaded {
         request: new,
@@ -339,6 +343,7 @@ fn enter_on_event_selects_actor() {
     app.trace.set_result(Trace {
         query: "run-1".into(),
         events: vec![event(None), event(Some(&bot))],
+        truncated: false,
     });
     app.update(Action::ShowScreen(Screen::Trace));
     app.update(Action::Open);
@@ -360,6 +365,7 @@ fn detail_scroll_resets_on_move() {
     app.trace.set_result(Trace {
         query: "run-1".into(),
         events: vec![event(None), event(None)],
+        truncated: false,
     });
     app.update(Action::ShowScreen(Screen::Trace));
     app.update(Action::ScrollDetailDown);
