@@ -262,6 +262,52 @@ fn mixed_formats_quarantine_foreign_records() {
 }
 
 #[test]
+fn csv_quotes_and_newlines_survive() {
+    let (ws, before) = case_with_fixtures();
+    let csv = hostile().join("quotes-newlines.csv");
+    let mapping = hostile().join("quotes-newlines.toml");
+    let output = ws.run_within(
+        &[
+            "import",
+            "--mapping",
+            mapping.to_str().unwrap(),
+            csv.to_str().unwrap(),
+        ],
+        LIMIT,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(counts(&ws).events, before.events + 2);
+    assert_eq!(
+        ws.count(r#"select count(*) from events where actor_display = 'Smith, "Bob"'"#),
+        1,
+        "doubled quotes and a comma stay inside one field"
+    );
+    assert_eq!(
+        ws.count(
+            "select count(*) from events where source_format = 'generic'
+               and json_extract_string(raw, '$.details') = chr(108) || 'ine one' || chr(10) || 'line two'"
+        ),
+        1,
+        "a quoted newline stays in its field"
+    );
+    assert_eq!(
+        ws.count("select count(*) from events where json_extract_string(raw, '$.extra.k') = 'v'"),
+        1,
+        "a JSON column is parsed"
+    );
+    let cells = ws.ok(&[
+        "sql",
+        "--format",
+        "csv",
+        "select actor_display from events where action = 'export'",
+    ]);
+    assert!(
+        cells.contains("'=HYPERLINK"),
+        "a formula from evidence is neutralised: {cells}"
+    );
+}
+
+#[test]
 fn same_file_twice_imports_once() {
     let (ws, before) = case_with_fixtures();
     let path = hostile().join("mixed-formats.ndjson");
