@@ -120,7 +120,8 @@ fn audit_targets(graph: &Value) -> Vec<Value> {
         .collect()
 }
 
-/// A sign-in issues a token, named by its unique token identifier, to an OAuth client.
+/// Returns the links of a sign-in: the token it issues (its unique token identifier) and
+/// the OAuth client that requested it.
 fn signin_links(graph: &Value) -> Vec<Link> {
     let mut links = Vec::new();
     if let Some(token) = text(graph, &["uniqueTokenIdentifier"]) {
@@ -170,6 +171,15 @@ pub fn map_signin(record: &Value) -> Result<MappedEvent, String> {
         event.actor_type = Some("User".into());
     }
     event.links = signin_links(graph);
+    if let Some(agent) = agent_type(graph) {
+        // An agentic sign-in is made by an agent identity, whatever the user fields contain.
+        event.actor_type = Some(format!("Agent ({agent})"));
+        if let Some(parent) = text(graph, &["agent", "agentSubjectParentId"]) {
+            event
+                .links
+                .push(Link::new("agent_parent", parent, LinkRole::Own));
+        }
+    }
     event.set_time(
         record,
         &[
@@ -203,6 +213,26 @@ fn signin_kind(record: &Value, graph: &Value) -> &'static str {
 
 /// Error code 0 is success. Codes 53000 to 53004 are Conditional Access blocks, and a
 /// failed Conditional Access status is a denial too; any other code is a failure.
+/// Returns the `agent.agentType` of an agentic sign-in (Graph beta), `None` for others.
+fn agent_type(graph: &Value) -> Option<String> {
+    text(graph, &["agent", "agentType"]).filter(|t| !t.eq_ignore_ascii_case("notAgentic"))
+}
+
+/// Returns the display names of the conditional access policies that failed the sign-in.
+fn failed_policies(graph: &Value) -> Vec<String> {
+    graph
+        .get("appliedConditionalAccessPolicies")
+        .and_then(Value::as_array)
+        .map(|policies| {
+            policies
+                .iter()
+                .filter(|p| text(p, &["result"]).is_some_and(|r| r.eq_ignore_ascii_case("failure")))
+                .filter_map(|p| first_text(p, &[&["displayName"], &["id"]]))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn signin_outcome(record: &Value, graph: &Value) -> (Outcome, Option<String>) {
     let code = text(graph, &["status", "errorCode"]).or_else(|| text(record, &["resultType"]));
     let reason = first_text(graph, &[&["status", "failureReason"]])
@@ -217,6 +247,15 @@ fn signin_outcome(record: &Value, graph: &Value) -> (Outcome, Option<String>) {
         _ => Outcome::Unknown,
     };
     let reason = reason.filter(|_| outcome != Outcome::Success);
+    let blocked_by = failed_policies(graph);
+    if outcome == Outcome::Denied && !blocked_by.is_empty() {
+        let policies = format!("conditional access: {}", blocked_by.join(", "));
+        let reason = match reason {
+            Some(reason) => format!("{reason} ({policies})"),
+            None => policies,
+        };
+        return (outcome, Some(reason));
+    }
     (outcome, reason)
 }
 
@@ -282,6 +321,55 @@ mod tests {
                 Link::new("token", "tok1", LinkRole::Issued),
                 Link::new("oauth_client", "a1", LinkRole::Presented),
             ]
+        );
+    }
+
+    #[test]
+    fn agentic_signin_names_agent() {
+        let record = json!({"id": "s3", "createdDateTime": "2026-11-20T08:00:00Z",
+            "appId": "a-agent", "userPrincipalName": "invoice-bot@northwind.example",
+            "userId": "u-3001", "status": {"errorCode": 0},
+            "agent": {"agentType": "agenticAppInstance", "agentSubjectType": "agentIDuser",
+                      "agentSubjectParentId": "bp-42"}});
+        let event = map_signin(&record).unwrap();
+        assert_eq!(
+            event.actor_type.as_deref(),
+            Some("Agent (agenticAppInstance)")
+        );
+        assert_eq!(event.actor_id.as_deref(), Some("u-3001"));
+        assert!(
+            event
+                .links
+                .contains(&Link::new("agent_parent", "bp-42", LinkRole::Own))
+        );
+    }
+
+    #[test]
+    fn non_agentic_signin_stays_user() {
+        let record = json!({"id": "s4", "createdDateTime": "2026-11-20T08:00:00Z",
+            "appId": "a", "userPrincipalName": "u@x.example", "status": {"errorCode": 0},
+            "agent": {"agentType": "notAgentic"}});
+        assert_eq!(
+            map_signin(&record).unwrap().actor_type.as_deref(),
+            Some("User")
+        );
+    }
+
+    #[test]
+    fn blocking_policy_is_named() {
+        let record = json!({"id": "s5", "createdDateTime": "2026-11-20T08:00:00Z", "appId": "a",
+            "userPrincipalName": "u@x.example", "conditionalAccessStatus": "failure",
+            "status": {"errorCode": 53003, "failureReason": "Access has been blocked by Conditional Access policies."},
+            "appliedConditionalAccessPolicies": [
+                {"id": "p1", "displayName": "Require MFA", "result": "success"},
+                {"id": "p2", "displayName": "Block legacy auth", "result": "failure"}]});
+        let (outcome, reason) = signin_outcome(&record, &record);
+        assert_eq!(outcome, Outcome::Denied);
+        assert_eq!(
+            reason.as_deref(),
+            Some(
+                "Access has been blocked by Conditional Access policies. (conditional access: Block legacy auth)"
+            )
         );
     }
 
