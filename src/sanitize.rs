@@ -23,6 +23,12 @@ pub fn for_terminal(text: &str) -> String {
     out
 }
 
+/// Returns whether `for_terminal` escapes `c`: a control character, or a format, line or
+/// paragraph separator character. Tab, newline and carriage return count too.
+pub fn is_unsafe_for_terminal(c: char) -> bool {
+    c.is_control() || is_format_or_separator(c)
+}
+
 /// Returns `text` escaped for the terminal and, for a CSV cell, with a leading `'` when
 /// it would otherwise start a spreadsheet formula. Plain decimal numbers such as `-1` or
 /// `+2.5e3` stay as they are, because a spreadsheet reads them as numbers, not formulas.

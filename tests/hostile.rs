@@ -378,7 +378,7 @@ fn hostile_folder_is_walked_safely() {
 #[test]
 fn hostile_text_stays_inert_in_output() {
     let ws = Workspace::new();
-    let escapes = "\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{202e}evil\r\nline";
+    let escapes = "\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{9b}31m\u{202e}evil\r\nline";
     let formula = "=HYPERLINK(\"http://203.0.113.9/x\",\"open\")";
     let lines: Vec<String> = [("text-1", escapes), ("text-2", formula)]
         .iter()
@@ -400,7 +400,11 @@ fn hostile_text_stays_inert_in_output() {
         trace.contains("\\x1b]52;c;"),
         "the escape is shown, not run: {trace}"
     );
-    assert!(trace.contains("\\u{202e}evil"), "{trace}");
+    assert!(trace.contains("\\x9b31m\\u{202e}evi"), "{trace}");
+
+    let json = ws.ok(&["trace", "tx-text", "--format", "json"]);
+    assert_inert(&json);
+    assert!(json.contains(r"\u009b31m\u202eevil"), "{json}");
 
     let csv = ws.ok(&[
         "sql",
@@ -439,4 +443,106 @@ fn gzip_bytes(plain: &[u8], level: flate2::Compression) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), level);
     encoder.write_all(plain).expect("compress");
     encoder.finish().expect("finish gzip")
+}
+
+/// Runs `scimtrail --case <case> ARGS` with stdout going to `stdout`.
+fn run_with_stdout(ws: &Workspace, args: &[&str], stdout: std::process::Stdio) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_scimtrail"))
+        .arg("--case")
+        .arg(ws.case())
+        .args(args)
+        .env("XDG_STATE_HOME", ws.dir.path().join("state"))
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run scimtrail")
+}
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    let (ws, _) = case_with_fixtures();
+    for args in [
+        &["trace", "b7e0c5d2-4a3f-4f8e-9c1a-6d2e8f0a1b3c"][..],
+        &["trace", "nothing-carries-this"],
+        &[
+            "trace",
+            "b7e0c5d2-4a3f-4f8e-9c1a-6d2e8f0a1b3c",
+            "--format",
+            "json",
+        ],
+        &["verify"],
+        &["identities"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scimtrail"))
+            .arg("--case")
+            .arg(ws.case())
+            .args(args)
+            .env("XDG_STATE_HOME", ws.dir.path().join("state"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start scimtrail");
+        // Closing the read end before the child writes makes every write fail with EPIPE.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("wait for scimtrail");
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn full_disk_is_an_error() {
+    let (ws, _) = case_with_fixtures();
+    let pack = ws.dir.path().join("pack");
+    for args in [
+        vec!["trace", "b7e0c5d2-4a3f-4f8e-9c1a-6d2e8f0a1b3c"],
+        vec!["verify"],
+        vec!["export", "--out", pack.to_str().unwrap()],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let output = run_with_stdout(&ws, &args, full.into());
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("No space left on device"), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn error_messages_are_inert() {
+    let ws = Workspace::new();
+    let mapping = ws.file(
+        "evil.toml",
+        b"action = \"op\"\n\"\\u001b]52;c;cHduZWQ=\\u0007\" = \"x\"\n[time]\nfield = \"ts\"\n",
+    );
+    let data = ws.file("data.csv", b"ts,op\n2026-03-01T10:00:00Z,login\n");
+    let output = ws.run(&[
+        "import",
+        "--mapping",
+        mapping.to_str().unwrap(),
+        data.to_str().unwrap(),
+    ]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert_inert(&err);
+    assert!(err.contains("\\x1b]52"), "the key is shown escaped: {err}");
+}
+
+#[test]
+fn failed_first_import_leaves_no_case() {
+    let ws = Workspace::new();
+    let mystery = ws.file("mystery.json", b"[{\"foo\": 1}]");
+    let output = ws.run(&["import", mystery.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(!ws.case().exists(), "no empty case file is left behind");
+    let output = ws.run(&["identities"]);
+    assert!(
+        stderr(&output).contains("no such case file"),
+        "{}",
+        stderr(&output)
+    );
 }

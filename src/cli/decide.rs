@@ -1,5 +1,6 @@
 use std::path::Path;
 
+use super::output::outln;
 use crate::case::Case;
 use crate::model::{NewDecision, Verdict};
 
@@ -35,13 +36,13 @@ pub fn decide(case_path: &Path, args: DecideArgs) -> anyhow::Result<()> {
         reviewer: args.reviewer,
         justification: args.justification,
     })?;
-    println!(
+    outln!(
         "recorded decision {}: {} {} (ledger head {})",
         decision.seq,
         decision.verdict,
         crate::sanitize::for_terminal(&decision.identity_key),
         decision.sha256
-    );
+    )?;
     Ok(())
 }
 
@@ -60,10 +61,11 @@ pub fn verify(case_path: &Path, args: VerifyArgs) -> anyhow::Result<()> {
     let result = case.verify_ledger()?;
     match result.first_break {
         None => {
-            println!(
+            outln!(
                 "ledger intact: {} decisions, head {}",
-                result.decisions, result.head_sha256
-            );
+                result.decisions,
+                result.head_sha256
+            )?;
             Ok(())
         }
         Some(broken) => anyhow::bail!(

@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 
+use super::output::outln;
 use crate::demo;
 use crate::ingest::FileOutcome;
 
@@ -28,12 +29,12 @@ pub fn run(case: Option<PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
         })
         .sum();
     if args.no_tui {
-        println!("demo case: {}", case_path.display());
-        println!("{} files imported, {events} events", outcomes.len());
-        println!(
+        outln!("demo case: {}", case_path.display())?;
+        outln!("{} files imported, {events} events", outcomes.len())?;
+        outln!(
             "try: scimtrail --case {} trace b7e0c5d2-4a3f-4f8e-9c1a-6d2e8f0a1b3c",
             case_path.display()
-        );
+        )?;
         return Ok(());
     }
     crate::tui::run(&case_path, super::reviewer(args.reviewer), false)?;

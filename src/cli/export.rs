@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::output::outln;
 use crate::case::Case;
 use crate::export;
 use crate::sanitize;
@@ -16,31 +17,31 @@ pub struct ExportArgs {
 pub fn run(case_path: &Path, args: ExportArgs) -> anyhow::Result<()> {
     let case = Case::open_read_only(case_path)?;
     let summary = export::export_pack(&case, &args.out)?;
-    println!(
+    outln!(
         "wrote {} with {} decisions and {} sources",
         args.out.display(),
         summary.decisions,
         summary.sources
-    );
+    )?;
     for file in &summary.files {
-        println!("  {}  {}", file.sha256, file.name);
+        outln!("  {}  {}", file.sha256, file.name)?;
     }
-    println!("manifest.json SHA-256: {}", summary.manifest_sha256);
-    println!(
+    outln!("manifest.json SHA-256: {}", summary.manifest_sha256)?;
+    outln!(
         "Quote this hash where the pack is handed over; `scimtrail verify DIR` checks the pack."
-    );
+    )?;
     Ok(())
 }
 
 pub fn verify(pack: &Path) -> anyhow::Result<()> {
     let (manifest, problems) = export::verify_pack(pack)?;
     if problems.is_empty() {
-        println!(
+        outln!(
             "pack intact: {} files, {} decisions, ledger head {}",
             manifest.files.len(),
             manifest.ledger.decisions,
             manifest.ledger.head_sha256
-        );
+        )?;
         return Ok(());
     }
     for problem in &problems {
@@ -51,8 +52,13 @@ pub fn verify(pack: &Path) -> anyhow::Result<()> {
         );
     }
     anyhow::bail!(
-        "pack {} fails verification: {} problems",
+        "pack {} fails verification: {} {}",
         pack.display(),
-        problems.len()
+        problems.len(),
+        if problems.len() == 1 {
+            "problem"
+        } else {
+            "problems"
+        }
     )
 }

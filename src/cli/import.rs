@@ -12,7 +12,7 @@ use crate::ingest::{self, FileOutcome, ImportOptions, Mapping, Progress};
 use crate::model::SourceFormat;
 use crate::sanitize;
 
-use super::output;
+use super::output::{self, outln};
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -20,8 +20,9 @@ pub struct ImportArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Read every file as this format instead of detecting it:
-    /// scim, okta, entra-audit, entra-signin, otel or generic (which needs --mapping).
+    /// Read every file as this format instead of detecting it: scim, okta, entra-audit,
+    /// entra-signin, cloudtrail, gcp-audit, kubernetes, github, ocsf, otel, or generic
+    /// (which needs --mapping).
     #[arg(long, value_parser = parse_format, value_name = "FORMAT")]
     pub format: Option<SourceFormat>,
 
@@ -73,11 +74,13 @@ pub fn run(case_path: &Path, args: ImportArgs) -> anyhow::Result<()> {
         Some(path) => Some(Arc::new(Mapping::load(path)?)),
         None => None,
     };
+    let case_existed = case_path.exists();
     let case = Case::open(case_path)?;
     let options = ImportOptions {
         format: args.format,
         taken_at: args.taken_at,
         mapping,
+        exclude: args.mapping.iter().cloned().collect(),
     };
     let mut progress = ImportProgress::on_terminal();
     let outcomes = ingest::import(&case, &args.paths, &options, |event| {
@@ -93,17 +96,37 @@ pub fn run(case_path: &Path, args: ImportArgs) -> anyhow::Result<()> {
     if args.json {
         output::print_json(&serde_json::json!({ "files": outcomes, "totals": totals }))?;
     } else {
-        print_report(&outcomes);
-        print_totals(&totals);
+        print_report(&outcomes)?;
+        print_totals(&totals)?;
+    }
+    let nothing_imported = !outcomes
+        .iter()
+        .any(|o| matches!(o, FileOutcome::Imported { .. }));
+    if !case_existed && nothing_imported {
+        // A case file created only to receive files that all failed would later pass for
+        // an empty case; it holds nothing but the schema, so it is removed again.
+        drop(case);
+        remove_new_case(case_path);
     }
     if totals.failed > 0 {
         anyhow::bail!(
-            "{} of {} files failed to import and left the case unchanged",
+            "{} of {} files failed to import; nothing of them reached the case",
             totals.failed,
             outcomes.len()
         );
     }
     Ok(())
+}
+
+fn remove_new_case(case_path: &Path) {
+    let wal = PathBuf::from(format!("{}.wal", case_path.display()));
+    for file in [case_path, wal.as_path()] {
+        if let Err(err) = std::fs::remove_file(file)
+            && err.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(file = %file.display(), %err, "could not remove the new, empty case");
+        }
+    }
 }
 
 /// The progress bar on stderr: bytes of the files read, with rate and time left, and the
@@ -206,8 +229,8 @@ impl Totals {
     }
 }
 
-fn print_totals(totals: &Totals) {
-    println!(
+fn print_totals(totals: &Totals) -> std::io::Result<()> {
+    outln!(
         "total: {} files imported, {} already imported, {} skipped, {} failed; {} read, {} imported, {} duplicates, {} quarantined",
         totals.imported_files,
         totals.already_imported,
@@ -217,10 +240,11 @@ fn print_totals(totals: &Totals) {
         totals.imported,
         totals.duplicates,
         totals.quarantined
-    );
+    )?;
+    Ok(())
 }
 
-fn print_report(outcomes: &[FileOutcome]) {
+fn print_report(outcomes: &[FileOutcome]) -> std::io::Result<()> {
     for outcome in outcomes {
         match outcome {
             FileOutcome::Imported { source, rejected } => {
@@ -228,7 +252,7 @@ fn print_report(outcomes: &[FileOutcome]) {
                     0 => String::new(),
                     n => format!(", {n} natural-key collisions"),
                 };
-                println!(
+                outln!(
                     "imported {} ({}, source {}): {} read, {} imported, {} duplicates, {} quarantined{collisions}",
                     sanitize::for_terminal(&source.path),
                     source.format,
@@ -237,9 +261,9 @@ fn print_report(outcomes: &[FileOutcome]) {
                     source.imported,
                     source.duplicates,
                     source.rejected
-                );
+                )?;
                 for note in &source.notes {
-                    println!("  note: {}", sanitize::for_terminal(note));
+                    outln!("  note: {}", sanitize::for_terminal(note))?;
                 }
                 for r in rejected {
                     // Parquet rows have a position but no line.
@@ -256,13 +280,13 @@ fn print_report(outcomes: &[FileOutcome]) {
                 }
             }
             FileOutcome::AlreadyImported { path, source_id } => {
-                println!(
+                outln!(
                     "skipped {}: the same content is already source {source_id}",
                     sanitize::for_terminal(path)
-                );
+                )?;
             }
             FileOutcome::Skipped { path, reason } => {
-                println!("skipped {}: {reason}", sanitize::for_terminal(path));
+                outln!("skipped {}: {reason}", sanitize::for_terminal(path))?;
             }
             FileOutcome::Failed { path, error } => {
                 // Most errors already start with the file's path.
@@ -275,4 +299,5 @@ fn print_report(outcomes: &[FileOutcome]) {
             }
         }
     }
+    Ok(())
 }

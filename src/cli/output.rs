@@ -4,8 +4,19 @@
 use std::io::Write;
 
 use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
 
 use crate::sanitize;
+
+/// Writes a line to stdout like `println!`, but returns the write error (a closed pipe, a
+/// full disk) for the caller to report instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+pub(crate) use outln;
 
 /// Output format of a listing command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -19,9 +30,84 @@ pub enum Format {
 /// Writes `value` as one pretty-printed JSON document to stdout.
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, InertJson::default());
+    value.serialize(&mut serializer)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// serde_json's pretty formatter, except that strings also escape the characters that
+/// serde_json leaves raw but a terminal may act on: C1 controls, bidi controls and
+/// invisible format characters. The escapes are standard JSON, so a parser reads the same
+/// text back.
+#[derive(Default)]
+struct InertJson {
+    pretty: PrettyFormatter<'static>,
+}
+
+impl Formatter for InertJson {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (index, c) in fragment.char_indices() {
+            if sanitize::is_unsafe_for_terminal(c) {
+                writer.write_all(fragment[start..index].as_bytes())?;
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{unit:04x}")?;
+                }
+                start = index + c.len_utf8();
+            }
+        }
+        writer.write_all(fragment[start..].as_bytes())
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_array(writer)
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.pretty.end_array(writer)
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.pretty.begin_array_value(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.pretty.end_array_value(writer)
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_object(writer)
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.pretty.end_object(writer)
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.pretty.begin_object_key(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_object_value(writer)
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.pretty.end_object_value(writer)
+    }
 }
 
 /// Writes a header and rows as CSV, every cell escaped and neutralised against
@@ -98,6 +184,32 @@ pub fn or_dash(value: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn inert_json(value: &serde_json::Value) -> String {
+        let mut out = Vec::new();
+        let mut serializer = serde_json::Serializer::with_formatter(&mut out, InertJson::default());
+        value.serialize(&mut serializer).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn json_escapes_c1_and_bidi() {
+        let value = serde_json::json!({"name": "a\u{9b}31m\u{202e}b\u{1b}c"});
+        let text = inert_json(&value);
+        assert!(text.contains(r"a\u009b31m\u202eb\u001bc"), "{text}");
+        assert!(
+            !text.chars().any(|c| c == '\u{9b}' || c == '\u{202e}'),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value, "the escapes read back as the same text");
+    }
+
+    #[test]
+    fn json_stays_pretty() {
+        let text = inert_json(&serde_json::json!({"a": [1, "x"]}));
+        assert_eq!(text, "{\n  \"a\": [\n    1,\n    \"x\"\n  ]\n}");
+    }
 
     #[test]
     fn clip_cuts_long_cells() {

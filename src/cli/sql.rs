@@ -17,6 +17,15 @@ pub struct SqlArgs {
 }
 
 pub fn run(case_path: &Path, args: SqlArgs) -> anyhow::Result<()> {
+    if args.query.trim().is_empty() {
+        use clap::CommandFactory;
+        super::Cli::command()
+            .error(
+                clap::error::ErrorKind::InvalidValue,
+                "the query must not be empty",
+            )
+            .exit();
+    }
     let case = Case::open_read_only(case_path)?;
     // Read-only protects the case, not the machine: also forbid reading or writing other
     // files (COPY, read_text, ATTACH) and installing extensions, and lock the settings so

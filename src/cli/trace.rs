@@ -5,7 +5,7 @@ use crate::model::TraceEvent;
 use crate::sanitize;
 
 use super::listing::ListFormat;
-use super::output;
+use super::output::{self, outln};
 
 #[derive(Debug, clap::Args)]
 pub struct TraceArgs {
@@ -19,13 +19,22 @@ pub struct TraceArgs {
 }
 
 pub fn run(case_path: &Path, args: TraceArgs) -> anyhow::Result<()> {
+    if args.id.trim().is_empty() {
+        use clap::CommandFactory;
+        super::Cli::command()
+            .error(
+                clap::error::ErrorKind::InvalidValue,
+                "the ID to trace must not be empty",
+            )
+            .exit();
+    }
     let case = Case::open_read_only(case_path)?;
     let trace = crate::trace::trace(&case, &args.id)?;
     if args.format == ListFormat::Json {
         return output::print_json(&trace);
     }
     if trace.events.is_empty() {
-        println!("no events carry {}", sanitize::for_terminal(&args.id));
+        outln!("no events carry {}", sanitize::for_terminal(&args.id))?;
         return Ok(());
     }
     let joined = trace
@@ -33,7 +42,7 @@ pub fn run(case_path: &Path, args: TraceArgs) -> anyhow::Result<()> {
         .iter()
         .filter(|e| e.matched_on.iter().all(|m| m.starts_with("handoff:")))
         .count();
-    println!(
+    outln!(
         "{} events carry {}{}",
         trace.events.len() - joined,
         sanitize::for_terminal(&args.id),
@@ -42,7 +51,7 @@ pub fn run(case_path: &Path, args: TraceArgs) -> anyhow::Result<()> {
         } else {
             String::new()
         }
-    );
+    )?;
     if trace.truncated {
         eprintln!(
             "warning: the trace stopped following credential hand-offs at its limit; more events are linked"

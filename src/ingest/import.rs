@@ -50,7 +50,24 @@ pub fn import(
     options: &ImportOptions,
     mut on_progress: impl FnMut(Progress<'_>),
 ) -> Result<Vec<FileOutcome>> {
-    let (files, mut outcomes) = walk::expand(paths);
+    let (mut files, mut outcomes) = walk::expand(paths);
+    let excluded: Vec<PathBuf> = options
+        .exclude
+        .iter()
+        .filter_map(|path| path.canonicalize().ok())
+        .collect();
+    files.retain(|file| {
+        let keep = file
+            .canonicalize()
+            .map_or(true, |canonical| !excluded.contains(&canonical));
+        if !keep {
+            outcomes.push(FileOutcome::Skipped {
+                path: file.display().to_string(),
+                reason: "the mapping file, not evidence".into(),
+            });
+        }
+        keep
+    });
     let sizes: Vec<u64> = files
         .iter()
         .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
@@ -481,8 +498,9 @@ fn import_audit(
     }
     if counts.collisions > 0 {
         source.notes.push(format!(
-            "{} records share a natural key with an earlier record but differ in content; all are kept and listed in event_collisions",
-            counts.collisions
+            "{} {} a natural key with an earlier record but differ in content; all are kept and listed in event_collisions",
+            counts.collisions,
+            if counts.collisions == 1 { "record shares" } else { "records share" }
         ));
     }
     if zoneless > 0 {

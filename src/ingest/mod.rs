@@ -34,7 +34,7 @@ pub mod timestamp;
 #[cfg(feature = "store")]
 mod walk;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
@@ -55,6 +55,8 @@ pub struct ImportOptions {
     pub taken_at: Option<NaiveDateTime>,
     /// Read every file through this mapping as the generic format.
     pub mapping: Option<Arc<Mapping>>,
+    /// Files that a folder walk leaves out, such as the mapping file itself.
+    pub exclude: Vec<PathBuf>,
 }
 
 /// What an import reports while it runs, so that a caller can draw progress.
