@@ -40,6 +40,34 @@ fn mapped_ndjson_and_csv_import() {
 }
 
 #[test]
+fn folder_import_skips_mapping_file() {
+    let ws = Workspace::new();
+    let folder = fixtures().join("generic");
+    let report = ws.json(&[
+        "import",
+        "--json",
+        "--mapping",
+        &fixture("mapping.toml"),
+        folder.to_str().unwrap(),
+    ]);
+    assert_eq!(report["totals"]["imported"], 9, "{report}");
+    assert_eq!(report["totals"]["failed"], 0, "{report}");
+    let skipped: Vec<&serde_json::Value> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "skipped")
+        .collect();
+    assert_eq!(skipped.len(), 1, "{report}");
+    assert!(
+        skipped[0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("mapping.toml")
+    );
+}
+
+#[test]
 fn csv_json_column_is_queryable() {
     let ws = Workspace::new();
     ws.ok(&[
