@@ -281,7 +281,7 @@ fn print_report(outcomes: &[FileOutcome]) -> std::io::Result<()> {
             }
             FileOutcome::AlreadyImported { path, source_id } => {
                 outln!(
-                    "skipped {}: the same content is already source {source_id}",
+                    "already imported {}: the same content is already source {source_id}",
                     sanitize::for_terminal(path)
                 )?;
             }
