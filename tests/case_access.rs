@@ -252,3 +252,30 @@ fn sql_cannot_write_or_reach_files() {
     assert!(!outside.exists(), "no file was written");
     assert_eq!(file_sha256(&ws.case()), before);
 }
+
+#[test]
+fn quoted_input_stays_a_value() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let injection = "x' OR '1'='1";
+    let trace = ws.json(&["trace", injection, "--format", "json"]);
+    assert_eq!(trace["events"].as_array().map(Vec::len), Some(0), "{trace}");
+    let output = ws.run(&[
+        "decide",
+        "--identity",
+        "u-3001' OR '1'='1",
+        "--verdict",
+        "revoke",
+        "--reviewer",
+        "alice@northwind.example",
+        "--justification",
+        "x'); DELETE FROM decisions; --",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("u-3001' OR '1'='1"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(ws.count("select count(*) from decisions"), 0);
+}
