@@ -7,7 +7,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{container, detect, formats, read, scim};
+use super::generic::Mapping;
+use super::{container, detect, formats, generic, otel, read, scim};
 use crate::model::SourceFormat;
 
 pub use super::container::{BadRecord, RawRecord, Split};
@@ -43,4 +44,23 @@ pub fn map_all(record: &Value) -> Vec<(SourceFormat, Result<MappedEvent, String>
         .into_iter()
         .filter_map(|format| Some((format, formats::mapper(format)?(record))))
         .collect()
+}
+
+/// Reads a split file as OpenTelemetry spans, as `import` does for the `otel` format, and
+/// returns how many records it produced and how many of them mapped to events.
+pub fn read_otel(split: &Split<'_>) -> (usize, usize) {
+    let records = otel::read(split, &mut |_, _| {});
+    let mapped = records.iter().filter(|r| r.result.is_ok()).count();
+    (records.len(), mapped)
+}
+
+/// Reads text as CSV through a mapping, as `import --mapping` does for a file that is not
+/// JSON, and returns how many records it produced.
+pub fn read_csv(text: &str, mapping: &Mapping) -> Result<usize, String> {
+    generic::read_csv(text, mapping, &mut |_, _| {}).map(|records| records.len())
+}
+
+/// Parses a mapping file's text, as `import --mapping` does.
+pub fn parse_mapping(text: &str) -> Result<Mapping, String> {
+    Mapping::parse(text)
 }
