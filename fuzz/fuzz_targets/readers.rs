@@ -34,8 +34,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(split) = fuzzing::split(&loaded.text) {
-        let (records, mapped) = fuzzing::read_otel(&split);
-        assert!(mapped <= records);
+        let _ = fuzzing::read_otel(&split);
     }
     let _ = fuzzing::read_csv(&loaded.text, mapping);
 });
