@@ -84,7 +84,7 @@ fn is_inactive(event: &TraceEvent) -> bool {
     event
         .identity
         .as_ref()
-        .is_some_and(|identity| identity.active == Some(false))
+        .is_some_and(|identity| identity.marker().is_some())
 }
 
 const EVENT_COLUMNS: [(&str, Constraint); 6] = [

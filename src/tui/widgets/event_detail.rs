@@ -32,13 +32,13 @@ pub fn actor_label(event: &TraceEvent, identities: &IdentityList) -> String {
     evidence(name)
 }
 
-/// Returns the warning for an event whose actor is inactive in SCIM or missing from it.
+/// Returns the warning for an event whose actor was inactive, deleted or not yet
+/// provisioned in SCIM at the event's time, or is missing from it.
 pub fn actor_marker(event: &TraceEvent) -> Option<Span<'static>> {
     match &event.identity {
-        Some(identity) if identity.active == Some(false) => {
-            Some(Span::styled("INACTIVE", theme::ERROR))
-        }
-        Some(_) => None,
+        Some(identity) => identity
+            .marker()
+            .map(|marker| Span::styled(marker, theme::ERROR)),
         None => Some(Span::styled(
             "UNKNOWN",
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
