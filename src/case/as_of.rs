@@ -6,8 +6,8 @@ use crate::model::{IdentityKind, IdentityState, StateBasis};
 
 /// `$1` is a JSON array of `{"k": identity key, "t": time}`. For each pair, the snapshot
 /// whose state applies (see [`StateBasis`]): the newest snapshot at or before the time that
-/// holds the identity, else the oldest one after it. The newest snapshot at or before the
-/// time that holds resources of the identity's type tells whether it was deleted by then
+/// contains the identity, else the oldest one after it. The newest snapshot at or before the
+/// time that contains resources of the identity's type tells whether it was deleted by then
 /// (it lacks the identity) or not yet provisioned (no earlier snapshot had it).
 const AS_OF_QUERY: &str = "
 WITH q AS (
@@ -62,7 +62,7 @@ JOIN identities i ON i.identity_key = ch.identity_key AND i.snapshot_id = ch.sna
 JOIN snapshots s ON s.snapshot_id = ch.snapshot_id";
 
 impl Case {
-    /// The identity's state at `at`, or None when no snapshot has the identity.
+    /// Returns the identity's state at `at`, or None when no snapshot has the identity.
     pub fn identity_as_of(
         &self,
         identity_key: &str,
@@ -72,8 +72,8 @@ impl Case {
         Ok(states.pop().map(|(_, state)| state))
     }
 
-    /// The state of each identity at each time, in one query; pairs whose identity no
-    /// snapshot has are left out.
+    /// Returns the state of each identity at each time, in one query. Pairs whose identity
+    /// no snapshot has are left out.
     pub fn identity_states_at(
         &self,
         pairs: &[(String, chrono::NaiveDateTime)],

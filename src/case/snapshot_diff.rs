@@ -4,7 +4,7 @@ use serde::Serialize;
 use super::{Case, format_ts};
 use crate::Result;
 
-/// What changed between two snapshots.
+/// The changes between two snapshots.
 #[derive(Debug, Clone, Serialize)]
 pub struct SnapshotDiff {
     pub from: DiffSide,
@@ -19,7 +19,7 @@ pub struct DiffSide {
 }
 
 /// One change. `change` is `created`, `deleted`, `deactivated`, `reactivated`, `granted`,
-/// `removed` or `relation_changed`; the fields that do not apply to it are null.
+/// `removed` or `relation_changed`. The fields that do not apply to it are null.
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
     pub change: String,
@@ -37,7 +37,7 @@ pub struct Change {
 }
 
 /// `$1` is the earlier snapshot, `$2` the later one. An identity counts as deleted only when
-/// the later snapshot holds resources of its type, so a snapshot of users alone does not
+/// the later snapshot contains resources of its type, so a snapshot of users alone does not
 /// delete every group. Entitlement and relation changes are listed for identities in both
 /// snapshots; a created or deleted identity's own grants come and go with it.
 const DIFF_QUERY: &str = "
@@ -85,7 +85,7 @@ LEFT JOIN f USING (identity_key)
 ORDER BY c.identity_key, c.ord, c.kind, c.value, c.via, c.relation";
 
 impl Case {
-    /// The changes from snapshot `from` to snapshot `to` (see [`Case::diff_pair`]).
+    /// Lists the changes from snapshot `from` to snapshot `to` (see [`Case::diff_pair`]).
     pub fn snapshot_diff(&self, from: i64, to: i64) -> Result<SnapshotDiff> {
         let mut stmt = self.conn.prepare(DIFF_QUERY)?;
         let rows = stmt.query_map(params![from, to], |row| {

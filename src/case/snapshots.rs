@@ -3,7 +3,7 @@ use serde::Serialize;
 use super::{Case, format_ts};
 use crate::{Error, Result};
 
-/// One SCIM snapshot: when it was taken, on what basis, and what it holds.
+/// One SCIM snapshot: when it was taken, on what basis, and what it contains.
 #[derive(Debug, Clone, Serialize)]
 pub struct SnapshotRecord {
     pub snapshot_id: i64,
@@ -26,7 +26,7 @@ FROM snapshots s
 ORDER BY s.taken_at NULLS LAST, s.snapshot_id";
 
 impl Case {
-    /// Every snapshot, oldest first.
+    /// Lists every snapshot, oldest first.
     pub fn snapshots(&self) -> Result<Vec<SnapshotRecord>> {
         let mut stmt = self.conn.prepare(SNAPSHOT_QUERY)?;
         let rows = stmt.query_map([], |row| {
@@ -43,7 +43,7 @@ impl Case {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
-    /// The two snapshots to compare: `to` defaults to the newest snapshot and `from` to the
+    /// Picks the two snapshots to compare: `to` defaults to the newest snapshot and `from` to the
     /// one before `to` in time order.
     pub fn diff_pair(&self, from: Option<i64>, to: Option<i64>) -> Result<(i64, i64)> {
         let order: Vec<i64> = self.snapshots()?.iter().map(|s| s.snapshot_id).collect();

@@ -114,7 +114,7 @@ pub fn run(case_path: &Path, args: ImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The snapshots this import's SCIM files went into, with the time each was dated and why.
+/// Lists the snapshots this import's SCIM files went into, with the time each was dated and why.
 fn imported_snapshots(
     case: &Case,
     outcomes: &[FileOutcome],

@@ -45,7 +45,7 @@ fn snapshot_row(s: &SnapshotRecord) -> Vec<String> {
     ]
 }
 
-/// One line for an import report: the snapshot, its time and the time's basis.
+/// Describes a snapshot in one line of an import report: the snapshot, its time and the time's basis.
 pub fn describe(s: &SnapshotRecord) -> String {
     format!(
         "snapshot {} taken at {} (basis: {}), {} identities",

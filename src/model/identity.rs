@@ -104,7 +104,7 @@ impl IdentityRef {
         }
     }
 
-    /// The trace's marker for the state: deleted, not yet provisioned or inactive.
+    /// Returns the trace's marker for the state: deleted, not yet provisioned or inactive.
     pub fn marker(&self) -> Option<&'static str> {
         match (self.state_basis, self.active) {
             (StateBasis::Deleted, _) => Some("DELETED"),
@@ -115,7 +115,7 @@ impl IdentityRef {
     }
 }
 
-/// Which snapshot an identity's state at a given time comes from.
+/// The reason an identity's state at a given time comes from the snapshot it does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StateBasis {
@@ -124,7 +124,7 @@ pub enum StateBasis {
     /// The newest snapshot at or before the time lacks the identity, which an earlier one
     /// had: it was deleted by then. The state is the last one known.
     Deleted,
-    /// A snapshot at or before the time exists but none of them has the identity; the
+    /// A snapshot at or before the time exists, but none of them has the identity. The
     /// state is that of the first later snapshot that does.
     NotYetProvisioned,
     /// No snapshot is at or before the time, so the state is that of the oldest snapshot

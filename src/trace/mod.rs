@@ -113,7 +113,7 @@ fn matching_links(links: Option<&str>, id: &str) -> Vec<String> {
 /// rule that matched.
 type Resolved = Option<(String, NaiveDateTime, String)>;
 
-/// Each resolved actor's state as of its event's time (`Case::identity_states_at`).
+/// Looks up each resolved actor's state as of its event's time (`Case::identity_states_at`).
 fn states_at_event_times(
     case: &Case,
     events: &[(TraceEvent, Resolved)],
