@@ -2,10 +2,13 @@
 //! every reader shares.
 
 mod aliases;
+mod as_of;
 mod decisions;
 mod identities;
 mod integrity;
 pub mod schema;
+mod snapshot_diff;
+mod snapshots;
 mod sources;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +18,8 @@ use duckdb::{AccessMode, Config, Connection};
 use crate::{Error, Result};
 
 pub use integrity::{SourceCheck, SourceStatus};
+pub use snapshot_diff::{Change, DiffSide, SnapshotDiff};
+pub use snapshots::SnapshotRecord;
 pub use sources::SourceRecord;
 pub(crate) use sources::{insert_source, next_id};
 

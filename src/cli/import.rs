@@ -7,7 +7,7 @@ use clap::CommandFactory;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use crate::case::Case;
+use crate::case::{Case, SnapshotRecord};
 use crate::ingest::{self, FileOutcome, ImportOptions, Mapping, Progress};
 use crate::model::SourceFormat;
 use crate::sanitize;
@@ -93,10 +93,18 @@ pub fn run(case_path: &Path, args: ImportArgs) -> anyhow::Result<()> {
         progress.bar.finish_and_clear();
     }
     let totals = Totals::of(&outcomes);
+    let snapshots = imported_snapshots(&case, &outcomes)?;
     if args.json {
-        output::print_json(&serde_json::json!({ "files": outcomes, "totals": totals }))?;
+        output::print_json(&serde_json::json!({
+            "files": outcomes,
+            "totals": totals,
+            "snapshots": snapshots,
+        }))?;
     } else {
         print_report(&outcomes)?;
+        for snapshot in &snapshots {
+            outln!("{}", super::snapshots::describe(snapshot))?;
+        }
         print_totals(&totals)?;
     }
     let nothing_imported = !outcomes
@@ -127,6 +135,28 @@ fn remove_new_case(case_path: &Path) {
             tracing::warn!(file = %file.display(), %err, "could not remove the new, empty case");
         }
     }
+}
+
+/// Lists the snapshots this import's SCIM files went into, with the time each was dated and why.
+fn imported_snapshots(
+    case: &Case,
+    outcomes: &[FileOutcome],
+) -> anyhow::Result<Vec<SnapshotRecord>> {
+    let ids: Vec<i64> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            FileOutcome::Imported { source, .. } => source.snapshot_id,
+            _ => None,
+        })
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(case
+        .snapshots()?
+        .into_iter()
+        .filter(|s| ids.contains(&s.snapshot_id))
+        .collect())
 }
 
 /// The progress bar on stderr: bytes of the files read, with rate and time left, and the

@@ -7,6 +7,7 @@ mod import;
 mod listing;
 mod logging;
 mod output;
+mod snapshots;
 mod sql;
 mod trace;
 
@@ -47,6 +48,10 @@ pub enum Command {
     /// List the imported sources and how their records were accounted for; with
     /// `--verify`, re-hash their files.
     Sources(listing::SourcesArgs),
+    /// List the SCIM snapshots: when each was taken, on what basis, and what it holds.
+    Snapshots(listing::ListArgs),
+    /// Show what changed between two SCIM snapshots (by default the two newest).
+    Diff(snapshots::DiffArgs),
     /// Show the events that carry a correlation, session, request or event id.
     Trace(trace::TraceArgs),
     /// Record an approve, revoke or flag decision in the tamper-evident ledger.
@@ -117,6 +122,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Import(args)) => import::run(&case_path, args),
         Some(Command::Identities(args)) => listing::identities(&case_path, args),
         Some(Command::Sources(args)) => listing::sources(&case_path, args),
+        Some(Command::Snapshots(args)) => snapshots::list(&case_path, args),
+        Some(Command::Diff(args)) => snapshots::diff(&case_path, args),
         Some(Command::Trace(args)) => trace::run(&case_path, args),
         Some(Command::Decide(args)) => decide::decide(&case_path, args),
         Some(Command::Decisions(args)) => listing::decisions(&case_path, args),

@@ -1,7 +1,7 @@
 use std::path::Path;
 
 use crate::case::Case;
-use crate::model::TraceEvent;
+use crate::model::{StateBasis, TraceEvent};
 use crate::sanitize;
 
 use super::listing::ListFormat;
@@ -69,7 +69,22 @@ pub fn run(case_path: &Path, args: TraceArgs) -> anyhow::Result<()> {
             "MATCHED ON",
         ],
         &rows,
-    )
+    )?;
+    let before_snapshots = trace
+        .events
+        .iter()
+        .filter(|e| {
+            e.identity
+                .as_ref()
+                .is_some_and(|i| i.state_basis == StateBasis::OldestAfter)
+        })
+        .count();
+    if before_snapshots > 0 {
+        outln!(
+            "note: {before_snapshots} of these events predate every snapshot; their identities show the state of the oldest snapshot that has them"
+        )?;
+    }
+    Ok(())
 }
 
 fn row(event: &TraceEvent) -> Vec<String> {
@@ -92,7 +107,9 @@ fn row(event: &TraceEvent) -> Vec<String> {
     ]
 }
 
-/// The resolved identity, or a marker that the actor is unknown to every snapshot.
+/// The resolved identity with its state at the event's time when that needs attention
+/// (inactive, deleted, not yet provisioned), or a marker that the actor is unknown to
+/// every snapshot.
 fn identity_cell(event: &TraceEvent) -> String {
     match &event.identity {
         None => "UNKNOWN (not in SCIM)".into(),
@@ -101,9 +118,9 @@ fn identity_cell(event: &TraceEvent) -> String {
                 .user_name
                 .clone()
                 .unwrap_or_else(|| identity.identity_key.clone());
-            match identity.active {
-                Some(false) => format!("{name} [INACTIVE]"),
-                _ => name,
+            match identity.marker() {
+                Some(marker) => format!("{name} [{marker}]"),
+                None => name,
             }
         }
     }

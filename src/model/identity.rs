@@ -69,7 +69,8 @@ impl IdentityRow {
     }
 }
 
-/// The SCIM identity an event's actor resolved to, as trace output shows it.
+/// The SCIM identity an event's actor resolved to, in its state as of the event's time,
+/// as trace output shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct IdentityRef {
     pub identity_key: String,
@@ -79,6 +80,82 @@ pub struct IdentityRef {
     pub resource_type: String,
     pub kind: IdentityKind,
     pub active: Option<bool>,
+    pub owner: Option<String>,
     /// Which identifier matched: `id`, `externalId`, `userName` or `email`.
     pub matched_by: String,
+    /// The snapshot the state comes from and why that one (see [`StateBasis`]).
+    pub snapshot_id: i64,
+    pub state_basis: StateBasis,
+}
+
+impl IdentityRef {
+    pub fn from_state(state: IdentityState, matched_by: String) -> IdentityRef {
+        IdentityRef {
+            identity_key: state.identity_key,
+            id: state.id,
+            user_name: state.user_name,
+            resource_type: state.resource_type,
+            kind: state.kind,
+            active: state.active,
+            owner: state.owner,
+            matched_by,
+            snapshot_id: state.snapshot_id,
+            state_basis: state.state_basis,
+        }
+    }
+
+    /// Returns the trace's marker for the state: deleted, not yet provisioned or inactive.
+    pub fn marker(&self) -> Option<&'static str> {
+        match (self.state_basis, self.active) {
+            (StateBasis::Deleted, _) => Some("DELETED"),
+            (StateBasis::NotYetProvisioned, _) => Some("NOT YET PROVISIONED"),
+            (_, Some(false)) => Some("INACTIVE"),
+            _ => None,
+        }
+    }
+}
+
+/// The reason an identity's state at a given time comes from the snapshot it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StateBasis {
+    /// The newest snapshot taken at or before the time, which contains the identity.
+    AsOf,
+    /// The newest snapshot at or before the time lacks the identity, which an earlier one
+    /// had: it was deleted by then. The state is the last one known.
+    Deleted,
+    /// A snapshot at or before the time exists, but none of them has the identity. The
+    /// state is that of the first later snapshot that does.
+    NotYetProvisioned,
+    /// No snapshot is at or before the time, so the state is that of the oldest snapshot
+    /// that has the identity.
+    OldestAfter,
+}
+
+impl StateBasis {
+    pub fn parse(text: &str) -> StateBasis {
+        match text {
+            "deleted" => StateBasis::Deleted,
+            "not_yet_provisioned" => StateBasis::NotYetProvisioned,
+            "oldest_after" => StateBasis::OldestAfter,
+            _ => StateBasis::AsOf,
+        }
+    }
+}
+
+/// An identity's state at one time, from the snapshot `state_basis` names.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentityState {
+    pub identity_key: String,
+    pub id: String,
+    #[serde(rename = "userName")]
+    pub user_name: Option<String>,
+    pub resource_type: String,
+    pub kind: IdentityKind,
+    pub active: Option<bool>,
+    pub owner: Option<String>,
+    pub snapshot_id: i64,
+    /// When that snapshot was taken, RFC 3339 UTC.
+    pub snapshot_taken_at: Option<String>,
+    pub state_basis: StateBasis,
 }

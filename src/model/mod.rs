@@ -6,4 +6,4 @@ mod identity;
 
 pub use decision::{Decision, NewDecision, Verdict};
 pub use event::{Outcome, SourceFormat, TraceEvent};
-pub use identity::{IdentityKind, IdentityRef, IdentityRow};
+pub use identity::{IdentityKind, IdentityRef, IdentityRow, IdentityState, StateBasis};

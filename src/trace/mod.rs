@@ -3,14 +3,15 @@
 
 mod handoff;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use chrono::NaiveDateTime;
 use duckdb::params;
 use serde::Serialize;
 
 use crate::Result;
 use crate::case::{Case, format_ts};
-use crate::model::{IdentityKind, IdentityRef, TraceEvent};
+use crate::model::{IdentityRef, IdentityState, TraceEvent};
 
 /// The events that carry an identifier, in time order.
 #[derive(Debug, Clone, Serialize)]
@@ -38,14 +39,12 @@ const EVENTS_QUERY: &str = "
 SELECT e.event_key, e.event_id, e.ts, e.ts_original, e.source_format, e.action, e.outcome,
        e.reason, e.actor_id, e.actor_type, e.actor_display, e.session_id, e.correlation_id,
        e.request_id, e.client_ip, e.targets::VARCHAR, e.links::VARCHAR,
-       i.identity_key, i.scim_id, i.user_name, i.resource_type, i.kind, i.active, ei.matched_by,
-       s.path, s.sha256, e.record_pos, e.raw::VARCHAR
+       ei.identity_key, ei.matched_by, s.path, s.sha256, e.record_pos, e.raw::VARCHAR
 FROM events e
 JOIN (SELECT unnest(from_json($1::VARCHAR, '[\"BIGINT\"]')) AS event_key) k
   ON k.event_key = e.event_key
 JOIN sources s ON s.source_id = e.source_id
 JOIN event_identities ei ON ei.event_key = e.event_key
-LEFT JOIN current_identities i ON i.identity_key = ei.identity_key
 ORDER BY e.ts, e.event_key";
 
 /// Finds the events whose correlation, session, request or event id equals `id`, or that
@@ -56,9 +55,16 @@ pub fn trace(case: &Case, id: &str) -> Result<Trace> {
     let keys = serde_json::to_string(&matched.keys().collect::<Vec<_>>())?;
     let mut stmt = case.conn().prepare(EVENTS_QUERY)?;
     let rows = stmt.query_map(params![keys], read_event)?;
-    let mut events = rows.collect::<Result<Vec<_>, _>>()?;
-    for event in &mut events {
+    let read = rows.collect::<Result<Vec<_>, _>>()?;
+    let states = states_at_event_times(case, &read)?;
+    let mut events = Vec::with_capacity(read.len());
+    for (mut event, resolved) in read {
         event.matched_on = matched.remove(&event.event_key).unwrap_or_default();
+        event.identity = resolved.and_then(|(key, ts, matched_by)| {
+            let state = states.get(&(key, ts))?.clone();
+            Some(IdentityRef::from_state(state, matched_by))
+        });
+        events.push(event);
     }
     Ok(Trace {
         query: id.to_string(),
@@ -103,7 +109,30 @@ fn matching_links(links: Option<&str>, id: &str) -> Vec<String> {
         .collect()
 }
 
-fn read_event(row: &duckdb::Row<'_>) -> duckdb::Result<TraceEvent> {
+/// The actor an event resolved to through the aliases: identity key, event time and the
+/// rule that matched.
+type Resolved = Option<(String, NaiveDateTime, String)>;
+
+/// Looks up each resolved actor's state as of its event's time (`Case::identity_states_at`).
+fn states_at_event_times(
+    case: &Case,
+    events: &[(TraceEvent, Resolved)],
+) -> Result<HashMap<(String, NaiveDateTime), IdentityState>> {
+    let pairs: Vec<(String, NaiveDateTime)> = events
+        .iter()
+        .filter_map(|(_, resolved)| resolved.as_ref().map(|(key, ts, _)| (key.clone(), *ts)))
+        .collect();
+    if pairs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(case
+        .identity_states_at(&pairs)?
+        .into_iter()
+        .map(|(at, state)| ((state.identity_key.clone(), at), state))
+        .collect())
+}
+
+fn read_event(row: &duckdb::Row<'_>) -> duckdb::Result<(TraceEvent, Resolved)> {
     let ts: chrono::NaiveDateTime = row.get(2)?;
     let json = |index: usize| -> duckdb::Result<serde_json::Value> {
         let text: Option<String> = row.get(index)?;
@@ -112,22 +141,11 @@ fn read_event(row: &duckdb::Row<'_>) -> duckdb::Result<TraceEvent> {
             .unwrap_or(serde_json::Value::Null))
     };
     let identity_key: Option<String> = row.get(17)?;
-    let identity = match identity_key {
-        Some(identity_key) => {
-            let kind: String = row.get(21)?;
-            Some(IdentityRef {
-                identity_key,
-                id: row.get(18)?,
-                user_name: row.get(19)?,
-                resource_type: row.get(20)?,
-                kind: IdentityKind::parse(&kind),
-                active: row.get(22)?,
-                matched_by: row.get(23)?,
-            })
-        }
+    let resolved = match identity_key {
+        Some(key) => Some((key, ts, row.get(18)?)),
         None => None,
     };
-    Ok(TraceEvent {
+    let event = TraceEvent {
         event_key: row.get(0)?,
         event_id: row.get(1)?,
         ts: format_ts(&ts),
@@ -146,12 +164,13 @@ fn read_event(row: &duckdb::Row<'_>) -> duckdb::Result<TraceEvent> {
         targets: json(15)?,
         links: json(16)?,
         matched_on: Vec::new(),
-        identity,
-        source_path: row.get(24)?,
-        source_sha256: row.get(25)?,
-        record_pos: row.get(26)?,
-        raw: row.get(27)?,
-    })
+        identity: None,
+        source_path: row.get(19)?,
+        source_sha256: row.get(20)?,
+        record_pos: row.get(21)?,
+        raw: row.get(22)?,
+    };
+    Ok((event, resolved))
 }
 
 /// Identifiers an analyst may want to trace, most used first: correlation, session and

@@ -66,25 +66,28 @@ fn summary(app: &App) -> Line<'static> {
     ])
 }
 
-/// Counts the events and, when there are any, those by unknown or inactive actors.
+/// Counts the events and, when there are any, those by unknown actors and by identities
+/// that were inactive, deleted or not yet provisioned at the event's time.
 fn event_counts(events: &[TraceEvent]) -> String {
     let mut text = format!("{} events", events.len());
     let unknown = events.iter().filter(|e| e.identity.is_none()).count();
     if unknown > 0 {
         text.push_str(&format!(", {unknown} by unknown actors"));
     }
-    let inactive = events.iter().filter(|e| is_inactive(e)).count();
-    if inactive > 0 {
-        text.push_str(&format!(", {inactive} by inactive identities"));
+    let flagged = events.iter().filter(|e| is_flagged(e)).count();
+    if flagged > 0 {
+        text.push_str(&format!(
+            ", {flagged} by inactive, deleted or unprovisioned identities"
+        ));
     }
     text
 }
 
-fn is_inactive(event: &TraceEvent) -> bool {
+fn is_flagged(event: &TraceEvent) -> bool {
     event
         .identity
         .as_ref()
-        .is_some_and(|identity| identity.active == Some(false))
+        .is_some_and(|identity| identity.marker().is_some())
 }
 
 const EVENT_COLUMNS: [(&str, Constraint); 6] = [
@@ -117,7 +120,7 @@ fn render_events(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 fn event_row(event: &TraceEvent, app: &App) -> Row<'static> {
-    let actor_style = if event.identity.is_none() || is_inactive(event) {
+    let actor_style = if event.identity.is_none() || is_flagged(event) {
         theme::ERROR
     } else {
         Style::new()

@@ -5,7 +5,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::theme::{self, evidence, evidence_or_dash};
-use crate::model::TraceEvent;
+use crate::model::{StateBasis, TraceEvent};
 use crate::tui::state::IdentityList;
 
 /// How many hex digits of a source file's SHA-256 the detail shows.
@@ -32,13 +32,13 @@ pub fn actor_label(event: &TraceEvent, identities: &IdentityList) -> String {
     evidence(name)
 }
 
-/// Returns the warning for an event whose actor is inactive in SCIM or missing from it.
+/// Returns the warning for an event whose actor was inactive, deleted or not yet
+/// provisioned in SCIM at the event's time, or is missing from it.
 pub fn actor_marker(event: &TraceEvent) -> Option<Span<'static>> {
     match &event.identity {
-        Some(identity) if identity.active == Some(false) => {
-            Some(Span::styled("INACTIVE", theme::ERROR))
-        }
-        Some(_) => None,
+        Some(identity) => identity
+            .marker()
+            .map(|marker| Span::styled(marker, theme::ERROR)),
         None => Some(Span::styled(
             "UNKNOWN",
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
@@ -99,7 +99,19 @@ fn actor_line(event: &TraceEvent, identities: &IdentityList) -> Line<'static> {
             spans.push(Span::raw(format!(" {} ", evidence(&identity.identity_key))));
             spans.push(theme::kind_badge(identity.kind));
             spans.push(Span::raw(" "));
-            spans.push(theme::active_state(identity.active));
+            match identity.state_basis {
+                StateBasis::Deleted => spans.push(Span::styled("DELETED", theme::ERROR)),
+                StateBasis::NotYetProvisioned => {
+                    spans.push(Span::styled("NOT YET PROVISIONED", theme::ERROR))
+                }
+                StateBasis::AsOf | StateBasis::OldestAfter => {
+                    spans.push(theme::active_state(identity.active))
+                }
+            }
+            spans.push(Span::raw(format!(" in snapshot {}", identity.snapshot_id)));
+            if identity.state_basis == StateBasis::OldestAfter {
+                spans.push(Span::raw(" (taken after the event)"));
+            }
             let matched_by = evidence(&identity.matched_by);
             spans.push(Span::raw(format!(", matched by {matched_by}")));
         }
