@@ -236,6 +236,64 @@ fn parent_cycle_ends() {
     assert_eq!(events[0].actor_id, None);
 }
 
+/// One span of trace `0af7…319c` with the given span id, parent and agent name.
+fn chain_span(span: u64, parent: u64, agent: Option<&str>) -> Value {
+    let mut value = json!({
+        "traceId": "0af7651916cd43dd8448eb211c80319c",
+        "spanId": format!("{span:016x}"),
+        "parentSpanId": format!("{parent:016x}"),
+        "name": format!("execute_tool step{span}"),
+        "startTimeUnixNano": "1793613601700000000",
+    });
+    if let Some(name) = agent {
+        value["attributes"] = json!([{"key": "gen_ai.agent.name", "value": {"stringValue": name}}]);
+    }
+    value
+}
+
+#[test]
+fn agent_inherited_through_chain() {
+    let spans = json!([
+        chain_span(1, 0, Some("Billing")),
+        chain_span(2, 1, None),
+        chain_span(3, 2, None),
+    ]);
+    let events = events(&spans.to_string());
+    assert_eq!(events[2].actor_id.as_deref(), Some("Billing"));
+}
+
+#[test]
+fn agent_inherited_inside_cycle() {
+    // 2 -> 3 -> 4 -> 2, where 3 names the agent; 5 is its own parent.
+    let spans = json!([
+        chain_span(2, 4, None),
+        chain_span(3, 2, Some("Billing")),
+        chain_span(4, 3, None),
+        chain_span(5, 5, None),
+    ]);
+    let events = events(&spans.to_string());
+    assert_eq!(events[0].actor_id.as_deref(), Some("Billing"));
+    assert_eq!(events[2].actor_id.as_deref(), Some("Billing"));
+    assert_eq!(events[3].actor_id, None);
+}
+
+#[test]
+fn deep_chain_is_linear() {
+    // Walking the chain once per span took minutes for 50,000 spans; memoised it is linear.
+    const DEPTH: u64 = 20_000;
+    let mut spans = vec![chain_span(1, 0, Some("Billing"))];
+    spans.extend((2..=DEPTH).map(|span| chain_span(span, span - 1, None)));
+    let text = Value::Array(spans).to_string();
+    let started = std::time::Instant::now();
+    let events = events(&text);
+    let elapsed = started.elapsed();
+    assert_eq!(events.last().unwrap().actor_id.as_deref(), Some("Billing"));
+    assert!(
+        elapsed.as_secs() < 20,
+        "{DEPTH} chained spans took {elapsed:?}"
+    );
+}
+
 #[test]
 fn detects_every_form() {
     for text in [RUN, BASE64, LEGACY.lines().next().unwrap()] {
