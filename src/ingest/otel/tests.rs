@@ -295,6 +295,48 @@ fn deep_chain_is_linear() {
 }
 
 #[test]
+fn malformed_ids_quarantined() {
+    let trace = "0af7651916cd43dd8448eb211c80319c";
+    let span = "b7ad6b7169203331";
+    let cases = [
+        (json!("abc"), json!(span), "invalid traceId"),
+        (
+            json!("zz3a9c2e4b1d4e8fa0c6b5d2e1f09a31"),
+            json!(span),
+            "invalid traceId",
+        ),
+        (json!(""), json!(span), "invalid traceId"),
+        (
+            json!("00000000000000000000000000000000"),
+            json!(span),
+            "all zeros",
+        ),
+        (json!(null), json!(span), "invalid traceId"),
+        (json!(-5), json!(span), "invalid traceId"),
+        (json!(trace), json!("xyz"), "invalid spanId"),
+    ];
+    for (trace_id, span_id, reason) in cases {
+        let text = json!([{"traceId": trace_id, "spanId": span_id, "name": "x",
+            "startTimeUnixNano": "1793613601700000000"}])
+        .to_string();
+        let split = split(&text).unwrap();
+        let err = read(&split, &mut |_, _| {}).remove(0).result.unwrap_err();
+        assert!(err.contains(reason), "{trace_id} {span_id}: {err}");
+    }
+}
+
+#[test]
+fn integer_trace_id_becomes_hex() {
+    let text =
+        r#"[{"traceId":12345,"spanId":"b7ad6b7169203331","name":"x","startTimeUnixNano":"1"}]"#;
+    let events = events(text);
+    assert_eq!(
+        events[0].correlation_id.as_deref(),
+        Some("00000000000000000000000000003039")
+    );
+}
+
+#[test]
 fn detects_every_form() {
     for text in [RUN, BASE64, LEGACY.lines().next().unwrap()] {
         let split = split(text).unwrap();
