@@ -66,6 +66,27 @@ pub fn from_raw(raw: &RawValue, bytes: usize) -> Result<Option<String>, String> 
     Ok((number != 0).then(|| format!("{number:0width$x}", width = bytes * 2)))
 }
 
+/// Every lower-case hex id that `text` could be written for: hex, `0x` hex or base64 of a
+/// trace or span id, or a decimal integer. Lets a search by an id copied from a file find
+/// the normalised id that import stored.
+pub fn normalised_forms(text: &str) -> Vec<String> {
+    let text = text.trim();
+    let mut found: Vec<String> = [TRACE, SPAN]
+        .into_iter()
+        .filter_map(|bytes| from_text(text, bytes).ok().flatten())
+        .collect();
+    if let Ok(number) = text.parse::<u128>()
+        && number != 0
+    {
+        found.push(format!("{number:032x}"));
+        if number >> 64 == 0 {
+            found.push(format!("{number:016x}"));
+        }
+    }
+    found.dedup();
+    found
+}
+
 /// The first 40 characters of an id for a message.
 fn shorten(text: &str) -> String {
     match text.char_indices().nth(40) {
@@ -192,5 +213,14 @@ mod tests {
             from_text("463ac35c9f6413ad", TRACE).unwrap().as_deref(),
             Some("0000000000000000463ac35c9f6413ad")
         );
+    }
+
+    #[test]
+    fn forms_cover_file_spellings() {
+        let trace = "4bedea77bb33b9c5f280371eae21ea97".to_string();
+        assert!(normalised_forms("4BEDEA77BB33B9C5F280371EAE21EA97").contains(&trace));
+        assert!(normalised_forms("100927429609276267646756448943279827607").contains(&trace));
+        let base64 = normalised_forms("W47/95gDgQPSabYzgT/GDA==");
+        assert!(base64.contains(&"5b8efff798038103d269b633813fc60c".to_string()));
     }
 }

@@ -20,6 +20,7 @@ use serde_json::value::RawValue;
 
 use super::container::Split;
 use super::records::{Event, MappedRecord, PROGRESS_EVERY, Progress};
+pub use ids::normalised_forms;
 use map::Agent;
 use span::Telemetry;
 
