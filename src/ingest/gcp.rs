@@ -64,6 +64,16 @@ pub fn map(entry: &Value) -> Result<MappedEvent, String> {
     };
     event.actor_alt_id =
         text(auth, &["principalSubject"]).filter(|s| Some(s) != event.actor_id.as_ref());
+    if let Some(email) = auth
+        .get("principalEmail")
+        .filter(|e| !(e.is_string() || e.is_null()))
+    {
+        let unreadable = format!("authenticationInfo.principalEmail {email} is not text");
+        event.reason = Some(match event.reason.take() {
+            Some(reason) => format!("{reason}; {unreadable}"),
+            None => unreadable,
+        });
+    }
     event.actor_type = event
         .actor_id
         .as_deref()
@@ -117,26 +127,74 @@ fn actor_type(principal: &str) -> &'static str {
     }
 }
 
-/// Classifies the entry. Status code 0 or none is success. Codes 7 (PERMISSION_DENIED)
-/// and 16 (UNAUTHENTICATED) are denials, and so are a permission not granted in
-/// `authorizationInfo` and a Policy Denied entry (an organisation policy or VPC Service
-/// Controls violation). Any other code is a failure. The reason is the status message,
-/// else what was refused.
+/// Classifies the entry. A missing status or code is success, because proto3 JSON leaves
+/// out code 0 (OK). Codes 7 (PERMISSION_DENIED) and 16 (UNAUTHENTICATED) are denials, and so
+/// are a permission not granted in `authorizationInfo` and a Policy Denied entry (an
+/// organisation policy or VPC Service Controls violation). Any other code is a failure. A
+/// code that is not a `google.rpc.Code`, or a message with no code, is unknown. The reason is
+/// the status message, else what was refused, else why the code could not be read.
 fn outcome(entry: &Value, audit: &Value) -> (Outcome, Option<String>) {
-    let code = audit
-        .pointer("/status/code")
-        .and_then(|c| c.as_i64().or_else(|| c.as_str()?.parse().ok()));
+    let status = audit.get("status").filter(|s| !s.is_null());
+    let code = match status.and_then(|s| s.get("code")).filter(|c| !c.is_null()) {
+        Some(code) => status_code(code),
+        None if status.and_then(|s| s.get("message")).is_some() => {
+            Err("status has a message but no code".to_string())
+        }
+        None => Ok(0),
+    };
     let refused = refusal(audit);
     let policy_log =
         text(entry, &["logName"]).is_some_and(|n| log_kind(&n).as_deref() == Some("policy"));
     let outcome = match code {
-        Some(7 | 16) => Outcome::Denied,
+        Ok(7 | 16) => Outcome::Denied,
         _ if refused.is_some() || policy_log => Outcome::Denied,
-        None | Some(0) => Outcome::Success,
-        Some(_) => Outcome::Failure,
+        Ok(0) => Outcome::Success,
+        Ok(_) => Outcome::Failure,
+        Err(_) => Outcome::Unknown,
     };
-    let reason = text(audit, &["status", "message"]).or(refused);
+    let reason = text(audit, &["status", "message"])
+        .or(refused)
+        .or(code.err());
     (outcome, reason.filter(|_| outcome != Outcome::Success))
+}
+
+/// The `google.rpc.Code` names, in code order from 0 (OK) to 16 (UNAUTHENTICATED).
+const RPC_CODES: [&str; 17] = [
+    "OK",
+    "CANCELLED",
+    "UNKNOWN",
+    "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION",
+    "ABORTED",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+    "INTERNAL",
+    "UNAVAILABLE",
+    "DATA_LOSS",
+    "UNAUTHENTICATED",
+];
+
+/// Reads `status.code`: an integer, an integer as text, or a `google.rpc.Code` name.
+fn status_code(code: &Value) -> Result<i64, String> {
+    let parsed = match code {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => {
+            let s = s.trim();
+            s.parse().ok().or_else(|| {
+                RPC_CODES
+                    .iter()
+                    .position(|name| *name == s)
+                    .map(|i| i as i64)
+            })
+        }
+        _ => None,
+    };
+    parsed.ok_or_else(|| format!("status.code {code} is not a google.rpc.Code"))
 }
 
 /// Describes what was refused: an organisation policy constraint, a VPC Service Controls
