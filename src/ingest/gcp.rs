@@ -29,17 +29,21 @@ pub fn matches(entry: &Value) -> bool {
     payload(entry).is_some()
 }
 
+/// True for an entry of one of the `cloudaudit.googleapis.com` logs, whatever its payload.
+fn in_audit_log(entry: &Value) -> bool {
+    text(entry, &["logName"]).is_some_and(|n| n.contains("cloudaudit.googleapis.com"))
+}
+
 /// Entries of other logs come along when a query or sink was not limited to audit logs.
+/// An entry of an audit log is never skipped: without a readable payload it is quarantined.
 pub fn skip(entry: &Value) -> Option<&'static str> {
     let log_entry = entry.get("logName").is_some() && entry.get("insertId").is_some();
-    (log_entry && payload(entry).is_none())
+    (log_entry && payload(entry).is_none() && !in_audit_log(entry))
         .then_some("Cloud Logging entries without an audit log payload (not audit events)")
 }
 
 pub fn map(entry: &Value) -> Result<MappedEvent, String> {
-    let audit = payload(entry).ok_or(
-        "not a Cloud Audit Logs entry: no protoPayload of type google.cloud.audit.AuditLog",
-    )?;
+    let audit = payload(entry).ok_or_else(|| missing_payload(entry))?;
     let method = text(audit, &["methodName"]).ok_or("protoPayload.methodName is missing")?;
     let auth = audit.get("authenticationInfo").unwrap_or(&Value::Null);
     let (outcome, reason) = outcome(entry, audit);
@@ -81,6 +85,19 @@ pub fn map(entry: &Value) -> Result<MappedEvent, String> {
         .map(str::to_string);
     event.set_time(entry, &[&["timestamp"], &["receiveTimestamp"]])?;
     Ok(event)
+}
+
+/// Explains why an entry has no `AuditLog` payload.
+fn missing_payload(entry: &Value) -> String {
+    let kind = match entry.get("protoPayload") {
+        None => return "not a Cloud Audit Logs entry: no protoPayload of type google.cloud.audit.AuditLog".into(),
+        Some(Value::Null) => "null",
+        Some(Value::String(_)) => "a string",
+        Some(Value::Array(_)) => "an array",
+        Some(Value::Object(_)) => "an object of another type",
+        Some(_) => "a number or boolean",
+    };
+    format!("protoPayload is {kind}, not a google.cloud.audit.AuditLog object")
 }
 
 /// `logName` and `insertId`: the insert id is unique only within one log. A log name has

@@ -222,3 +222,14 @@ fn other_log_entries_are_skipped() {
     assert!(skip(&entry).is_some());
     assert_eq!(skip(&denied_entry()), None);
 }
+
+#[test]
+fn unreadable_audit_payload_not_skipped() {
+    let log = "projects/p/logs/cloudaudit.googleapis.com%2Factivity";
+    for payload in [json!(null), json!("just a string")] {
+        let entry = json!({"insertId": "m2", "logName": log, "protoPayload": payload});
+        assert_eq!(skip(&entry), None, "{payload}");
+        let err = map(&entry).unwrap_err();
+        assert!(err.starts_with("protoPayload is "), "{err}");
+    }
+}
