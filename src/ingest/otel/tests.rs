@@ -337,6 +337,14 @@ fn integer_trace_id_becomes_hex() {
 }
 
 #[test]
+fn end_before_start_is_noted() {
+    let text = r#"[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"x",
+        "startTimeUnixNano":"1793613700000000000","endTimeUnixNano":"1793613600000000000"}]"#;
+    let note = events(text).remove(0).ts_note.unwrap_or_default();
+    assert!(note.contains("ends 100s before it starts"), "{note}");
+}
+
+#[test]
 fn detects_every_form() {
     for text in [RUN, BASE64, LEGACY.lines().next().unwrap()] {
         let split = split(text).unwrap();
