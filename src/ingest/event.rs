@@ -56,7 +56,7 @@ pub struct Partial {
 }
 
 impl Partial {
-    /// The names of the fields that both records carry with different values.
+    /// Returns the names of the fields that both records carry with different values.
     pub fn conflicts(&self, other: &Partial) -> Vec<&'static str> {
         self.agreed
             .iter()

@@ -142,9 +142,9 @@ fn epoch_scaled(
     let seconds = i64::try_from(nanos.div_euclid(1_000_000_000)).map_err(|_| out_of_range())?;
     let subsec = nanos.rem_euclid(1_000_000_000) as u32;
     let dt = DateTime::from_timestamp(seconds, subsec).ok_or_else(out_of_range)?;
-    // chrono reaches about 262,000 years either side of year 0, far past any real record;
-    // a year outside 1 to 9999 means a wrong unit or a corrupt value, and 9999 is also the
-    // last year that RFC 3339 can write.
+    // chrono reaches about 262,000 years either side of year 0, far past any real record.
+    // A year outside 1 to 9999 means a wrong unit or a corrupt value, and RFC 3339 cannot
+    // write a year after 9999.
     if !(1..=9999).contains(&dt.year()) {
         return Err(format!(
             "epoch value {text:?} is in year {}, outside 1 to 9999",

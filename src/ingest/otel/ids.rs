@@ -66,9 +66,9 @@ pub fn from_raw(raw: &RawValue, bytes: usize) -> Result<Option<String>, String> 
     Ok((number != 0).then(|| format!("{number:0width$x}", width = bytes * 2)))
 }
 
-/// Every lower-case hex id that `text` could be written for: hex, `0x` hex or base64 of a
-/// trace or span id, or a decimal integer. Lets a search by an id copied from a file find
-/// the normalised id that import stored.
+/// Lists every lower-case hex id that `text` could be a spelling of: hex, `0x` hex or
+/// base64 of a trace or span id, or a decimal integer. A search by an id copied from a file
+/// uses them to find the normalised id that import stored.
 pub fn normalised_forms(text: &str) -> Vec<String> {
     let text = text.trim();
     let mut found: Vec<String> = [TRACE, SPAN]
@@ -87,7 +87,7 @@ pub fn normalised_forms(text: &str) -> Vec<String> {
     found
 }
 
-/// The first 40 characters of an id for a message.
+/// Shortens an id to its first 40 characters for a message.
 fn shorten(text: &str) -> String {
     match text.char_indices().nth(40) {
         Some((end, _)) => format!("{}…", &text[..end]),

@@ -113,13 +113,13 @@ fn otlp_ids(raw: &str) -> Result<OtlpIds<'_>, String> {
     serde_json::from_str(raw).map_err(|err| format!("invalid span JSON: {err}"))
 }
 
-/// An id the record may leave out; a malformed one is an error naming `key`.
+/// Reads an id that the record may leave out. A malformed one is an error naming `key`.
 fn optional_id(raw: Option<&RawValue>, key: &str, bytes: usize) -> Result<Option<String>, String> {
     raw.map_or(Ok(None), |raw| ids::from_raw(raw, bytes))
         .map_err(|reason| format!("invalid {key}: {reason}"))
 }
 
-/// A span's own trace or span id, which OTLP requires to be present and not all zeros.
+/// Reads a span's own trace or span id, which OTLP requires to be present and not all zeros.
 fn required_id(raw: Option<&RawValue>, key: &str, bytes: usize) -> Result<Option<String>, String> {
     match optional_id(raw, key, bytes)? {
         Some(id) => Ok(Some(id)),
