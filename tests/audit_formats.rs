@@ -164,6 +164,83 @@ fn kubernetes_later_stage_in_later_import() {
     assert_eq!(trace["events"].as_array().map(Vec::len), Some(2));
 }
 
+/// One audit record of request `kc-1` with the given stage, user, verb and resource.
+fn k8s_stage(stage: &str, user: &str, verb: &str, resource: &str) -> String {
+    format!(
+        "{{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"kc-1\",\"stage\":\"{stage}\",\
+         \"verb\":\"{verb}\",\"user\":{{\"username\":\"{user}\"}},\"requestURI\":\"/api/v1/{resource}\",\
+         \"objectRef\":{{\"resource\":\"{resource}\"}},\"responseStatus\":{{\"code\":200}},\
+         \"requestReceivedTimestamp\":\"2026-11-05T10:00:00Z\",\"stageTimestamp\":\"2026-11-05T10:00:01Z\"}}\n"
+    )
+}
+
+#[test]
+fn kubernetes_conflicting_stage_is_kept() {
+    let ws = Workspace::new();
+    let records = [
+        k8s_stage(
+            "RequestReceived",
+            "dave.park@northwind.example",
+            "list",
+            "pods",
+        ),
+        k8s_stage(
+            "ResponseComplete",
+            "mallory@example.com",
+            "delete",
+            "secrets",
+        ),
+        k8s_stage("ResponseComplete", "eve@example.com", "get", "secrets"),
+    ];
+    let file = ws.file("conflict.ndjson", records.concat().as_bytes());
+    import(&ws, &file);
+    assert_eq!(
+        ws.count("select count(*) from events where request_id = 'kc-1'"),
+        3
+    );
+    assert_eq!(ws.count("select count(*) from event_collisions"), 1);
+    let sources = sources(&ws);
+    let notes = source(&sources, "conflict.ndjson")["notes"].to_string();
+    assert!(notes.contains("request kc-1 disagree on"), "{notes}");
+    assert!(notes.contains("user"), "{notes}");
+}
+
+#[test]
+fn kubernetes_agreeing_stage_is_merged() {
+    let ws = Workspace::new();
+    let user = "dave.park@northwind.example";
+    let records = [
+        k8s_stage("RequestReceived", user, "get", "secrets"),
+        k8s_stage("ResponseComplete", user, "get", "secrets"),
+    ];
+    let file = ws.file("agree.ndjson", records.concat().as_bytes());
+    import(&ws, &file);
+    assert_eq!(
+        ws.count("select count(*) from events where request_id = 'kc-1'"),
+        1
+    );
+}
+
+#[test]
+fn kubernetes_same_stage_across_files() {
+    let ws = Workspace::new();
+    let first = k8s_stage(
+        "ResponseComplete",
+        "dave.park@northwind.example",
+        "get",
+        "secrets",
+    );
+    let second = k8s_stage("ResponseComplete", "eve@example.com", "delete", "secrets");
+    let first = ws.file("first.ndjson", first.as_bytes());
+    let second = ws.file("second.ndjson", second.as_bytes());
+    import(&ws, &first);
+    import(&ws, &second);
+    let sources = sources(&ws);
+    let notes = source(&sources, "second.ndjson")["notes"].to_string();
+    assert!(notes.contains("natural key"), "{notes}");
+    assert!(!notes.contains("another stage"), "{notes}");
+}
+
 #[test]
 fn github_containers_and_duplicates() {
     let ws = Workspace::new();

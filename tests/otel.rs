@@ -128,3 +128,20 @@ fn span_without_time_is_quarantined() {
     assert!(err.contains("no start time"), "{err}");
     assert_eq!(ws.count("select count(*) from quarantine"), 1);
 }
+
+#[test]
+fn trace_finds_id_as_written() {
+    let ws = Workspace::new();
+    import(&ws, "agent-run.json");
+    import(&ws, "spans-base64.json");
+    // The upper-case hex, decimal and base64 spellings of two stored trace ids.
+    let upper = "7F3A9C2E4B1D4E8FA0C6B5D2E1F09A31";
+    let decimal = u128::from_str_radix("7f3a9c2e4b1d4e8fa0c6b5d2e1f09a31", 16)
+        .unwrap()
+        .to_string();
+    for id in [upper, decimal.as_str(), "Ph1ce5qPTm0sCxqfjn1sWw=="] {
+        let trace = ws.json(&["trace", id, "--format", "json"]);
+        let found = trace["events"].as_array().unwrap().len();
+        assert!(found >= 2, "{id} found {found} events");
+    }
+}

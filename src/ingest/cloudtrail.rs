@@ -67,6 +67,21 @@ fn unwrap(record: &Value) -> Result<Cow<'_, Value>, String> {
     Ok(Cow::Borrowed(eventbridge_detail(record).unwrap_or(record)))
 }
 
+/// Explains a log file envelope whose `Records` member is not an array, which the
+/// container reader leaves as one record.
+pub fn records_not_array(record: &Value) -> Option<String> {
+    let kind = match record.get("Records")? {
+        Value::Array(_) => return None,
+        Value::Object(_) => "an object",
+        Value::String(_) => "a string",
+        Value::Null => "null",
+        _ => "a number or boolean",
+    };
+    Some(format!(
+        "`Records` is {kind}, not an array: a CloudTrail log file holds its records in an array"
+    ))
+}
+
 /// Why a record is not an event: a digest or an Insights event.
 pub fn skip(record: &Value) -> Option<&'static str> {
     if is_digest(record) {
@@ -81,6 +96,9 @@ pub fn map(record: &Value) -> Result<MappedEvent, String> {
     let wrapped = !is_record(record);
     let inner = unwrap(record)?;
     let ct: &Value = &inner;
+    if let Some(reason) = records_not_array(record) {
+        return Err(reason);
+    }
     if !is_record(ct) {
         return Err(
             "not a CloudTrail record: eventTime with eventVersion (or eventID and eventSource) is missing"

@@ -33,6 +33,12 @@ pub fn detect(split: &Split<'_>) -> Result<SourceFormat, String> {
         if let Some(format) = detect_record(&value) {
             return Ok(format);
         }
+        if let Some(reason) = cloudtrail::records_not_array(&value) {
+            return Err(format!(
+                "unrecognised format: record {} (line {}): {reason}",
+                record.pos, record.line
+            ));
+        }
     }
     if let Some(error) = parse_error {
         return Err(format!("unreadable records, for example {error}"));
@@ -67,5 +73,18 @@ pub fn detect_record(value: &Value) -> Option<SourceFormat> {
         Some(SourceFormat::Scim)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::container::split;
+
+    #[test]
+    fn records_string_is_named() {
+        let split = split(r#"{"Records": "nope"}"#).unwrap();
+        let err = detect(&split).unwrap_err();
+        assert!(err.contains("`Records` is a string, not an array"), "{err}");
     }
 }

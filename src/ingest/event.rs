@@ -42,13 +42,29 @@ pub struct MappedEvent {
 }
 
 /// One of several records of a single logical event. Of the records of a file that share
-/// a key, only those of the highest rank are imported.
+/// a key, only those of the highest rank are imported, unless a lower one conflicts with
+/// them in an `agreed` field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Partial {
     /// The key the records share; it is also the event's correlation id.
     pub key: String,
     /// How complete this record is: a later stage ranks higher.
     pub rank: u8,
+    /// Fields that every record of the event must agree on, such as the request's user and
+    /// verb. Records that differ in a field that both carry are not merged.
+    pub agreed: Vec<(&'static str, Option<String>)>,
+}
+
+impl Partial {
+    /// Returns the names of the fields that both records carry with different values.
+    pub fn conflicts(&self, other: &Partial) -> Vec<&'static str> {
+        self.agreed
+            .iter()
+            .zip(&other.agreed)
+            .filter(|((_, a), (_, b))| a.is_some() && b.is_some() && a != b)
+            .map(|((name, _), _)| *name)
+            .collect()
+    }
 }
 
 /// An identifier an event carries, with the part it plays, so that events of different

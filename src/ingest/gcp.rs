@@ -29,17 +29,21 @@ pub fn matches(entry: &Value) -> bool {
     payload(entry).is_some()
 }
 
+/// True for an entry of one of the `cloudaudit.googleapis.com` logs, whatever its payload.
+fn in_audit_log(entry: &Value) -> bool {
+    text(entry, &["logName"]).is_some_and(|n| n.contains("cloudaudit.googleapis.com"))
+}
+
 /// Entries of other logs come along when a query or sink was not limited to audit logs.
+/// An entry of an audit log is never skipped: without a readable payload it is quarantined.
 pub fn skip(entry: &Value) -> Option<&'static str> {
     let log_entry = entry.get("logName").is_some() && entry.get("insertId").is_some();
-    (log_entry && payload(entry).is_none())
+    (log_entry && payload(entry).is_none() && !in_audit_log(entry))
         .then_some("Cloud Logging entries without an audit log payload (not audit events)")
 }
 
 pub fn map(entry: &Value) -> Result<MappedEvent, String> {
-    let audit = payload(entry).ok_or(
-        "not a Cloud Audit Logs entry: no protoPayload of type google.cloud.audit.AuditLog",
-    )?;
+    let audit = payload(entry).ok_or_else(|| missing_payload(entry))?;
     let method = text(audit, &["methodName"]).ok_or("protoPayload.methodName is missing")?;
     let auth = audit.get("authenticationInfo").unwrap_or(&Value::Null);
     let (outcome, reason) = outcome(entry, audit);
@@ -64,6 +68,16 @@ pub fn map(entry: &Value) -> Result<MappedEvent, String> {
     };
     event.actor_alt_id =
         text(auth, &["principalSubject"]).filter(|s| Some(s) != event.actor_id.as_ref());
+    if let Some(email) = auth
+        .get("principalEmail")
+        .filter(|e| !(e.is_string() || e.is_null()))
+    {
+        let unreadable = format!("authenticationInfo.principalEmail {email} is not text");
+        event.reason = Some(match event.reason.take() {
+            Some(reason) => format!("{reason}; {unreadable}"),
+            None => unreadable,
+        });
+    }
     event.actor_type = event
         .actor_id
         .as_deref()
@@ -71,6 +85,19 @@ pub fn map(entry: &Value) -> Result<MappedEvent, String> {
         .map(str::to_string);
     event.set_time(entry, &[&["timestamp"], &["receiveTimestamp"]])?;
     Ok(event)
+}
+
+/// Explains why an entry has no `AuditLog` payload.
+fn missing_payload(entry: &Value) -> String {
+    let kind = match entry.get("protoPayload") {
+        None => return "not a Cloud Audit Logs entry: no protoPayload of type google.cloud.audit.AuditLog".into(),
+        Some(Value::Null) => "null",
+        Some(Value::String(_)) => "a string",
+        Some(Value::Array(_)) => "an array",
+        Some(Value::Object(_)) => "an object of another type",
+        Some(_) => "a number or boolean",
+    };
+    format!("protoPayload is {kind}, not a google.cloud.audit.AuditLog object")
 }
 
 /// `logName` and `insertId`: the insert id is unique only within one log. A log name has
@@ -117,26 +144,74 @@ fn actor_type(principal: &str) -> &'static str {
     }
 }
 
-/// Classifies the entry. Status code 0 or none is success. Codes 7 (PERMISSION_DENIED)
-/// and 16 (UNAUTHENTICATED) are denials, and so are a permission not granted in
-/// `authorizationInfo` and a Policy Denied entry (an organisation policy or VPC Service
-/// Controls violation). Any other code is a failure. The reason is the status message,
-/// else what was refused.
+/// Classifies the entry. A missing status or code is success, because proto3 JSON leaves
+/// out code 0 (OK). Codes 7 (PERMISSION_DENIED) and 16 (UNAUTHENTICATED) are denials, and so
+/// are a permission not granted in `authorizationInfo` and a Policy Denied entry (an
+/// organisation policy or VPC Service Controls violation). Any other code is a failure. A
+/// code that is not a `google.rpc.Code`, or a message with no code, is unknown. The reason is
+/// the status message, else what was refused, else why the code could not be read.
 fn outcome(entry: &Value, audit: &Value) -> (Outcome, Option<String>) {
-    let code = audit
-        .pointer("/status/code")
-        .and_then(|c| c.as_i64().or_else(|| c.as_str()?.parse().ok()));
+    let status = audit.get("status").filter(|s| !s.is_null());
+    let code = match status.and_then(|s| s.get("code")).filter(|c| !c.is_null()) {
+        Some(code) => status_code(code),
+        None if status.and_then(|s| s.get("message")).is_some() => {
+            Err("status has a message but no code".to_string())
+        }
+        None => Ok(0),
+    };
     let refused = refusal(audit);
     let policy_log =
         text(entry, &["logName"]).is_some_and(|n| log_kind(&n).as_deref() == Some("policy"));
     let outcome = match code {
-        Some(7 | 16) => Outcome::Denied,
+        Ok(7 | 16) => Outcome::Denied,
         _ if refused.is_some() || policy_log => Outcome::Denied,
-        None | Some(0) => Outcome::Success,
-        Some(_) => Outcome::Failure,
+        Ok(0) => Outcome::Success,
+        Ok(_) => Outcome::Failure,
+        Err(_) => Outcome::Unknown,
     };
-    let reason = text(audit, &["status", "message"]).or(refused);
+    let reason = text(audit, &["status", "message"])
+        .or(refused)
+        .or(code.err());
     (outcome, reason.filter(|_| outcome != Outcome::Success))
+}
+
+/// The `google.rpc.Code` names, in code order from 0 (OK) to 16 (UNAUTHENTICATED).
+const RPC_CODES: [&str; 17] = [
+    "OK",
+    "CANCELLED",
+    "UNKNOWN",
+    "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION",
+    "ABORTED",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+    "INTERNAL",
+    "UNAVAILABLE",
+    "DATA_LOSS",
+    "UNAUTHENTICATED",
+];
+
+/// Reads `status.code`: an integer, an integer as text, or a `google.rpc.Code` name.
+fn status_code(code: &Value) -> Result<i64, String> {
+    let parsed = match code {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => {
+            let s = s.trim();
+            s.parse().ok().or_else(|| {
+                RPC_CODES
+                    .iter()
+                    .position(|name| *name == s)
+                    .map(|i| i as i64)
+            })
+        }
+        _ => None,
+    };
+    parsed.ok_or_else(|| format!("status.code {code} is not a google.rpc.Code"))
 }
 
 /// Describes what was refused: an organisation policy constraint, a VPC Service Controls

@@ -473,7 +473,11 @@ fn import_audit(
         });
     }
     let partial = rows.iter().any(|r| r.mapped.partial.is_some());
-    let (rows, merged) = store::merge_partials(rows);
+    let store::Merged {
+        rows,
+        dropped: merged,
+        conflicts,
+    } = store::merge_partials(rows);
     let total = source.records_read.max(0) as u64;
     let counts = store::load_events(
         conn,
@@ -512,6 +516,20 @@ fn import_audit(
         source.notes.push(format!(
             "{merged} {} earlier stages of requests whose later stage is in the file; each request is imported once, from its most complete stage, and the earlier stages are counted as duplicates",
             if merged == 1 { "record is one of the" } else { "records are" }
+        ));
+    }
+    // Named one by one up to a few, so that a file full of conflicts gives a short report.
+    const NAMED_CONFLICTS: usize = 5;
+    for (key, fields) in conflicts.iter().take(NAMED_CONFLICTS) {
+        source.notes.push(format!(
+            "the records of request {key} disagree on {}; records that conflict with its most complete stage are kept as events of their own",
+            fields.join(", ")
+        ));
+    }
+    if conflicts.len() > NAMED_CONFLICTS {
+        source.notes.push(format!(
+            "{} more requests have records that disagree; each is kept as an event of its own",
+            conflicts.len() - NAMED_CONFLICTS
         ));
     }
     if partial {

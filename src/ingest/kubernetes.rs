@@ -52,6 +52,7 @@ pub fn map(record: &Value) -> Result<MappedEvent, String> {
         partial: Some(Partial {
             key: audit_id,
             rank: stage_rank(stage.as_deref()),
+            agreed: request_fields(record),
         }),
         ..MappedEvent::default()
     };
@@ -68,6 +69,34 @@ pub fn map(record: &Value) -> Result<MappedEvent, String> {
         ],
     )?;
     Ok(event)
+}
+
+/// The fields that stay the same through the stages of one request. The API server can fill
+/// in `objectRef.name` of a create once it has decoded the body, so each part of
+/// `objectRef` is compared on its own and only where both stages carry it.
+fn request_fields(record: &Value) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("user", text(record, &["user", "username"])),
+        ("verb", text(record, &["verb"])),
+        ("requestURI", text(record, &["requestURI"])),
+        (
+            "objectRef.apiGroup",
+            text(record, &["objectRef", "apiGroup"]),
+        ),
+        (
+            "objectRef.resource",
+            text(record, &["objectRef", "resource"]),
+        ),
+        (
+            "objectRef.subresource",
+            text(record, &["objectRef", "subresource"]),
+        ),
+        (
+            "objectRef.namespace",
+            text(record, &["objectRef", "namespace"]),
+        ),
+        ("objectRef.name", text(record, &["objectRef", "name"])),
+    ]
 }
 
 /// Ranks a stage by completeness. ResponseComplete and Panic end a request, and

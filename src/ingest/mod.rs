@@ -45,6 +45,7 @@ use crate::model::SourceFormat;
 pub use generic::Mapping;
 #[cfg(feature = "store")]
 pub use import::{FileOutcome, import};
+pub use otel::normalised_forms as normalised_trace_ids;
 
 /// Choices that apply to every file of one import.
 #[derive(Debug, Clone, Default)]

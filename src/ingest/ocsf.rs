@@ -39,9 +39,29 @@ fn number(record: &Value, path: &[&str]) -> Option<i64> {
     }
 }
 
+/// Names what keeps `record` from being an OCSF event, telling a missing member from one
+/// that is present but unreadable.
+fn not_an_event(record: &Value) -> String {
+    let mut problems = Vec::new();
+    match record.get("class_uid") {
+        None => problems.push("class_uid is missing".to_string()),
+        Some(value) if class_uid(record).is_none() => {
+            problems.push(format!("class_uid {value} is not an integer"));
+        }
+        Some(_) => {}
+    }
+    if !(record.get("metadata").is_some_and(Value::is_object) || record.get("type_uid").is_some()) {
+        problems.push("metadata (an object) and type_uid are missing".into());
+    }
+    if record.get("time").is_none() && record.get("time_dt").is_none() {
+        problems.push("time and time_dt are missing".into());
+    }
+    format!("not an OCSF event: {}", problems.join(", "))
+}
+
 pub fn map(record: &Value) -> Result<MappedEvent, String> {
     if !matches(record) {
-        return Err("not an OCSF event: class_uid, metadata or time is missing".into());
+        return Err(not_an_event(record));
     }
     let class = class_uid(record).unwrap_or_default();
     let (outcome, reason) = outcome(record);
@@ -428,5 +448,15 @@ mod tests {
     fn other_shapes_do_not_match() {
         assert!(!matches(&json!({"class_uid": 6003})));
         assert!(!matches(&json!({"action": "repo.create", "@timestamp": 1})));
+    }
+
+    #[test]
+    fn class_uid_text_is_named() {
+        for class in [json!("not-a-number"), json!(null)] {
+            let record = json!({"class_uid": class, "metadata": {"uid": "m"}, "time": 1727692936});
+            let err = map(&record).unwrap_err();
+            assert!(err.contains("is not an integer"), "{err}");
+            assert!(!err.contains("metadata"), "{err}");
+        }
     }
 }

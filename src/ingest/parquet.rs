@@ -33,14 +33,29 @@ pub fn read_rows(conn: &Connection, path: &Path) -> Result<Vec<String>> {
             "the path contains *, ? or [, which DuckDB reads as a glob pattern; rename the file",
         ));
     }
-    let unreadable =
-        |err: duckdb::Error| Error::invalid_file(path, format!("unreadable Parquet file: {err}"));
+    let unreadable = |err: duckdb::Error| {
+        Error::invalid_file(
+            path,
+            format!("unreadable Parquet file: {}", duckdb_message(&err)),
+        )
+    };
     let mut statement = conn.prepare(ROWS_SQL)?;
     let rows = statement
         .query_map(params![text], |row| row.get::<_, String>(0))
         .map_err(unreadable)?;
     rows.collect::<std::result::Result<Vec<_>, _>>()
         .map_err(unreadable)
+}
+
+/// DuckDB's message without the query it appends (`LINE n:` with the query text and a
+/// caret line), which names this module's SQL rather than anything in the file.
+fn duckdb_message(err: &duckdb::Error) -> String {
+    let text = err.to_string().replace("\\n", "\n");
+    let message = match text.find("\nLINE ") {
+        Some(end) => &text[..end],
+        None => &text,
+    };
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Wraps the rows as the records of a split file, positioned by row number from 1. Rows
@@ -59,5 +74,24 @@ pub fn split(rows: &[String]) -> Split<'_> {
             })
             .collect(),
         bad: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corrupt_file_message_has_no_query() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fake.parquet");
+        std::fs::write(&path, b"PAR1garbagePAR1").unwrap();
+        let conn = Connection::open_in_memory().unwrap();
+        let err = read_rows(&conn, &path).unwrap_err().to_string();
+        assert!(err.contains("fake.parquet"), "{err}");
+        assert!(err.contains("unreadable Parquet file"), "{err}");
+        assert!(!err.contains("LINE"), "{err}");
+        assert!(!err.contains("read_parquet"), "{err}");
+        assert!(!err.contains("\\n"), "{err}");
     }
 }

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use duckdb::{Connection, params};
 use sha2::{Digest, Sha256};
 
-use super::event::MappedEvent;
+use super::event::{MappedEvent, Partial};
 use crate::Result;
 
 /// An event ready for the `events` table.
@@ -77,34 +77,91 @@ pub fn load_events(
     })
 }
 
+/// The rows left after merging partial records, with what the merge did.
+pub struct Merged {
+    pub rows: Vec<EventRow>,
+    /// Rows dropped because a more complete record of the same event is kept.
+    pub dropped: i64,
+    /// Keys whose records disagree in an agreed field, in file order.
+    pub conflicts: Vec<(String, Vec<&'static str>)>,
+}
+
 /// Keeps, of the rows that are partial records of one logical event, those of the highest
-/// rank, and returns them with the number of rows dropped. Rows keep their file order.
-pub fn merge_partials(rows: Vec<EventRow>) -> (Vec<EventRow>, i64) {
+/// rank. A lower-ranked row is dropped only when it agrees with one of those, so a record
+/// that conflicts with the rest of its event is kept as an event of its own. Rows keep
+/// their file order.
+pub fn merge_partials(rows: Vec<EventRow>) -> Merged {
+    let partials = || rows.iter().filter_map(|r| r.mapped.partial.as_ref());
     let mut best: HashMap<&str, u8> = HashMap::new();
-    for partial in rows.iter().filter_map(|r| r.mapped.partial.as_ref()) {
+    for partial in partials() {
         let rank = best.entry(partial.key.as_str()).or_default();
         *rank = (*rank).max(partial.rank);
+    }
+    // Per key, the first value of each agreed field: over the top-ranked records, and over
+    // all. A record differs from a reference exactly when it conflicts with the record
+    // that supplied the value, so one pass finds every conflict.
+    let mut top: HashMap<&str, Partial> = HashMap::new();
+    let mut all: HashMap<&str, Partial> = HashMap::new();
+    for partial in partials() {
+        let key = partial.key.as_str();
+        if best[key] == partial.rank {
+            fill_reference(top.entry(key).or_insert_with(|| partial.clone()), partial);
+        }
+        fill_reference(all.entry(key).or_insert_with(|| partial.clone()), partial);
     }
     let keep: Vec<bool> = rows
         .iter()
         .map(|row| {
-            row.mapped
-                .partial
-                .as_ref()
-                .is_none_or(|p| best.get(p.key.as_str()) == Some(&p.rank))
+            row.mapped.partial.as_ref().is_none_or(|p| {
+                let key = p.key.as_str();
+                p.rank == best[key] || !p.conflicts(&top[key]).is_empty()
+            })
         })
         .collect();
-    let merged = keep.iter().filter(|k| !**k).count() as i64;
-    let kept = rows
+
+    let mut conflicts: Vec<(String, Vec<&'static str>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for partial in partials() {
+        let fields = partial.conflicts(&all[partial.key.as_str()]);
+        if fields.is_empty() {
+            continue;
+        }
+        let at = *index.entry(partial.key.as_str()).or_insert_with(|| {
+            conflicts.push((partial.key.clone(), Vec::new()));
+            conflicts.len() - 1
+        });
+        conflicts[at].1.extend(fields);
+    }
+    for (_, fields) in &mut conflicts {
+        fields.sort_unstable();
+        fields.dedup();
+    }
+
+    let dropped = keep.iter().filter(|k| !**k).count() as i64;
+    let rows = rows
         .into_iter()
         .zip(keep)
         .filter_map(|(row, keep)| keep.then_some(row))
         .collect();
-    (kept, merged)
+    Merged {
+        rows,
+        dropped,
+        conflicts,
+    }
+}
+
+/// Fills each agreed field of `reference` that has no value yet from `partial`.
+fn fill_reference(reference: &mut Partial, partial: &Partial) {
+    for ((_, value), (_, other)) in reference.agreed.iter_mut().zip(&partial.agreed) {
+        if value.is_none() {
+            value.clone_from(other);
+        }
+    }
 }
 
 /// Counts the events of `source_id` whose correlation id an event of another source of
-/// the same format already has: further records of a logical event imported before.
+/// the same format already has under another event id: further records of a logical event
+/// imported before. A record with the same event id is a duplicate or a collision instead.
 pub fn count_continued(conn: &Connection, source_id: i64) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT count(*) FROM events e
@@ -112,7 +169,8 @@ pub fn count_continued(conn: &Connection, source_id: i64) -> Result<i64> {
            AND EXISTS (SELECT 1 FROM events p
                        WHERE p.source_format = e.source_format
                          AND p.source_id <> e.source_id
-                         AND p.correlation_id = e.correlation_id)",
+                         AND p.correlation_id = e.correlation_id
+                         AND p.event_id IS DISTINCT FROM e.event_id)",
         params![source_id],
         |r| r.get(0),
     )?)

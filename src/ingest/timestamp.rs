@@ -1,6 +1,6 @@
 //! The one timestamp parser every importer uses.
 
-use chrono::{DateTime, NaiveDateTime};
+use chrono::{DateTime, Datelike, NaiveDateTime};
 
 /// A parsed instant in UTC, with a note when the source left something to assume.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,6 +142,15 @@ fn epoch_scaled(
     let seconds = i64::try_from(nanos.div_euclid(1_000_000_000)).map_err(|_| out_of_range())?;
     let subsec = nanos.rem_euclid(1_000_000_000) as u32;
     let dt = DateTime::from_timestamp(seconds, subsec).ok_or_else(out_of_range)?;
+    // chrono reaches about 262,000 years either side of year 0, far past any real record.
+    // A year outside 1 to 9999 means a wrong unit or a corrupt value, and RFC 3339 cannot
+    // write a year after 9999.
+    if !(1..=9999).contains(&dt.year()) {
+        return Err(format!(
+            "epoch value {text:?} is in year {}, outside 1 to 9999",
+            dt.year()
+        ));
+    }
     Ok(Parsed {
         utc: dt.naive_utc(),
         note: Some(format!("epoch {unit}")),
@@ -234,9 +243,9 @@ mod tests {
 
     #[test]
     fn negative_epoch_keeps_its_unit() {
-        let number = serde_json::Number::from(-68719542272i64);
+        let number = serde_json::Number::from(-60000000000i64);
         let parsed = parse_number(&number).unwrap();
-        assert_eq!(parsed.utc.to_string(), "-0208-05-12 22:15:28");
+        assert_eq!(parsed.utc.to_string(), "0068-09-03 13:20:00");
     }
 
     #[test]
@@ -278,5 +287,18 @@ mod tests {
         assert!(parse("Oct 2, 2019 11:12:29 PM").is_err());
         assert!(parse("").is_err());
         assert!(parse("99999999999999999999999999999999999999999").is_err());
+    }
+
+    #[test]
+    fn epoch_outside_years_1_to_9999_rejected() {
+        // Fourteen digits are milliseconds, so this is in year -1199.
+        for epoch in [-99999999999999i64, -62135596801] {
+            let err = parse_number(&epoch.into()).unwrap_err();
+            assert!(err.contains("outside 1 to 9999"), "{epoch}: {err}");
+        }
+        let err = parse_epoch_in("253402300800", EpochUnit::Seconds).unwrap_err();
+        assert!(err.contains("in year 10000"), "{err}");
+        assert!(parse_epoch_in("253402300799", EpochUnit::Seconds).is_ok());
+        assert!(parse_number(&(-62135596800i64).into()).is_ok());
     }
 }

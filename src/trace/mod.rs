@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::Result;
 use crate::case::{Case, format_ts};
+use crate::ingest::normalised_trace_ids;
 use crate::model::{IdentityRef, IdentityState, TraceEvent};
 
 /// The events that carry an identifier, in time order.
@@ -49,8 +50,17 @@ ORDER BY e.ts, e.event_key";
 
 /// Finds the events whose correlation, session, request or event id equals `id`, or that
 /// carry it among their links, then closes over credential hand-offs (`handoff::close`).
+/// An OpenTelemetry id is also tried in the lower-case hex form that import stores, so the
+/// id as a file wrote it (upper-case hex, base64 or a decimal integer) finds its trace.
 pub fn trace(case: &Case, id: &str) -> Result<Trace> {
     let mut matched = seed(case, id)?;
+    for form in normalised_trace_ids(id) {
+        if form != id {
+            for (key, names) in seed(case, &form)? {
+                matched.entry(key).or_default().extend(names);
+            }
+        }
+    }
     let truncated = handoff::close(case.conn(), &mut matched)?;
     let keys = serde_json::to_string(&matched.keys().collect::<Vec<_>>())?;
     let mut stmt = case.conn().prepare(EVENTS_QUERY)?;

@@ -282,3 +282,14 @@ fn okta_event_is_not_cloudtrail() {
     assert!(!matches(&okta));
     assert!(map(&okta).is_err());
 }
+
+#[test]
+fn records_object_is_named() {
+    let record = json!({"Records": {"eventVersion": "1.08", "eventID": "x1",
+        "eventTime": "2026-11-20T10:00:00Z", "eventSource": "s3.amazonaws.com"}});
+    let err = map(&record).unwrap_err();
+    assert!(
+        err.contains("`Records` is an object, not an array"),
+        "{err}"
+    );
+}

@@ -127,10 +127,44 @@ fn status_codes_classify_outcome() {
             Outcome::Denied,
         ),
         (json!({"code": 5, "message": "NOT_FOUND"}), Outcome::Failure),
+        (json!({}), Outcome::Success),
+        (json!({"code": "7"}), Outcome::Denied),
+        (json!({"code": "PERMISSION_DENIED"}), Outcome::Denied),
+        (json!({"code": "UNAUTHENTICATED"}), Outcome::Denied),
+        (json!({"code": "OK"}), Outcome::Success),
+        (json!({"code": "NOT_FOUND"}), Outcome::Failure),
     ] {
         entry["protoPayload"]["status"] = status.clone();
         assert_eq!(map(&entry).unwrap().outcome, Some(expected), "{status}");
     }
+}
+
+#[test]
+fn unreadable_status_is_unknown() {
+    let mut entry = denied_entry();
+    entry["protoPayload"]["authorizationInfo"] = json!([]);
+    for status in [
+        json!({"code": 7.5}),
+        json!({"code": "seven"}),
+        json!({"code": [7]}),
+        json!({"message": "boom"}),
+    ] {
+        entry["protoPayload"]["status"] = status.clone();
+        let event = map(&entry).unwrap();
+        assert_eq!(event.outcome, Some(Outcome::Unknown), "{status}");
+        assert!(event.reason.is_some(), "{status}");
+    }
+}
+
+#[test]
+fn principal_email_array_gives_reason() {
+    let mut entry = denied_entry();
+    entry["protoPayload"]["authenticationInfo"] = json!({"principalEmail": ["arr"]});
+    let reason = map(&entry).unwrap().reason.unwrap();
+    assert!(
+        reason.contains("principalEmail [\"arr\"] is not text"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -187,4 +221,15 @@ fn other_log_entries_are_skipped() {
     assert!(!matches(&entry));
     assert!(skip(&entry).is_some());
     assert_eq!(skip(&denied_entry()), None);
+}
+
+#[test]
+fn unreadable_audit_payload_not_skipped() {
+    let log = "projects/p/logs/cloudaudit.googleapis.com%2Factivity";
+    for payload in [json!(null), json!("just a string")] {
+        let entry = json!({"insertId": "m2", "logName": log, "protoPayload": payload});
+        assert_eq!(skip(&entry), None, "{payload}");
+        let err = map(&entry).unwrap_err();
+        assert!(err.starts_with("protoPayload is "), "{err}");
+    }
 }

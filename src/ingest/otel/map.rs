@@ -285,6 +285,14 @@ fn set_times(event: &mut MappedEvent, item: &Telemetry) -> Result<(), String> {
         ),
         None => None,
     };
+    if let Some(end) = event.ts_end.filter(|end| *end < parsed.utc) {
+        let early = (parsed.utc - end).to_std().unwrap_or_default();
+        let note = format!("the span ends {early:?} before it starts");
+        event.ts_note = Some(match event.ts_note.take() {
+            Some(earlier) => format!("{earlier}; {note}"),
+            None => note,
+        });
+    }
     Ok(())
 }
 

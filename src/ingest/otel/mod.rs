@@ -12,7 +12,7 @@ mod otlp;
 mod span;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -20,6 +20,7 @@ use serde_json::value::RawValue;
 
 use super::container::Split;
 use super::records::{Event, MappedRecord, PROGRESS_EVERY, Progress};
+pub use ids::normalised_forms;
 use map::Agent;
 use span::Telemetry;
 
@@ -177,17 +178,14 @@ fn read_item(line: usize, text: Cow<'_, str>, value: Value) -> Unit<'_> {
 
 type SpanKey = (Option<String>, String);
 
-/// For every span of the file: its parent and the agent it names.
-struct Ancestry {
-    parents: HashMap<SpanKey, String>,
-    agents: HashMap<SpanKey, Agent>,
-}
-
-fn agents_by_span(units: &[Unit<'_>]) -> Ancestry {
-    let mut ancestry = Ancestry {
-        parents: HashMap::new(),
-        agents: HashMap::new(),
-    };
+/// For every span of the file whose chain of parents reaches a span naming an agent: that
+/// nearest agent, the span's own included. Each span is resolved once and its result
+/// memoised, so a chain of n spans costs O(n) and not O(n²). A walk that comes back to a
+/// span on its own path (a cycle of parent ids, or a span that is its own parent) stops
+/// there.
+fn agents_by_span(units: &[Unit<'_>]) -> HashMap<SpanKey, Agent> {
+    let mut parents: HashMap<SpanKey, String> = HashMap::new();
+    let mut nearest: HashMap<SpanKey, Agent> = HashMap::new();
     for (_, item) in units.iter().filter_map(|u| u.item.as_ref().ok()) {
         let Some(span) = item
             .span_id
@@ -198,31 +196,51 @@ fn agents_by_span(units: &[Unit<'_>]) -> Ancestry {
         };
         let key = (item.trace_id.clone(), span);
         if let Some(parent) = &item.parent_span_id {
-            ancestry.parents.insert(key.clone(), parent.clone());
+            parents.insert(key.clone(), parent.clone());
         }
         if let Some(agent) = Agent::of(item) {
-            ancestry.agents.insert(key, agent);
+            nearest.insert(key, agent);
         }
     }
-    ancestry
+
+    // Spans known to reach no agent, so a later walk that meets one stops at once.
+    let mut agentless: HashSet<SpanKey> = HashSet::new();
+    for start in parents.keys() {
+        let mut path = Vec::new();
+        let mut on_path = HashSet::new();
+        let mut key = start.clone();
+        let found = loop {
+            if let Some(agent) = nearest.get(&key) {
+                break Some(agent.clone());
+            }
+            if agentless.contains(&key) || !on_path.insert(key.clone()) {
+                break None;
+            }
+            path.push(key.clone());
+            match parents.get(&key) {
+                Some(parent) => key = (key.0.clone(), parent.clone()),
+                None => break None,
+            }
+        };
+        match found {
+            Some(agent) => nearest.extend(path.into_iter().map(|k| (k, agent.clone()))),
+            None => agentless.extend(path),
+        }
+    }
+    nearest
 }
 
 /// The agent of the nearest ancestor span in the file that names one. A log record starts
-/// from the span it was emitted in. The walk stops after as many steps as there are
-/// spans, so a cycle of parent ids cannot loop.
-fn inherited_agent<'m>(item: &Telemetry, ancestry: &'m Ancestry) -> Option<&'m Agent> {
-    let mut current = match item.signal {
+/// from the span it was emitted in.
+fn inherited_agent<'m>(
+    item: &Telemetry,
+    nearest: &'m HashMap<SpanKey, Agent>,
+) -> Option<&'m Agent> {
+    let start = match item.signal {
         span::Signal::Span => item.parent_span_id.clone()?,
         span::Signal::Log => item.span_id.clone()?,
     };
-    for _ in 0..=ancestry.parents.len() {
-        let key = (item.trace_id.clone(), current);
-        if let Some(agent) = ancestry.agents.get(&key) {
-            return Some(agent);
-        }
-        current = ancestry.parents.get(&key)?.clone();
-    }
-    None
+    nearest.get(&(item.trace_id.clone(), start))
 }
 
 #[cfg(test)]

@@ -87,34 +87,68 @@ fn is_otlp_log(value: &Value) -> bool {
 /// that JSON numbers cannot hold.
 pub fn read(value: &Value, raw: &str) -> Result<Telemetry, String> {
     if is_otlp_span(value) {
-        Ok(otlp_span(value))
+        otlp_span(value, raw)
     } else if is_sdk_span(value) {
         sdk_span(value, raw)
     } else if is_otlp_log(value) {
-        Ok(otlp_log(value))
+        otlp_log(value, raw)
     } else {
         Err("not an OpenTelemetry span or log record: no traceId and spanId, no context with trace_id and span_id, and no timeUnixNano".into())
     }
 }
 
-fn otlp_span(value: &Value) -> Telemetry {
-    let id = |key: &str, bytes| text(value, &[key]).and_then(|t| ids::from_text(&t, bytes));
+/// The ids of an OTLP span or log record, read from the text so that integer ids keep
+/// every digit.
+#[derive(Deserialize)]
+struct OtlpIds<'a> {
+    #[serde(borrow, rename = "traceId")]
+    trace_id: Option<&'a RawValue>,
+    #[serde(borrow, rename = "spanId")]
+    span_id: Option<&'a RawValue>,
+    #[serde(borrow, rename = "parentSpanId")]
+    parent_span_id: Option<&'a RawValue>,
+}
+
+fn otlp_ids(raw: &str) -> Result<OtlpIds<'_>, String> {
+    serde_json::from_str(raw).map_err(|err| format!("invalid span JSON: {err}"))
+}
+
+/// Reads an id that the record may leave out. A malformed one is an error naming `key`.
+fn optional_id(raw: Option<&RawValue>, key: &str, bytes: usize) -> Result<Option<String>, String> {
+    raw.map_or(Ok(None), |raw| ids::from_raw(raw, bytes))
+        .map_err(|reason| format!("invalid {key}: {reason}"))
+}
+
+/// Reads a span's own trace or span id, which OTLP requires to be present and not all zeros.
+fn required_id(raw: Option<&RawValue>, key: &str, bytes: usize) -> Result<Option<String>, String> {
+    match optional_id(raw, key, bytes)? {
+        Some(id) => Ok(Some(id)),
+        None => Err(format!(
+            "invalid {key}: missing, empty or all zeros, which OTLP does not allow for a span"
+        )),
+    }
+}
+
+fn otlp_span(value: &Value, raw: &str) -> Result<Telemetry, String> {
+    let ids = otlp_ids(raw)?;
     let links = value
         .get("links")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .filter_map(|link| {
-            let span = ids::from_text(&text(link, &["spanId"])?, ids::SPAN)?;
-            let trace = text(link, &["traceId"]).and_then(|t| ids::from_text(&t, ids::TRACE));
+            // A link with a malformed id is left out: it cannot point at any span.
+            let span = ids::from_text(&text(link, &["spanId"])?, ids::SPAN).ok()??;
+            let trace = text(link, &["traceId"])
+                .and_then(|t| ids::from_text(&t, ids::TRACE).ok().flatten());
             Some((trace, span))
         })
         .collect();
-    Telemetry {
+    Ok(Telemetry {
         signal: Signal::Span,
-        trace_id: id("traceId", ids::TRACE),
-        span_id: id("spanId", ids::SPAN),
-        parent_span_id: id("parentSpanId", ids::SPAN),
+        trace_id: required_id(ids.trace_id, "traceId", ids::TRACE)?,
+        span_id: required_id(ids.span_id, "spanId", ids::SPAN)?,
+        parent_span_id: optional_id(ids.parent_span_id, "parentSpanId", ids::SPAN)?,
         name: text(value, &["name"]),
         kind: value.get("kind").and_then(span_kind),
         start: time_text(value, "startTimeUnixNano"),
@@ -125,22 +159,23 @@ fn otlp_span(value: &Value) -> Telemetry {
         resource: attributes(value.pointer("/resource/attributes")),
         links,
         severity: None,
-    }
+    })
 }
 
-fn otlp_log(value: &Value) -> Telemetry {
-    let id = |key: &str, bytes| text(value, &[key]).and_then(|t| ids::from_text(&t, bytes));
+fn otlp_log(value: &Value, raw: &str) -> Result<Telemetry, String> {
+    // A log record need not be emitted inside a span, so both ids are optional.
+    let ids = otlp_ids(raw)?;
     let mut attributes = attributes(value.get("attributes"));
     if let Some(body) = value.get("body") {
         attributes
             .entry("log.body")
             .or_insert_with(|| any_value(body));
     }
-    Telemetry {
+    Ok(Telemetry {
         signal: Signal::Log,
-        trace_id: id("traceId", ids::TRACE),
+        trace_id: optional_id(ids.trace_id, "traceId", ids::TRACE)?,
         // The span the record was emitted in, not an id of the record's own.
-        span_id: id("spanId", ids::SPAN),
+        span_id: optional_id(ids.span_id, "spanId", ids::SPAN)?,
         parent_span_id: None,
         name: text(value, &["eventName"])
             .or_else(|| attributes.get("event.name").and_then(as_text)),
@@ -156,7 +191,7 @@ fn otlp_log(value: &Value) -> Telemetry {
         severity: value
             .get("severityNumber")
             .and_then(|n| as_text(n)?.parse().ok()),
-    }
+    })
 }
 
 /// Ids of an SDK span dump, read from the text because integer ids exceed 64 bits.
@@ -191,25 +226,40 @@ struct SdkLink<'a> {
 fn sdk_span(value: &Value, raw: &str) -> Result<Telemetry, String> {
     let sdk: SdkIds<'_> =
         serde_json::from_str(raw).map_err(|err| format!("invalid span JSON: {err}"))?;
-    let trace = |c: &SdkContext<'_>| c.trace_id.and_then(|r| ids::from_raw(r, ids::TRACE));
-    let span = |c: &SdkContext<'_>| c.span_id.and_then(|r| ids::from_raw(r, ids::SPAN));
     let links = sdk
         .links
         .iter()
         .flatten()
         .filter_map(|link| {
+            // A link with a malformed id is left out: it cannot point at any span.
             let context = link.context.as_ref()?;
-            Some((trace(context), span(context)?))
+            let span = optional_id(context.span_id, "span_id", ids::SPAN).ok()??;
+            let trace = optional_id(context.trace_id, "trace_id", ids::TRACE).ok()?;
+            Some((trace, span))
         })
         .collect();
+    let context = sdk.context.as_ref();
+    let parent = match sdk.parent_id {
+        Some(raw) => optional_id(Some(raw), "parent_id", ids::SPAN)?,
+        None => optional_id(
+            sdk.parent.as_ref().and_then(|p| p.span_id),
+            "parent.span_id",
+            ids::SPAN,
+        )?,
+    };
     Ok(Telemetry {
         signal: Signal::Span,
-        trace_id: sdk.context.as_ref().and_then(trace),
-        span_id: sdk.context.as_ref().and_then(span),
-        parent_span_id: sdk
-            .parent_id
-            .and_then(|r| ids::from_raw(r, ids::SPAN))
-            .or_else(|| sdk.parent.as_ref().and_then(span)),
+        trace_id: required_id(
+            context.and_then(|c| c.trace_id),
+            "context.trace_id",
+            ids::TRACE,
+        )?,
+        span_id: required_id(
+            context.and_then(|c| c.span_id),
+            "context.span_id",
+            ids::SPAN,
+        )?,
+        parent_span_id: parent,
         name: text(value, &["name"]),
         kind: value.get("kind").and_then(span_kind),
         start: time_text(value, "start_time"),

@@ -236,6 +236,114 @@ fn parent_cycle_ends() {
     assert_eq!(events[0].actor_id, None);
 }
 
+/// One span of trace `0af7…319c` with the given span id, parent and agent name.
+fn chain_span(span: u64, parent: u64, agent: Option<&str>) -> Value {
+    let mut value = json!({
+        "traceId": "0af7651916cd43dd8448eb211c80319c",
+        "spanId": format!("{span:016x}"),
+        "parentSpanId": format!("{parent:016x}"),
+        "name": format!("execute_tool step{span}"),
+        "startTimeUnixNano": "1793613601700000000",
+    });
+    if let Some(name) = agent {
+        value["attributes"] = json!([{"key": "gen_ai.agent.name", "value": {"stringValue": name}}]);
+    }
+    value
+}
+
+#[test]
+fn agent_inherited_through_chain() {
+    let spans = json!([
+        chain_span(1, 0, Some("Billing")),
+        chain_span(2, 1, None),
+        chain_span(3, 2, None),
+    ]);
+    let events = events(&spans.to_string());
+    assert_eq!(events[2].actor_id.as_deref(), Some("Billing"));
+}
+
+#[test]
+fn agent_inherited_inside_cycle() {
+    // 2 -> 3 -> 4 -> 2, where 3 names the agent; 5 is its own parent.
+    let spans = json!([
+        chain_span(2, 4, None),
+        chain_span(3, 2, Some("Billing")),
+        chain_span(4, 3, None),
+        chain_span(5, 5, None),
+    ]);
+    let events = events(&spans.to_string());
+    assert_eq!(events[0].actor_id.as_deref(), Some("Billing"));
+    assert_eq!(events[2].actor_id.as_deref(), Some("Billing"));
+    assert_eq!(events[3].actor_id, None);
+}
+
+#[test]
+fn deep_chain_is_linear() {
+    // Walking the chain once per span took minutes for 50,000 spans; memoised it is linear.
+    const DEPTH: u64 = 20_000;
+    let mut spans = vec![chain_span(1, 0, Some("Billing"))];
+    spans.extend((2..=DEPTH).map(|span| chain_span(span, span - 1, None)));
+    let text = Value::Array(spans).to_string();
+    let started = std::time::Instant::now();
+    let events = events(&text);
+    let elapsed = started.elapsed();
+    assert_eq!(events.last().unwrap().actor_id.as_deref(), Some("Billing"));
+    assert!(
+        elapsed.as_secs() < 20,
+        "{DEPTH} chained spans took {elapsed:?}"
+    );
+}
+
+#[test]
+fn malformed_ids_quarantined() {
+    let trace = "0af7651916cd43dd8448eb211c80319c";
+    let span = "b7ad6b7169203331";
+    let cases = [
+        (json!("abc"), json!(span), "invalid traceId"),
+        (
+            json!("zz3a9c2e4b1d4e8fa0c6b5d2e1f09a31"),
+            json!(span),
+            "invalid traceId",
+        ),
+        (json!(""), json!(span), "invalid traceId"),
+        (
+            json!("00000000000000000000000000000000"),
+            json!(span),
+            "all zeros",
+        ),
+        (json!(null), json!(span), "invalid traceId"),
+        (json!(-5), json!(span), "invalid traceId"),
+        (json!(trace), json!("xyz"), "invalid spanId"),
+    ];
+    for (trace_id, span_id, reason) in cases {
+        let text = json!([{"traceId": trace_id, "spanId": span_id, "name": "x",
+            "startTimeUnixNano": "1793613601700000000"}])
+        .to_string();
+        let split = split(&text).unwrap();
+        let err = read(&split, &mut |_, _| {}).remove(0).result.unwrap_err();
+        assert!(err.contains(reason), "{trace_id} {span_id}: {err}");
+    }
+}
+
+#[test]
+fn integer_trace_id_becomes_hex() {
+    let text =
+        r#"[{"traceId":12345,"spanId":"b7ad6b7169203331","name":"x","startTimeUnixNano":"1"}]"#;
+    let events = events(text);
+    assert_eq!(
+        events[0].correlation_id.as_deref(),
+        Some("00000000000000000000000000003039")
+    );
+}
+
+#[test]
+fn end_before_start_is_noted() {
+    let text = r#"[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"x",
+        "startTimeUnixNano":"1793613700000000000","endTimeUnixNano":"1793613600000000000"}]"#;
+    let note = events(text).remove(0).ts_note.unwrap_or_default();
+    assert!(note.contains("ends 100s before it starts"), "{note}");
+}
+
 #[test]
 fn detects_every_form() {
     for text in [RUN, BASE64, LEGACY.lines().next().unwrap()] {
