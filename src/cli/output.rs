@@ -54,7 +54,7 @@ impl Formatter for InertJson {
         let mut start = 0;
         for (index, c) in fragment.char_indices() {
             if sanitize::is_unsafe_for_terminal(c) {
-                writer.write_all(fragment[start..index].as_bytes())?;
+                writer.write_all(&fragment.as_bytes()[start..index])?;
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
                     write!(writer, "\\u{unit:04x}")?;
@@ -62,7 +62,7 @@ impl Formatter for InertJson {
                 start = index + c.len_utf8();
             }
         }
-        writer.write_all(fragment[start..].as_bytes())
+        writer.write_all(&fragment.as_bytes()[start..])
     }
 
     fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
