@@ -137,22 +137,7 @@ impl Case {
                 .collect::<Result<Vec<(i64, String)>, _>>()?;
             heads.into_iter().max_by_key(|(count, _)| *count)
         };
-        let rows: Vec<StoredRow<'_>> = decisions
-            .iter()
-            .map(|d| StoredRow {
-                fields: ChainedFields {
-                    seq: d.seq,
-                    decided_at: &d.decided_at,
-                    identity_key: &d.identity_key,
-                    entitlement: d.entitlement.as_deref(),
-                    verdict: &d.verdict,
-                    reviewer: &d.reviewer,
-                    justification: &d.justification,
-                    prev_sha256: &d.prev_sha256,
-                },
-                sha256: &d.sha256,
-            })
-            .collect();
+        let rows: Vec<StoredRow<'_>> = decisions.iter().map(StoredRow::of).collect();
         Ok(ledger::verify(
             &rows,
             head.as_ref().map(|(count, sha)| (*count, sha.as_str())),

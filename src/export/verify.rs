@@ -3,10 +3,11 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::manifest::{MANIFEST, Manifest, PACK_VERSION, PackFile};
-use crate::review::ledger::{self, ChainedFields, StoredRow};
+use crate::model::Decision;
+use crate::review::ledger::{self, StoredRow};
 use crate::{Error, Result};
 
 /// One thing wrong with a pack, naming the file and, for the ledger, the decision.
@@ -14,20 +15,6 @@ use crate::{Error, Result};
 pub struct PackProblem {
     pub file: String,
     pub problem: String,
-}
-
-/// A decision row as `decisions.jsonl` stores it.
-#[derive(Debug, Deserialize)]
-struct PackDecision {
-    seq: i64,
-    decided_at: String,
-    identity_key: String,
-    entitlement: Option<String>,
-    verdict: String,
-    reviewer: String,
-    justification: String,
-    prev_sha256: String,
-    sha256: String,
 }
 
 /// Checks the pack in `dir`: every file the manifest lists against its SHA-256, no file
@@ -112,7 +99,7 @@ fn check_chain(dir: &Path, manifest: &Manifest) -> Vec<PackProblem> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
     {
-        match serde_json::from_str::<PackDecision>(line) {
+        match serde_json::from_str::<Decision>(line) {
             Ok(decision) => decisions.push(decision),
             Err(err) => {
                 return vec![problem(format!(
@@ -122,22 +109,7 @@ fn check_chain(dir: &Path, manifest: &Manifest) -> Vec<PackProblem> {
             }
         }
     }
-    let rows: Vec<StoredRow<'_>> = decisions
-        .iter()
-        .map(|d| StoredRow {
-            fields: ChainedFields {
-                seq: d.seq,
-                decided_at: &d.decided_at,
-                identity_key: &d.identity_key,
-                entitlement: d.entitlement.as_deref(),
-                verdict: &d.verdict,
-                reviewer: &d.reviewer,
-                justification: &d.justification,
-                prev_sha256: &d.prev_sha256,
-            },
-            sha256: &d.sha256,
-        })
-        .collect();
+    let rows: Vec<StoredRow<'_>> = decisions.iter().map(StoredRow::of).collect();
     let head = (
         manifest.ledger.decisions,
         manifest.ledger.head_sha256.as_str(),

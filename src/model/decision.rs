@@ -1,4 +1,4 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A reviewer's verdict on an identity or one of its entitlements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -40,7 +40,7 @@ pub struct NewDecision {
 }
 
 /// One row of the append-only decision ledger.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Decision {
     pub seq: i64,
     /// RFC 3339 UTC with microseconds, the form the row hash covers.

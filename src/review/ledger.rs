@@ -8,6 +8,8 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::model::Decision;
+
 /// The `prev_sha256` of the first decision.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -53,6 +55,26 @@ pub struct Verification {
 pub struct StoredRow<'a> {
     pub fields: ChainedFields<'a>,
     pub sha256: &'a str,
+}
+
+impl<'a> StoredRow<'a> {
+    /// Borrows the chained fields and the stored hash of a decision, whether it was read
+    /// from the case or from an exported pack.
+    pub fn of(decision: &'a Decision) -> StoredRow<'a> {
+        StoredRow {
+            fields: ChainedFields {
+                seq: decision.seq,
+                decided_at: &decision.decided_at,
+                identity_key: &decision.identity_key,
+                entitlement: decision.entitlement.as_deref(),
+                verdict: &decision.verdict,
+                reviewer: &decision.reviewer,
+                justification: &decision.justification,
+                prev_sha256: &decision.prev_sha256,
+            },
+            sha256: &decision.sha256,
+        }
+    }
 }
 
 /// Checks stored rows, in `seq` order, against the chain and the recorded head.
