@@ -194,27 +194,41 @@ fn import_split(
 /// case is the rest. Both take about as long.
 const MAPPING_SHARE: f64 = 0.5;
 
-/// The sources row of a file before its records are counted.
+/// Builds the sources row of a file before its records are counted.
 fn new_source(
     path: &Path,
     loaded: &read::LoadedFile,
     format: SourceFormat,
     container: &str,
 ) -> SourceRecord {
+    let container = if loaded.gzip {
+        format!("gzip/{container}")
+    } else {
+        container.to_string()
+    };
+    source_row(
+        path,
+        loaded,
+        format == SourceFormat::Scim,
+        format.as_str(),
+        container,
+    )
+}
+
+/// Builds a sources row with no records counted yet, for a format named as the case
+/// stores it (`empty` for a file without records and without `--format`).
+fn source_row(
+    path: &Path,
+    loaded: &read::LoadedFile,
+    scim: bool,
+    format: &str,
+    container: String,
+) -> SourceRecord {
     SourceRecord {
         source_id: 0,
-        kind: if format == SourceFormat::Scim {
-            "scim"
-        } else {
-            "audit"
-        }
-        .into(),
-        format: format.as_str().into(),
-        container: if loaded.gzip {
-            format!("gzip/{container}")
-        } else {
-            container.to_string()
-        },
+        kind: if scim { "scim" } else { "audit" }.into(),
+        format: format.into(),
+        container,
         path: path.display().to_string(),
         sha256: loaded.sha256.clone(),
         bytes: loaded.bytes as i64,
@@ -336,28 +350,9 @@ fn import_empty(
     options: &ImportOptions,
 ) -> Result<FileOutcome> {
     let format = options.format.map_or("empty", SourceFormat::as_str);
-    let mut source = SourceRecord {
-        source_id: 0,
-        kind: if options.format == Some(SourceFormat::Scim) {
-            "scim"
-        } else {
-            "audit"
-        }
-        .into(),
-        format: format.into(),
-        container: split.container.clone(),
-        path: path.display().to_string(),
-        sha256: loaded.sha256.clone(),
-        bytes: loaded.bytes as i64,
-        imported_at: String::new(),
-        snapshot_id: None,
-        records_read: 0,
-        imported: 0,
-        duplicates: 0,
-        rejected: 0,
-        collisions: 0,
-        notes: vec!["the file holds no records".into()],
-    };
+    let scim = options.format == Some(SourceFormat::Scim);
+    let mut source = source_row(path, loaded, scim, format, split.container.clone());
+    source.notes.push("the file holds no records".into());
     case.transaction(|conn| {
         source.source_id = crate::case::next_id(conn, "sources", "source_id")?;
         crate::case::insert_source(conn, &source)
