@@ -1,7 +1,7 @@
 //! Conformance on real public exports: every SCIM, Okta, Entra, CloudTrail, GCP audit,
 //! Kubernetes, GitHub, OCSF and OpenTelemetry file under $SCIMTRAIL_SAMPLES imports with
-//! no rejected record, and events keep their correlation ids. Without the variable the test
-//! says so and checks nothing.
+//! no rejected record, and events keep their correlation ids. Without the variable each test
+//! prints a notice and checks nothing.
 
 #![cfg(feature = "store")]
 

@@ -112,7 +112,7 @@ pub fn run(case_path: &Path, args: ImportArgs) -> anyhow::Result<()> {
         .any(|o| matches!(o, FileOutcome::Imported { .. }));
     if !case_existed && nothing_imported {
         // A case file created only to receive files that all failed would later pass for
-        // an empty case; it holds nothing but the schema, so it is removed again.
+        // an empty case; it contains nothing but the schema, so it is removed again.
         drop(case);
         remove_new_case(case_path);
     }

@@ -6,7 +6,7 @@ use super::event::MappedEvent;
 use super::{cloudtrail, entra, gcp, github, kubernetes, ocsf, okta};
 use crate::model::SourceFormat;
 
-/// Maps one parsed record of an audit format, or says why it cannot.
+/// Maps one parsed record of an audit format, or returns why it cannot.
 pub type Mapper = fn(&Value) -> Result<MappedEvent, String>;
 
 /// Returns why a record in the format's exports is not an event, such as a CloudTrail
@@ -14,7 +14,7 @@ pub type Mapper = fn(&Value) -> Result<MappedEvent, String>;
 pub type Skip = fn(&Value) -> Option<&'static str>;
 
 /// The mapper of an audit format whose records are one event each; `None` for SCIM, which
-/// holds identities, for OpenTelemetry, whose records hold many spans (`otel::read`), and
+/// contains identities, for OpenTelemetry, whose records hold many spans (`otel::read`), and
 /// for generic exports, which need the analyst's mapping.
 pub fn mapper(format: SourceFormat) -> Option<Mapper> {
     match format {
