@@ -3,6 +3,7 @@
 mod decide;
 mod demo;
 mod export;
+mod findings;
 mod import;
 mod listing;
 mod logging;
@@ -58,6 +59,8 @@ pub enum Command {
     Decide(decide::DecideArgs),
     /// List the recorded decisions.
     Decisions(listing::TableArgs),
+    /// Run the review rules and list their findings, each with its evidence (`--explain`).
+    Findings(findings::FindingsArgs),
     /// Check the decision ledger's hash chain, or with PACK an exported evidence pack.
     Verify(decide::VerifyArgs),
     /// Write the evidence pack (decisions, sources and a manifest of hashes) into a folder.
@@ -127,6 +130,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Trace(args)) => trace::run(&case_path, args),
         Some(Command::Decide(args)) => decide::decide(&case_path, args),
         Some(Command::Decisions(args)) => listing::decisions(&case_path, args),
+        Some(Command::Findings(args)) => findings::run(&case_path, args),
         Some(Command::Verify(args)) => decide::verify(&case_path, args),
         Some(Command::Export(args)) => export::run(&case_path, args),
         Some(Command::Sql(args)) => sql::run(&case_path, args),

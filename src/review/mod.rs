@@ -1,3 +1,6 @@
-//! Access review: the tamper-evident decision ledger.
+//! Access review: rules and their findings, and the tamper-evident decision ledger.
 
+#[cfg(feature = "store")]
+pub mod findings;
 pub mod ledger;
+pub mod rules;
