@@ -1,13 +1,22 @@
 use duckdb::params;
 
 use super::{Case, format_ts};
-use crate::model::{Decision, NewDecision};
-use crate::review::ledger::{self, ChainedFields, GENESIS, StoredRow, Verification};
+use crate::model::{Decision, DecisionContext, NewDecision};
+use crate::review::ledger::{self, ChainedFields, GENESIS, ROW_VERSION, StoredRow, Verification};
 use crate::{Error, Result};
 
+const DECISION_COLUMNS: &str = "seq, decided_at, identity_key, entitlement, verdict, reviewer,
+    justification, prev_sha256, sha256, row_version, campaign_id, snapshot_ids, evidence_sha256";
+
 impl Case {
-    /// Appends a decision to the ledger and returns it as stored.
+    /// Appends a decision made outside any campaign, on the identity's newest snapshot.
     pub fn decide(&self, new: &NewDecision) -> Result<Decision> {
+        self.decide_with(new, &DecisionContext::default())
+    }
+
+    /// Appends a decision with what it was made on and returns it as stored. A revoke
+    /// always needs a justification, and an approve does when findings were shown.
+    pub fn decide_with(&self, new: &NewDecision, context: &DecisionContext) -> Result<Decision> {
         if self.read_only {
             return Err(Error::InvalidInput(
                 "the case is open read-only (--read-only), so decisions cannot be recorded".into(),
@@ -16,13 +25,16 @@ impl Case {
         if new.reviewer.trim().is_empty() {
             return Err(Error::InvalidInput("the reviewer must not be empty".into()));
         }
-        if new.justification.trim().is_empty() {
-            return Err(Error::InvalidInput("a justification is required".into()));
-        }
+        new.check_justification(context.has_findings)?;
         let identity_key = self.resolve_identity(&new.identity)?;
         if let Some(entitlement) = &new.entitlement {
             self.check_entitlement(&identity_key, entitlement)?;
         }
+        let snapshot_ids = if context.snapshot_ids.is_empty() {
+            vec![self.current_snapshot_of(&identity_key)?]
+        } else {
+            context.snapshot_ids.clone()
+        };
         self.transaction(|conn| {
             let (seq, prev): (i64, Option<String>) = conn.query_row(
                 "SELECT coalesce(max(seq), 0) + 1, arg_max(sha256, seq) FROM decisions",
@@ -35,18 +47,25 @@ impl Case {
             let now = chrono::Utc::now().naive_utc();
             let decided_at = format_ts(&now);
             let fields = ChainedFields {
+                row_version: ROW_VERSION,
                 seq,
                 decided_at: &decided_at,
+                campaign: context.campaign.as_deref(),
                 identity_key: &identity_key,
                 entitlement: new.entitlement.as_deref(),
                 verdict: new.verdict.as_str(),
                 reviewer: new.reviewer.trim(),
                 justification: new.justification.trim(),
+                snapshot_ids: &snapshot_ids,
+                evidence_sha256: context.evidence_sha256.as_deref(),
                 prev_sha256: &prev,
             };
             let sha256 = fields.sha256();
             conn.execute(
-                "INSERT INTO decisions VALUES (?, ?::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)",
+                &format!(
+                    "INSERT INTO decisions ({DECISION_COLUMNS})
+                     VALUES (?, ?::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
                 params![
                     seq,
                     decided_at.trim_end_matches('Z'),
@@ -56,7 +75,11 @@ impl Case {
                     fields.reviewer,
                     fields.justification,
                     prev,
-                    sha256
+                    sha256,
+                    ROW_VERSION,
+                    fields.campaign,
+                    serde_json::to_string(&snapshot_ids)?,
+                    fields.evidence_sha256,
                 ],
             )?;
             conn.execute_batch("DELETE FROM ledger_head")?;
@@ -65,18 +88,31 @@ impl Case {
                 params![seq, sha256],
             )?;
             Ok(Decision {
+                row_version: ROW_VERSION,
                 seq,
                 decided_at: decided_at.clone(),
+                campaign: context.campaign.clone(),
                 identity_key: identity_key.clone(),
                 entitlement: new.entitlement.clone(),
                 verdict: fields.verdict.to_string(),
                 reviewer: fields.reviewer.to_string(),
                 justification: fields.justification.to_string(),
+                snapshot_ids: snapshot_ids.clone(),
+                evidence_sha256: context.evidence_sha256.clone(),
                 prev_sha256: prev.clone(),
                 sha256,
                 current: true,
             })
         })
+    }
+
+    /// The id of the newest snapshot that contains the identity.
+    pub fn current_snapshot_of(&self, identity_key: &str) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT snapshot_id FROM current_identities WHERE identity_key = $1",
+            params![identity_key],
+            |row| row.get(0),
+        )?)
     }
 
     /// Checks that the identity has `entitlement` (by value or display name) in its
@@ -101,28 +137,43 @@ impl Case {
     /// Every decision in ledger order, each marked current unless a later one on the same
     /// identity and entitlement supersedes it.
     pub fn decisions(&self) -> Result<Vec<Decision>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, decided_at, identity_key, entitlement, verdict, reviewer, justification,
-                    prev_sha256, sha256,
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {DECISION_COLUMNS},
                     seq = max(seq) OVER (PARTITION BY identity_key, coalesce(entitlement, ''))
-             FROM decisions ORDER BY seq",
-        )?;
+             FROM decisions ORDER BY seq"
+        ))?;
         let rows = stmt.query_map([], |row| {
             let decided_at: chrono::NaiveDateTime = row.get(1)?;
-            Ok(Decision {
-                seq: row.get(0)?,
-                decided_at: format_ts(&decided_at),
-                identity_key: row.get(2)?,
-                entitlement: row.get(3)?,
-                verdict: row.get(4)?,
-                reviewer: row.get(5)?,
-                justification: row.get(6)?,
-                prev_sha256: row.get(7)?,
-                sha256: row.get(8)?,
-                current: row.get(9)?,
-            })
+            let snapshot_ids: Option<String> = row.get(11)?;
+            Ok((
+                Decision {
+                    row_version: row.get::<_, Option<i64>>(9)?.unwrap_or(1),
+                    seq: row.get(0)?,
+                    decided_at: format_ts(&decided_at),
+                    campaign: row.get(10)?,
+                    identity_key: row.get(2)?,
+                    entitlement: row.get(3)?,
+                    verdict: row.get(4)?,
+                    reviewer: row.get(5)?,
+                    justification: row.get(6)?,
+                    snapshot_ids: Vec::new(),
+                    evidence_sha256: row.get(12)?,
+                    prev_sha256: row.get(7)?,
+                    sha256: row.get(8)?,
+                    current: row.get(13)?,
+                },
+                snapshot_ids.unwrap_or_default(),
+            ))
         })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        let mut decisions = Vec::new();
+        for row in rows {
+            let (mut decision, snapshot_ids) = row?;
+            // An unreadable list is kept empty, so the row's hash no longer matches and
+            // verify names it.
+            decision.snapshot_ids = serde_json::from_str(&snapshot_ids).unwrap_or_default();
+            decisions.push(decision);
+        }
+        Ok(decisions)
     }
 
     /// Recomputes the ledger's hash chain and compares it with the recorded head.

@@ -2,13 +2,16 @@ use std::path::Path;
 
 use super::output::outln;
 use crate::case::Case;
-use crate::model::{NewDecision, Verdict};
+use crate::model::Verdict;
+use crate::review::{self, decide::DecisionRequest, rules::RuleSet};
 
 #[derive(Debug, clap::Args)]
 pub struct DecideArgs {
     /// The identity: its key (e.g. User/u-1001), SCIM id, userName, externalId or email.
-    #[arg(long)]
-    pub identity: String,
+    /// Repeat it to decide on several identities at once; if one is rejected, none is
+    /// recorded.
+    #[arg(long, required = true)]
+    pub identity: Vec<String>,
 
     /// An entitlement of the identity the decision is about; without it the decision
     /// covers the identity as a whole.
@@ -18,31 +21,48 @@ pub struct DecideArgs {
     #[arg(long, value_enum)]
     pub verdict: Verdict,
 
-    /// Who decides, e.g. an email address.
+    /// Who decides, e.g. an email address. Nobody may decide on an identity they own or
+    /// sponsor.
     #[arg(long)]
     pub reviewer: String,
 
-    /// Why; required for every verdict.
-    #[arg(long)]
+    /// Why. Required for revoke, and for approve when the identity has findings.
+    #[arg(long, default_value = "")]
     pub justification: String,
+
+    /// The campaign the decision belongs to (`campaign list`); the identity must be in
+    /// its scope and the reviewer one of its reviewers.
+    #[arg(long, value_name = "ID")]
+    pub campaign: Option<String>,
+
+    /// The rules whose findings are shown with the decision; the built-in ones by default.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<std::path::PathBuf>,
 }
 
 pub fn decide(case_path: &Path, args: DecideArgs) -> anyhow::Result<()> {
     let case = Case::open(case_path)?;
-    let decision = case.decide(&NewDecision {
-        identity: args.identity,
+    let rules = match &args.rules {
+        Some(path) => RuleSet::load(path)?,
+        None => RuleSet::builtin(),
+    };
+    let request = DecisionRequest {
+        identities: args.identity,
         entitlement: args.entitlement,
         verdict: args.verdict,
         reviewer: args.reviewer,
         justification: args.justification,
-    })?;
-    outln!(
-        "recorded decision {}: {} {} (ledger head {})",
-        decision.seq,
-        decision.verdict,
-        crate::sanitize::for_terminal(&decision.identity_key),
-        decision.sha256
-    )?;
+        campaign: args.campaign,
+    };
+    for decision in review::decide::record(&case, &request, &rules)? {
+        outln!(
+            "recorded decision {}: {} {} (ledger head {})",
+            decision.seq,
+            decision.verdict,
+            crate::sanitize::for_terminal(&decision.identity_key),
+            decision.sha256
+        )?;
+    }
     Ok(())
 }
 

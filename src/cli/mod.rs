@@ -1,5 +1,6 @@
 //! The command-line interface: argument definitions and one module per command.
 
+mod campaign;
 mod decide;
 mod demo;
 mod export;
@@ -55,7 +56,9 @@ pub enum Command {
     Diff(snapshots::DiffArgs),
     /// Show the events that carry a correlation, session, request or event id.
     Trace(trace::TraceArgs),
-    /// Record an approve, revoke or flag decision in the tamper-evident ledger.
+    /// Create, list and show review campaigns with their progress.
+    Campaign(campaign::CampaignArgs),
+    /// Record an approve, revoke, flag or abstain decision in the tamper-evident ledger.
     Decide(decide::DecideArgs),
     /// List the recorded decisions.
     Decisions(listing::TableArgs),
@@ -100,6 +103,9 @@ impl Command {
             Command::Demo(_) => Some("demo"),
             Command::Import(_) => Some("import"),
             Command::Decide(_) => Some("decide"),
+            Command::Campaign(campaign::CampaignArgs {
+                command: campaign::CampaignCommand::Create(_),
+            }) => Some("campaign create"),
             _ => None,
         }
     }
@@ -128,6 +134,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Snapshots(args)) => snapshots::list(&case_path, args),
         Some(Command::Diff(args)) => snapshots::diff(&case_path, args),
         Some(Command::Trace(args)) => trace::run(&case_path, args),
+        Some(Command::Campaign(args)) => campaign::run(&case_path, args),
         Some(Command::Decide(args)) => decide::decide(&case_path, args),
         Some(Command::Decisions(args)) => listing::decisions(&case_path, args),
         Some(Command::Findings(args)) => findings::run(&case_path, args),

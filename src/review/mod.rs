@@ -1,6 +1,8 @@
 //! Access review: rules and their findings, and the tamper-evident decision ledger.
 
 #[cfg(feature = "store")]
+pub mod decide;
+#[cfg(feature = "store")]
 pub mod findings;
 pub mod ledger;
 pub mod rules;
