@@ -259,3 +259,39 @@ fn unknown_campaign_is_an_error() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("no campaign \"C9\""));
 }
+
+#[test]
+fn revokes_checked_in_later_snapshot() {
+    let ws = Workspace::new();
+    let history = common::fixtures().join("scim-history");
+    let import = |day: &str| {
+        let taken_at = format!("{day}T00:00:00Z");
+        ws.ok(&[
+            "import",
+            "--taken-at",
+            &taken_at,
+            history.join(day).to_str().unwrap(),
+        ]);
+    };
+    import("2026-10-01");
+    for who in ["u-1002", "u-1001"] {
+        let args = [
+            "--identity",
+            who,
+            "--verdict",
+            "revoke",
+            "--reviewer",
+            "carol",
+            "--justification",
+            "left",
+        ];
+        assert_eq!(decide(&ws, &args).status.code(), Some(0));
+    }
+    let before = ws.json(&["remediation", "--format", "json"]);
+    assert_eq!(before["remediation"][0]["status"], "pending");
+    import("2026-11-15");
+    let after = ws.json(&["remediation", "--format", "json"]);
+    // Bob is deactivated in the later snapshot; alice is still active.
+    assert_eq!(after["remediation"][0]["status"], "removed");
+    assert_eq!(after["remediation"][1]["status"], "still present");
+}

@@ -128,3 +128,35 @@ fn explain(finding: &Finding) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[derive(Debug, clap::Args)]
+pub struct RemediationArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// `remediation`: whether each current revoke shows as removed in later snapshots.
+pub fn remediation(case_path: &Path, args: RemediationArgs) -> anyhow::Result<()> {
+    let case = Case::open_read_only(case_path)?;
+    let checks = crate::review::remediation::check(&case)?;
+    if args.format == ListFormat::Json {
+        return output::print_json(&serde_json::json!({ "remediation": checks }));
+    }
+    let rows: Vec<Vec<String>> = checks
+        .iter()
+        .map(|c| {
+            vec![
+                c.seq.to_string(),
+                c.identity_key.clone(),
+                output::or_dash(c.entitlement.as_deref()),
+                c.status.clone(),
+                c.snapshot_id.map(|id| id.to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    output::print_table(
+        &["decision", "identity", "entitlement", "status", "snapshot"],
+        &rows,
+    )
+}

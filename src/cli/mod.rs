@@ -64,6 +64,9 @@ pub enum Command {
     Decisions(listing::TableArgs),
     /// Run the review rules and list their findings, each with its evidence (`--explain`).
     Findings(findings::FindingsArgs),
+    /// Check each current revoke against the snapshots imported after it: removed, still
+    /// present or came back.
+    Remediation(findings::RemediationArgs),
     /// Check the decision ledger's hash chain, or with PACK an exported evidence pack.
     Verify(decide::VerifyArgs),
     /// Write the evidence pack (decisions, sources and a manifest of hashes) into a folder.
@@ -138,6 +141,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Decide(args)) => decide::decide(&case_path, args),
         Some(Command::Decisions(args)) => listing::decisions(&case_path, args),
         Some(Command::Findings(args)) => findings::run(&case_path, args),
+        Some(Command::Remediation(args)) => findings::remediation(&case_path, args),
         Some(Command::Verify(args)) => decide::verify(&case_path, args),
         Some(Command::Export(args)) => export::run(&case_path, args),
         Some(Command::Sql(args)) => sql::run(&case_path, args),

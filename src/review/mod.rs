@@ -5,4 +5,6 @@ pub mod decide;
 #[cfg(feature = "store")]
 pub mod findings;
 pub mod ledger;
+#[cfg(feature = "store")]
+pub mod remediation;
 pub mod rules;

@@ -9,8 +9,8 @@ use duckdb::types::Value;
 use serde::{Deserialize, Serialize};
 
 use super::rules::{Check, Control, Rule, RuleSet, Severity};
+use crate::Result;
 use crate::case::{Case, format_ts};
-use crate::{Error, Result};
 
 /// One row of the case that a finding rests on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,11 +89,8 @@ pub fn default_as_of(case: &Case) -> Result<AsOf> {
         (Some(e), Some(s)) if s > e => (s, "newest snapshot"),
         (Some(e), _) => (e, "newest event"),
         (None, Some(s)) => (s, "newest snapshot"),
-        (None, None) => {
-            return Err(Error::InvalidInput(
-                "the case holds no events or snapshots; import evidence or pass --as-of".into(),
-            ));
-        }
+        // Without evidence no rule can fire, so the time only labels the empty result.
+        (None, None) => (chrono::Utc::now().naive_utc(), "current time, no evidence"),
     };
     Ok(AsOf {
         time: format_ts(&time),
