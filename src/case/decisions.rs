@@ -1,8 +1,8 @@
-use duckdb::params;
+use duckdb::{Connection, params};
 
 use super::{Case, format_ts};
 use crate::model::{Decision, DecisionContext, NewDecision};
-use crate::review::ledger::{self, ChainedFields, GENESIS, ROW_VERSION, StoredRow, Verification};
+use crate::review::ledger::{self, GENESIS, ROW_VERSION, StoredRow, Verification};
 use crate::{Error, Result};
 
 const DECISION_COLUMNS: &str = "seq, decided_at, identity_key, entitlement, verdict, reviewer,
@@ -35,74 +35,61 @@ impl Case {
         } else {
             context.snapshot_ids.clone()
         };
+        // Microseconds are what a TIMESTAMP keeps, so the hashed text survives a round
+        // trip through the case.
+        let decided_at = format_ts(&chrono::Utc::now().naive_utc());
+        let row = Decision {
+            row_version: ROW_VERSION,
+            seq: 0,
+            decided_at,
+            campaign: context.campaign.clone(),
+            identity_key,
+            entitlement: new.entitlement.clone(),
+            verdict: new.verdict.as_str().to_string(),
+            reviewer: new.reviewer.trim().to_string(),
+            justification: new.justification.trim().to_string(),
+            snapshot_ids,
+            evidence_sha256: context.evidence_sha256.clone(),
+            prev_sha256: String::new(),
+            sha256: String::new(),
+            current: true,
+        };
+        let mut appended = self.append_decisions(vec![row])?;
+        appended
+            .pop()
+            .ok_or_else(|| Error::InvalidInput("no decision was appended".into()))
+    }
+
+    /// Appends decisions in one transaction, numbering and chaining each after the
+    /// ledger's head. Every other field is stored as given, so a decision merged from
+    /// another reviewer's case keeps its time, reviewer and evidence.
+    pub fn append_decisions(&self, rows: Vec<Decision>) -> Result<Vec<Decision>> {
+        if self.read_only {
+            return Err(Error::InvalidInput(
+                "the case is open read-only (--read-only), so decisions cannot be recorded".into(),
+            ));
+        }
         self.transaction(|conn| {
-            let (seq, prev): (i64, Option<String>) = conn.query_row(
-                "SELECT coalesce(max(seq), 0) + 1, arg_max(sha256, seq) FROM decisions",
+            let (mut seq, prev): (i64, Option<String>) = conn.query_row(
+                "SELECT coalesce(max(seq), 0), arg_max(sha256, seq) FROM decisions",
                 [],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )?;
-            let prev = prev.unwrap_or_else(|| GENESIS.to_string());
-            // Microseconds are what a TIMESTAMP keeps, so the hashed text survives a
-            // round trip through the case.
-            let now = chrono::Utc::now().naive_utc();
-            let decided_at = format_ts(&now);
-            let fields = ChainedFields {
-                row_version: ROW_VERSION,
-                seq,
-                decided_at: &decided_at,
-                campaign: context.campaign.as_deref(),
-                identity_key: &identity_key,
-                entitlement: new.entitlement.as_deref(),
-                verdict: new.verdict.as_str(),
-                reviewer: new.reviewer.trim(),
-                justification: new.justification.trim(),
-                snapshot_ids: &snapshot_ids,
-                evidence_sha256: context.evidence_sha256.as_deref(),
-                prev_sha256: &prev,
-            };
-            let sha256 = fields.sha256();
-            conn.execute(
-                &format!(
-                    "INSERT INTO decisions ({DECISION_COLUMNS})
-                     VALUES (?, ?::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                ),
-                params![
-                    seq,
-                    decided_at.trim_end_matches('Z'),
-                    identity_key,
-                    fields.entitlement,
-                    fields.verdict,
-                    fields.reviewer,
-                    fields.justification,
-                    prev,
-                    sha256,
-                    ROW_VERSION,
-                    fields.campaign,
-                    serde_json::to_string(&snapshot_ids)?,
-                    fields.evidence_sha256,
-                ],
-            )?;
+            let mut prev = prev.unwrap_or_else(|| GENESIS.to_string());
+            let mut appended = Vec::new();
+            for mut row in rows {
+                seq += 1;
+                row.row_version = ROW_VERSION;
+                row.seq = seq;
+                row.prev_sha256 = prev.clone();
+                row.sha256 = ledger::StoredRow::of(&row).fields.sha256();
+                insert(conn, &row)?;
+                prev = row.sha256.clone();
+                appended.push(row);
+            }
             conn.execute_batch("DELETE FROM ledger_head")?;
-            conn.execute(
-                "INSERT INTO ledger_head VALUES (?, ?)",
-                params![seq, sha256],
-            )?;
-            Ok(Decision {
-                row_version: ROW_VERSION,
-                seq,
-                decided_at: decided_at.clone(),
-                campaign: context.campaign.clone(),
-                identity_key: identity_key.clone(),
-                entitlement: new.entitlement.clone(),
-                verdict: fields.verdict.to_string(),
-                reviewer: fields.reviewer.to_string(),
-                justification: fields.justification.to_string(),
-                snapshot_ids: snapshot_ids.clone(),
-                evidence_sha256: context.evidence_sha256.clone(),
-                prev_sha256: prev.clone(),
-                sha256,
-                current: true,
-            })
+            conn.execute("INSERT INTO ledger_head VALUES (?, ?)", params![seq, prev])?;
+            Ok(appended)
         })
     }
 
@@ -194,4 +181,29 @@ impl Case {
             head.as_ref().map(|(count, sha)| (*count, sha.as_str())),
         ))
     }
+}
+
+fn insert(conn: &Connection, row: &Decision) -> Result<()> {
+    conn.execute(
+        &format!(
+            "INSERT INTO decisions ({DECISION_COLUMNS})
+             VALUES (?, ?::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ),
+        params![
+            row.seq,
+            row.decided_at.trim_end_matches('Z'),
+            row.identity_key,
+            row.entitlement,
+            row.verdict,
+            row.reviewer,
+            row.justification,
+            row.prev_sha256,
+            row.sha256,
+            row.row_version,
+            row.campaign,
+            serde_json::to_string(&row.snapshot_ids)?,
+            row.evidence_sha256,
+        ],
+    )?;
+    Ok(())
 }

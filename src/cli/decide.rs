@@ -95,3 +95,59 @@ pub fn verify(case_path: &Path, args: VerifyArgs) -> anyhow::Result<()> {
         ),
     }
 }
+
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Another reviewer's copy of this case, or the decisions.jsonl of a pack exported
+    /// from one.
+    #[arg(value_name = "CASE_OR_JOURNAL")]
+    pub other: std::path::PathBuf,
+
+    /// Print the result as one JSON document.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `merge`: appends another reviewer's decisions and lists the conflicting ones.
+pub fn merge(case_path: &Path, args: MergeArgs) -> anyhow::Result<()> {
+    let case = Case::open(case_path)?;
+    let report = review::merge::merge(&case, &args.other)?;
+    if args.json {
+        return super::output::print_json(&report);
+    }
+    let safe = crate::sanitize::for_terminal;
+    outln!(
+        "{} decisions in common, {} appended, {} already present, {} conflicts",
+        report.common,
+        report.appended.len(),
+        report.duplicates,
+        report.conflicts.len()
+    )?;
+    for row in &report.appended {
+        outln!(
+            "appended decision {}: {} {} by {}",
+            row.seq,
+            row.verdict,
+            safe(&row.identity_key),
+            safe(&row.reviewer)
+        )?;
+    }
+    for conflict in &report.conflicts {
+        outln!(
+            "CONFLICT {}{}: here {} by {} (decision {}), there {} by {} (decision {}); not merged",
+            safe(&conflict.identity_key),
+            conflict
+                .entitlement
+                .as_deref()
+                .map(|e| format!(" entitlement {}", safe(e)))
+                .unwrap_or_default(),
+            conflict.ours.verdict,
+            safe(&conflict.ours.reviewer),
+            conflict.ours.seq,
+            conflict.theirs.verdict,
+            safe(&conflict.theirs.reviewer),
+            conflict.theirs.seq
+        )?;
+    }
+    Ok(())
+}

@@ -62,6 +62,9 @@ pub enum Command {
     Decide(decide::DecideArgs),
     /// List the recorded decisions.
     Decisions(listing::TableArgs),
+    /// Append the decisions of another reviewer's copy of the case (or of its exported
+    /// decisions.jsonl), listing conflicting decisions instead of merging them.
+    Merge(decide::MergeArgs),
     /// Run the review rules and list their findings, each with its evidence (`--explain`).
     Findings(findings::FindingsArgs),
     /// Check each current revoke against the snapshots imported after it: removed, still
@@ -106,6 +109,7 @@ impl Command {
             Command::Demo(_) => Some("demo"),
             Command::Import(_) => Some("import"),
             Command::Decide(_) => Some("decide"),
+            Command::Merge(_) => Some("merge"),
             Command::Campaign(campaign::CampaignArgs {
                 command: campaign::CampaignCommand::Create(_),
             }) => Some("campaign create"),
@@ -140,6 +144,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Campaign(args)) => campaign::run(&case_path, args),
         Some(Command::Decide(args)) => decide::decide(&case_path, args),
         Some(Command::Decisions(args)) => listing::decisions(&case_path, args),
+        Some(Command::Merge(args)) => decide::merge(&case_path, args),
         Some(Command::Findings(args)) => findings::run(&case_path, args),
         Some(Command::Remediation(args)) => findings::remediation(&case_path, args),
         Some(Command::Verify(args)) => decide::verify(&case_path, args),

@@ -6,5 +6,7 @@ pub mod decide;
 pub mod findings;
 pub mod ledger;
 #[cfg(feature = "store")]
+pub mod merge;
+#[cfg(feature = "store")]
 pub mod remediation;
 pub mod rules;
