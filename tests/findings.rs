@@ -311,3 +311,32 @@ fn bad_rules_file_is_named() {
     assert!(err.contains("rules.toml"), "{err}");
     assert!(err.contains("`days` must be a positive number"), "{err}");
 }
+
+#[test]
+fn stale_credentials_by_age() {
+    let ws = Workspace::new();
+    let cloud: Vec<String> = ["scim", "cloudtrail", "gcp"]
+        .iter()
+        .map(|f| fixtures().join(f).to_str().unwrap().to_string())
+        .collect();
+    let mut args = vec!["import"];
+    args.extend(cloud.iter().map(String::as_str));
+    ws.ok(&args);
+    let now = findings(&ws, &[]);
+    assert!(
+        !ids(&now)
+            .iter()
+            .any(|id| id.starts_with("stale-credential:")),
+        "{now}"
+    );
+    // 101 days after dave's long-term key and the GCP key were first seen.
+    let later = findings(&ws, &["--as-of", "2027-03-01T00:00:00Z"]);
+    let stale: Vec<String> = ids(&later)
+        .into_iter()
+        .filter(|id| id.starts_with("stale-credential:"))
+        .collect();
+    assert_eq!(stale.len(), 2, "{stale:?}");
+    assert!(stale.contains(&"stale-credential:AKIAXNWLDAVE00000001".to_string()));
+    // Temporary STS keys are short-lived.
+    assert!(!stale.iter().any(|id| id.contains("ASIA")), "{stale:?}");
+}

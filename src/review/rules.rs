@@ -24,12 +24,16 @@ pub enum Check {
     PrivilegeThroughNesting,
     ApprovalUnchanged,
     ApprovalChanged,
+    StaleCredential,
 }
 
 impl Check {
     /// Whether the check needs `days`.
     fn uses_days(self) -> bool {
-        matches!(self, Check::Dormant | Check::UnusedEntitlement)
+        matches!(
+            self,
+            Check::Dormant | Check::UnusedEntitlement | Check::StaleCredential
+        )
     }
 }
 
@@ -88,6 +92,11 @@ pub struct Rule {
     pub credential_actions: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore_actors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credential_kinds: Vec<String>,
+    /// Value prefixes of short-lived credentials that `stale_credential` leaves out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub short_lived_prefixes: Vec<String>,
     /// Ids of entries of the file's `[[control]]` list.
     #[serde(default)]
     pub controls: Vec<String>,
@@ -186,7 +195,7 @@ mod tests {
     #[test]
     fn builtin_rules_parse() {
         let set = RuleSet::parse(DEFAULT_RULES, "built-in").expect("built-in rules");
-        assert_eq!(set.rules.len(), 9);
+        assert_eq!(set.rules.len(), 10);
         assert_eq!(set.rules[0].days, Some(90));
     }
 

@@ -197,5 +197,14 @@ fn query(rule: &Rule, as_of: &AsOf) -> Result<(&'static str, Vec<Value>)> {
             include_str!("sql/approvals.sql"),
             vec![Value::Boolean(true)],
         ),
+        Check::StaleCredential => (
+            include_str!("sql/stale_credential.sql"),
+            vec![
+                time,
+                days,
+                list(&rule.credential_kinds)?,
+                list(&rule.short_lived_prefixes)?,
+            ],
+        ),
     })
 }
