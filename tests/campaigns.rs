@@ -295,3 +295,30 @@ fn revokes_checked_in_later_snapshot() {
     assert_eq!(after["remediation"][0]["status"], "removed");
     assert_eq!(after["remediation"][1]["status"], "still present");
 }
+
+#[test]
+fn rule_selects_bulk_items() {
+    let ws = campaign();
+    let output = decide(
+        &ws,
+        &[
+            "--campaign",
+            "C1",
+            "--from-rule",
+            "dormant-identity",
+            "--verdict",
+            "flag",
+            "--reviewer",
+            "alice.chen@northwind.example",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let keys = ws.json(&["decisions", "--format", "json"]);
+    let decided: Vec<&str> = keys["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["identity_key"].as_str().unwrap())
+        .collect();
+    assert_eq!(decided, ["User/u-2001", "User/u-2002"]);
+}

@@ -322,3 +322,20 @@ fn edited_report_is_named() {
     assert!(err.contains("report.html: changed"), "{err}");
     assert!(err.contains("scim-bulk-request.json: missing"), "{err}");
 }
+
+#[test]
+fn edited_campaign_field_is_named() {
+    let (ws, pack) = exported();
+    let path = pack.join("decisions.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "\"campaign\":\"C1\"",
+        "\"campaign\":null",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let output = ws.run(&["verify", pack.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("decisions.jsonl: changed"), "{err}");
+    assert!(err.contains("decision 1: content does not match"), "{err}");
+}

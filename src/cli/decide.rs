@@ -10,8 +10,14 @@ pub struct DecideArgs {
     /// The identity: its key (e.g. User/u-1001), SCIM id, userName, externalId or email.
     /// Repeat it to decide on several identities at once; if one is rejected, none is
     /// recorded.
-    #[arg(long, required = true)]
+    #[arg(long, required_unless_present = "from_rule")]
     pub identity: Vec<String>,
+
+    /// Decide on every identity that this rule (e.g. dormant-identity) has a finding on,
+    /// besides any --identity. A finding on an actor without a SCIM identity rejects the
+    /// whole selection.
+    #[arg(long, value_name = "RULE")]
+    pub from_rule: Option<String>,
 
     /// An entitlement of the identity the decision is about; without it the decision
     /// covers the identity as a whole.
@@ -53,6 +59,7 @@ pub fn decide(case_path: &Path, args: DecideArgs) -> anyhow::Result<()> {
         reviewer: args.reviewer,
         justification: args.justification,
         campaign: args.campaign,
+        from_rule: args.from_rule,
     };
     for decision in review::decide::record(&case, &request, &rules)? {
         outln!(

@@ -19,14 +19,13 @@ pub struct DecisionRequest {
     pub reviewer: String,
     pub justification: String,
     pub campaign: Option<String>,
+    /// Also decide on every identity that this rule has a finding on.
+    pub from_rule: Option<String>,
 }
 
 /// Checks every decision of the request, then appends them in order; when one check
 /// fails, nothing is appended.
 pub fn record(case: &Case, request: &DecisionRequest, rules: &RuleSet) -> Result<Vec<Decision>> {
-    if request.identities.is_empty() {
-        return Err(Error::InvalidInput("name at least one identity".into()));
-    }
     let campaign = match &request.campaign {
         Some(id) => Some(case.campaign(id)?),
         None => None,
@@ -50,9 +49,10 @@ pub fn record(case: &Case, request: &DecisionRequest, rules: &RuleSet) -> Result
     };
     let shown = findings::run(case, rules, None)?;
     let reviewer_ids = case.reviewer_ids(&request.reviewer)?;
+    let identities = select(request, &shown.findings)?;
 
     let mut prepared = Vec::new();
-    for identity in &request.identities {
+    for identity in &identities {
         let key = case.resolve_identity(identity)?;
         if let Some(items) = &in_scope
             && !items.iter().any(|item| item.identity_key == key)
@@ -98,6 +98,31 @@ pub fn record(case: &Case, request: &DecisionRequest, rules: &RuleSet) -> Result
         .iter()
         .map(|(new, context)| case.decide_with(new, context))
         .collect()
+}
+
+/// Returns the identities named in the request, then the subjects of `from_rule`'s
+/// findings, each once.
+fn select(request: &DecisionRequest, shown: &[Finding]) -> Result<Vec<String>> {
+    let mut identities = request.identities.clone();
+    if let Some(rule) = &request.from_rule {
+        let before = identities.len();
+        for finding in shown.iter().filter(|f| &f.rule == rule) {
+            if !identities.contains(&finding.subject) {
+                identities.push(finding.subject.clone());
+            }
+        }
+        if identities.len() == before {
+            return Err(Error::NotFound(format!(
+                "rule {rule:?} has no finding to decide on; list them with `scimtrail findings`"
+            )));
+        }
+    }
+    if identities.is_empty() {
+        return Err(Error::InvalidInput(
+            "name at least one identity (--identity) or a rule (--from-rule)".into(),
+        ));
+    }
+    Ok(identities)
 }
 
 /// Approval findings are about earlier decisions, not about the identity's access.
