@@ -27,8 +27,8 @@ pub struct DecideArgs {
     #[arg(long, value_enum)]
     pub verdict: Verdict,
 
-    /// Who decides, e.g. an email address. Nobody may decide on an identity they own or
-    /// sponsor.
+    /// Who decides, e.g. an email address. A reviewer may not decide on an identity they
+    /// own or sponsor.
     #[arg(long)]
     pub reviewer: String,
 

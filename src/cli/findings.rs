@@ -9,7 +9,7 @@ use crate::review::findings::{self, Finding, Findings};
 use crate::review::rules::RuleSet;
 use crate::{ingest, sanitize};
 
-/// Which rules run and at what time; shared by `findings` and `export`.
+/// The rules to run and the time they look back from, shared by `findings` and `export`.
 #[derive(Debug, clap::Args)]
 pub struct RuleArgs {
     /// A rules file in the form of the built-in one (printed by `findings --print-rules`);

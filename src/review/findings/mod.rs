@@ -1,8 +1,9 @@
 //! Findings: each enabled rule's query over the case, with the rows that triggered it.
 //!
-//! Every query is a file in `sql/` and returns one row per finding: the subject (an
-//! identity key, or an actor id for shadow identities), an optional entitlement, a
-//! one-line summary and the evidence rows as a JSON array of `{table, key, fields}`.
+//! Every query is a file in `sql/` and returns one row per finding. A row has the subject
+//! (an identity key, an actor id for shadow identities, a credential for stale ones), an
+//! optional entitlement, a one-line summary, and the evidence rows as a JSON array of
+//! `{table, key, fields}`.
 
 use duckdb::params_from_iter;
 use duckdb::types::Value;
@@ -76,8 +77,8 @@ pub fn run(case: &Case, rules: &RuleSet, as_of: Option<chrono::NaiveDateTime>) -
     Ok(Findings { as_of, findings })
 }
 
-/// The newest event or snapshot time, whichever is later, so that two runs on the same
-/// case agree without anyone naming a time.
+/// Returns the newest event or snapshot time, whichever is later, so that two runs on the
+/// same case agree without anyone naming a time.
 pub fn default_as_of(case: &Case) -> Result<AsOf> {
     let (event, snapshot): (Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>) =
         case.conn().query_row(
@@ -147,7 +148,7 @@ fn list(values: &[String]) -> Result<Value> {
     Ok(Value::Text(serde_json::to_string(values)?))
 }
 
-/// The identity kinds a rule checks: its `kinds`, else every kind but groups.
+/// Returns the identity kinds a rule checks: its `kinds`, else every kind but groups.
 fn kinds(rule: &Rule) -> Vec<String> {
     if rule.kinds.is_empty() {
         ["human", "service", "agent", "other"]
