@@ -134,7 +134,9 @@ fn appended_row_is_detected() {
     let ws = reviewed();
     tamper(
         &ws,
-        "INSERT INTO decisions SELECT 4, decided_at, identity_key, entitlement, 'approve', reviewer,
+        "INSERT INTO decisions (seq, decided_at, identity_key, entitlement, verdict, reviewer,
+                justification, prev_sha256, sha256)
+         SELECT 4, decided_at, identity_key, entitlement, 'approve', reviewer,
                 justification, sha256, sha256 FROM decisions WHERE seq = 3",
     );
     verify_fails_at(&ws, 4);
@@ -208,4 +210,47 @@ fn entitlement_must_be_held() {
     ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("has no entitlement \"nosuch-group\""));
+}
+
+#[test]
+fn edited_snapshot_ids_are_named() {
+    let ws = reviewed();
+    tamper(
+        &ws,
+        "UPDATE decisions SET snapshot_ids = '[7]' WHERE seq = 2",
+    );
+    let err = verify_fails_at(&ws, 2);
+    assert!(err.contains("edited"), "{err}");
+}
+
+#[test]
+fn edited_evidence_hash_is_named() {
+    let ws = reviewed();
+    tamper(
+        &ws,
+        "UPDATE decisions SET evidence_sha256 = repeat('0', 64) WHERE seq = 3",
+    );
+    verify_fails_at(&ws, 3);
+}
+
+/// A version 1 row as an older build wrote it: no campaign, snapshot ids or evidence hash
+/// under its SHA-256.
+#[test]
+fn version_one_rows_still_verify() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let row = r#"{"seq":1,"decided_at":"2026-11-01T10:00:00.000000Z","identity_key":"User/u-3001","entitlement":null,"verdict":"revoke","reviewer":"alice","justification":"old","prev_sha256":"0000000000000000000000000000000000000000000000000000000000000000"}"#;
+    tamper(
+        &ws,
+        &format!(
+            "INSERT INTO decisions (seq, decided_at, identity_key, entitlement, verdict, reviewer,
+                    justification, prev_sha256, sha256, row_version)
+             VALUES (1, '2026-11-01 10:00:00', 'User/u-3001', NULL, 'revoke', 'alice', 'old',
+                     repeat('0', 64), sha256('{row}'), 1);
+             INSERT INTO ledger_head SELECT 1, sha256 FROM decisions;"
+        ),
+    );
+    decide(&ws, "u-2002", "flag", "after the upgrade");
+    let out = ws.ok(&["verify"]);
+    assert!(out.contains("ledger intact: 2 decisions"), "{out}");
 }

@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "event end time",
         sql: include_str!("migrations/0003_event_end.sql"),
     },
+    Migration {
+        version: 6,
+        name: "review campaigns",
+        sql: include_str!("migrations/0006_review_campaigns.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.

@@ -12,11 +12,15 @@ pub struct ExportArgs {
     /// The folder to write the pack into; it must be missing or empty.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+
+    #[command(flatten)]
+    pub rules: super::findings::RuleArgs,
 }
 
 pub fn run(case_path: &Path, args: ExportArgs) -> anyhow::Result<()> {
     let case = Case::open_read_only(case_path)?;
-    let summary = export::export_pack(&case, &args.out)?;
+    let findings = args.rules.run(&case)?;
+    let summary = export::export_pack(&case, &args.out, &findings)?;
     outln!(
         "wrote {} with {} decisions and {} sources",
         args.out.display(),

@@ -1,8 +1,10 @@
 //! The command-line interface: argument definitions and one module per command.
 
+mod campaign;
 mod decide;
 mod demo;
 mod export;
+mod findings;
 mod import;
 mod listing;
 mod logging;
@@ -54,10 +56,20 @@ pub enum Command {
     Diff(snapshots::DiffArgs),
     /// Show the events that carry a correlation, session, request or event id.
     Trace(trace::TraceArgs),
-    /// Record an approve, revoke or flag decision in the tamper-evident ledger.
+    /// Create, list and show review campaigns with their progress.
+    Campaign(campaign::CampaignArgs),
+    /// Record an approve, revoke, flag or abstain decision in the tamper-evident ledger.
     Decide(decide::DecideArgs),
     /// List the recorded decisions.
     Decisions(listing::TableArgs),
+    /// Append the decisions of another reviewer's copy of the case (or of its exported
+    /// decisions.jsonl), listing conflicting decisions instead of merging them.
+    Merge(decide::MergeArgs),
+    /// Run the review rules and list their findings, each with its evidence (`--explain`).
+    Findings(findings::FindingsArgs),
+    /// Check each current revoke against the snapshots imported after it: removed, still
+    /// present or came back.
+    Remediation(findings::RemediationArgs),
     /// Check the decision ledger's hash chain, or with PACK an exported evidence pack.
     Verify(decide::VerifyArgs),
     /// Write the evidence pack (decisions, sources and a manifest of hashes) into a folder.
@@ -97,6 +109,10 @@ impl Command {
             Command::Demo(_) => Some("demo"),
             Command::Import(_) => Some("import"),
             Command::Decide(_) => Some("decide"),
+            Command::Merge(_) => Some("merge"),
+            Command::Campaign(campaign::CampaignArgs {
+                command: campaign::CampaignCommand::Create(_),
+            }) => Some("campaign create"),
             _ => None,
         }
     }
@@ -125,8 +141,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Snapshots(args)) => snapshots::list(&case_path, args),
         Some(Command::Diff(args)) => snapshots::diff(&case_path, args),
         Some(Command::Trace(args)) => trace::run(&case_path, args),
+        Some(Command::Campaign(args)) => campaign::run(&case_path, args),
         Some(Command::Decide(args)) => decide::decide(&case_path, args),
         Some(Command::Decisions(args)) => listing::decisions(&case_path, args),
+        Some(Command::Merge(args)) => decide::merge(&case_path, args),
+        Some(Command::Findings(args)) => findings::run(&case_path, args),
+        Some(Command::Remediation(args)) => findings::remediation(&case_path, args),
         Some(Command::Verify(args)) => decide::verify(&case_path, args),
         Some(Command::Export(args)) => export::run(&case_path, args),
         Some(Command::Sql(args)) => sql::run(&case_path, args),

@@ -2,21 +2,27 @@
 //! checks without the case.
 //!
 //! A pack contains the decision ledger (CSV for reading, JSON Lines with the hash chain for
-//! checking), the list of input sources with their SHA-256, and `manifest.json`, which
+//! checking) and the list of input sources with their SHA-256. It also has the findings
+//! with their evidence rows, the remediation status of each revoke, the revocations as
+//! SCIM PATCH and Bulk requests, and a Markdown and an HTML report. `manifest.json`
 //! records the SHA-256 of every other file of the pack and the ledger's head. Editing,
 //! deleting or adding a file, or editing, deleting or reordering a decision, makes
 //! verification fail and name what changed.
 
 mod manifest;
+mod report;
+pub mod scim_requests;
 mod verify;
 
 use std::path::Path;
 
 use serde::Serialize;
 
-use crate::case::{Case, SourceRecord};
+use crate::case::{self, Case, SourceRecord};
 use crate::model::Decision;
+use crate::review::{self, findings::Findings};
 use crate::{Error, Result, sanitize};
+use report::Report;
 
 pub use manifest::{MANIFEST, Manifest, PackFile};
 pub use verify::{PackProblem, verify_pack};
@@ -32,8 +38,9 @@ pub struct PackSummary {
     pub sources: usize,
 }
 
-/// Writes the evidence pack of `case` into `out`, which must be missing or empty.
-pub fn export_pack(case: &Case, out: &Path) -> Result<PackSummary> {
+/// Writes the evidence pack of `case` into `out`, which must be missing or empty, with
+/// `findings` (computed by the caller, so it chooses the rules and the as-of time).
+pub fn export_pack(case: &Case, out: &Path, findings: &Findings) -> Result<PackSummary> {
     prepare_folder(out)?;
     let ledger = case.verify_ledger()?;
     if let Some(broken) = &ledger.first_break {
@@ -44,6 +51,22 @@ pub fn export_pack(case: &Case, out: &Path) -> Result<PackSummary> {
     }
     let decisions = case.decisions()?;
     let sources = case.sources()?;
+    let revocations = scim_requests::revocations(case)?;
+    let remediation = review::remediation::check(case)?;
+    let mut campaigns = Vec::new();
+    for campaign in case.campaigns()? {
+        let progress = case.campaign_progress(&campaign)?;
+        campaigns.push((campaign, progress));
+    }
+    let generated_at = case::format_ts(&chrono::Utc::now().naive_utc());
+    let report = Report {
+        generated_at: &generated_at,
+        campaigns: &campaigns,
+        findings,
+        decisions: &decisions,
+        remediation: &remediation,
+        revocation_requests: revocations.requests.len(),
+    };
 
     let mut files = vec![
         write_file(out, "decisions.csv", decisions_csv(&decisions)?.as_bytes())?,
@@ -53,6 +76,20 @@ pub fn export_pack(case: &Case, out: &Path) -> Result<PackSummary> {
             decisions_jsonl(&decisions)?.as_bytes(),
         )?,
         write_file(out, "sources.json", sources_json(&sources)?.as_bytes())?,
+        write_file(out, "findings.json", pretty(findings)?.as_bytes())?,
+        write_file(out, "remediation.json", pretty(&remediation)?.as_bytes())?,
+        write_file(
+            out,
+            "scim-patch-requests.json",
+            pretty(&revocations)?.as_bytes(),
+        )?,
+        write_file(
+            out,
+            "scim-bulk-request.json",
+            pretty(&scim_requests::bulk_request(&revocations))?.as_bytes(),
+        )?,
+        write_file(out, "report.md", report.markdown().as_bytes())?,
+        write_file(out, "report.html", report.html().as_bytes())?,
     ];
     files.sort_by(|a, b| a.name.cmp(&b.name));
     let manifest = Manifest::new(case, &ledger, &sources, files.clone());
@@ -132,6 +169,10 @@ fn decisions_jsonl(decisions: &[Decision]) -> Result<String> {
         out.push('\n');
     }
     Ok(out)
+}
+
+fn pretty<T: Serialize>(value: &T) -> Result<String> {
+    Ok(serde_json::to_string_pretty(value)? + "\n")
 }
 
 fn sources_json(sources: &[SourceRecord]) -> Result<String> {

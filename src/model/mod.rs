@@ -4,6 +4,6 @@ mod decision;
 mod event;
 mod identity;
 
-pub use decision::{Decision, NewDecision, Verdict};
+pub use decision::{Decision, DecisionContext, NewDecision, Verdict};
 pub use event::{Outcome, SourceFormat, TraceEvent};
 pub use identity::{IdentityKind, IdentityRef, IdentityRow, IdentityState, StateBasis};

@@ -13,25 +13,91 @@ use crate::model::Decision;
 /// The `prev_sha256` of the first decision.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The fields a decision's hash covers, in a fixed order.
-#[derive(Debug, Clone, Serialize)]
+/// The row format this build writes. Version 1 rows (before campaigns) hash the fields
+/// of [`RowV1`]; version 2 rows also hash the campaign, the snapshot ids and the SHA-256
+/// of the evidence the reviewer was shown.
+pub const ROW_VERSION: i64 = 2;
+
+/// The fields a decision's hash covers.
+#[derive(Debug, Clone)]
 pub struct ChainedFields<'a> {
+    pub row_version: i64,
     pub seq: i64,
     pub decided_at: &'a str,
+    pub campaign: Option<&'a str>,
     pub identity_key: &'a str,
     pub entitlement: Option<&'a str>,
     pub verdict: &'a str,
     pub reviewer: &'a str,
     pub justification: &'a str,
+    pub snapshot_ids: &'a [i64],
+    pub evidence_sha256: Option<&'a str>,
     pub prev_sha256: &'a str,
 }
 
+/// A version 1 row as it was hashed: these fields in this order, nothing else.
+#[derive(Serialize)]
+struct RowV1<'a> {
+    seq: i64,
+    decided_at: &'a str,
+    identity_key: &'a str,
+    entitlement: Option<&'a str>,
+    verdict: &'a str,
+    reviewer: &'a str,
+    justification: &'a str,
+    prev_sha256: &'a str,
+}
+
+#[derive(Serialize)]
+struct RowV2<'a> {
+    row_version: i64,
+    seq: i64,
+    decided_at: &'a str,
+    campaign: Option<&'a str>,
+    identity_key: &'a str,
+    entitlement: Option<&'a str>,
+    verdict: &'a str,
+    reviewer: &'a str,
+    justification: &'a str,
+    snapshot_ids: &'a [i64],
+    evidence_sha256: Option<&'a str>,
+    prev_sha256: &'a str,
+}
+
 impl ChainedFields<'_> {
-    /// SHA-256 over the fields serialised as JSON in declaration order.
+    /// SHA-256 over the fields of the row's version, serialised as JSON in declaration
+    /// order. A row of an unknown version hashes as version 2, so it fails to verify
+    /// unless it was written as one.
     pub fn sha256(&self) -> String {
         // Serialising a struct of strings and integers cannot fail.
-        let canonical = serde_json::to_vec(self).unwrap_or_default();
-        hex::encode(Sha256::digest(&canonical))
+        let canonical = if self.row_version == 1 {
+            serde_json::to_vec(&RowV1 {
+                seq: self.seq,
+                decided_at: self.decided_at,
+                identity_key: self.identity_key,
+                entitlement: self.entitlement,
+                verdict: self.verdict,
+                reviewer: self.reviewer,
+                justification: self.justification,
+                prev_sha256: self.prev_sha256,
+            })
+        } else {
+            serde_json::to_vec(&RowV2 {
+                row_version: self.row_version,
+                seq: self.seq,
+                decided_at: self.decided_at,
+                campaign: self.campaign,
+                identity_key: self.identity_key,
+                entitlement: self.entitlement,
+                verdict: self.verdict,
+                reviewer: self.reviewer,
+                justification: self.justification,
+                snapshot_ids: self.snapshot_ids,
+                evidence_sha256: self.evidence_sha256,
+                prev_sha256: self.prev_sha256,
+            })
+        };
+        hex::encode(Sha256::digest(canonical.unwrap_or_default()))
     }
 }
 
@@ -63,13 +129,17 @@ impl<'a> StoredRow<'a> {
     pub fn of(decision: &'a Decision) -> StoredRow<'a> {
         StoredRow {
             fields: ChainedFields {
+                row_version: decision.row_version,
                 seq: decision.seq,
                 decided_at: &decision.decided_at,
+                campaign: decision.campaign.as_deref(),
                 identity_key: &decision.identity_key,
                 entitlement: decision.entitlement.as_deref(),
                 verdict: &decision.verdict,
                 reviewer: &decision.reviewer,
                 justification: &decision.justification,
+                snapshot_ids: &decision.snapshot_ids,
+                evidence_sha256: decision.evidence_sha256.as_deref(),
                 prev_sha256: &decision.prev_sha256,
             },
             sha256: &decision.sha256,
@@ -158,13 +228,18 @@ mod tests {
         let mut out = Vec::new();
         for seq in 1..=n {
             let fields = ChainedFields {
+                // Odd rows in the old format, so one chain mixes both versions.
+                row_version: if seq % 2 == 1 { 1 } else { ROW_VERSION },
                 seq,
                 decided_at: "2026-12-01T10:00:00.000000Z",
+                campaign: None,
                 identity_key: "User/u-1",
                 entitlement: None,
                 verdict: "revoke",
                 reviewer: "alice@example.com",
                 justification: "no owner",
+                snapshot_ids: &[1],
+                evidence_sha256: None,
                 prev_sha256: Box::leak(prev.clone().into_boxed_str()),
             };
             let sha = fields.sha256();
@@ -198,6 +273,25 @@ mod tests {
         rows[1].0.justification = "edited";
         let head = rows[2].1.clone();
         let result = verify(&stored(&rows), Some((3, &head)));
+        assert_eq!(result.first_break.map(|b| b.seq), Some(2));
+    }
+
+    #[test]
+    fn version_one_hash_is_unchanged() {
+        let rows = chain(1);
+        // The hash a version 1 row had before version 2 existed.
+        let old = hex::encode(Sha256::digest(
+            br#"{"seq":1,"decided_at":"2026-12-01T10:00:00.000000Z","identity_key":"User/u-1","entitlement":null,"verdict":"revoke","reviewer":"alice@example.com","justification":"no owner","prev_sha256":"0000000000000000000000000000000000000000000000000000000000000000"}"#,
+        ));
+        assert_eq!(rows[0].1, old);
+    }
+
+    #[test]
+    fn edited_snapshot_ids_are_caught() {
+        let mut rows = chain(2);
+        rows[1].0.snapshot_ids = &[2];
+        let head = rows[1].1.clone();
+        let result = verify(&stored(&rows), Some((2, &head)));
         assert_eq!(result.first_break.map(|b| b.seq), Some(2));
     }
 

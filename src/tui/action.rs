@@ -55,7 +55,7 @@ pub enum Action {
     },
     DecisionSaved {
         identity_key: String,
-        result: Result<Decision, String>,
+        result: Result<Box<Decision>, String>,
     },
     /// The worker's result channel closed, so its thread has ended.
     WorkerStopped,

@@ -87,7 +87,10 @@ pub fn run_job(case: &Case, job: Job) -> Action {
         },
         Job::Decide(new) => Action::DecisionSaved {
             identity_key: new.identity.clone(),
-            result: case.decide(&new).map_err(|err| err.to_string()),
+            result: case
+                .decide(&new)
+                .map(Box::new)
+                .map_err(|err| err.to_string()),
         },
     }
 }

@@ -87,7 +87,7 @@ impl App {
                 result,
             } => {
                 self.requests.saving = self.requests.saving.saturating_sub(1);
-                self.apply_decision(identity_key, result);
+                self.apply_decision(identity_key, result.map(|decision| *decision));
             }
             Action::WorkerStopped => {
                 tracing::error!("the database worker's result channel closed");

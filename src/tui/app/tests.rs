@@ -219,7 +219,7 @@ fn decision_is_sent_and_shown() {
 
     app.update(Action::DecisionSaved {
         identity_key: "User/u-2".into(),
-        result: Ok(decision("User/u-2", "revoke")),
+        result: Ok(Box::new(decision("User/u-2", "revoke"))),
     });
     assert!(app.identities.pending.is_empty());
     assert!(!app.requests.busy());
@@ -232,13 +232,17 @@ fn decision_is_sent_and_shown() {
 
 fn decision(identity_key: &str, verdict: &str) -> Decision {
     Decision {
+        row_version: 2,
         seq: 1,
         decided_at: "2026-12-01T00:00:00.000000Z".into(),
+        campaign: None,
         identity_key: identity_key.into(),
         entitlement: None,
         verdict: verdict.into(),
         reviewer: "rita".into(),
         justification: "left the team".into(),
+        snapshot_ids: vec![1],
+        evidence_sha256: None,
         prev_sha256: "0".repeat(64),
         sha256: "1".repeat(64),
         current: true,

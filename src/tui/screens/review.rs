@@ -53,6 +53,7 @@ fn render_prompt(frame: &mut Frame, area: Rect, app: &App, justification: &Justi
         Verdict::Approve => "Approve",
         Verdict::Revoke => "Revoke",
         Verdict::Flag => "Flag",
+        Verdict::Abstain => "Abstain",
     };
     let title = format!("{action} {}", theme::evidence(&justification.label));
     let key = theme::evidence(&justification.identity_key);

@@ -1,0 +1,211 @@
+//! Findings: each enabled rule's query over the case, with the rows that triggered it.
+//!
+//! Every query is a file in `sql/` and returns one row per finding. A row has the subject
+//! (an identity key, an actor id for shadow identities, a credential for stale ones), an
+//! optional entitlement, a one-line summary, and the evidence rows as a JSON array of
+//! `{table, key, fields}`.
+
+use duckdb::params_from_iter;
+use duckdb::types::Value;
+use serde::{Deserialize, Serialize};
+
+use super::rules::{Check, Control, Rule, RuleSet, Severity};
+use crate::Result;
+use crate::case::{Case, format_ts};
+
+/// One row of the case that a finding rests on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The case table the row comes from.
+    pub table: String,
+    /// The row's key in that table (an event key, an identity key, a decision's seq).
+    pub key: String,
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Finding {
+    /// `rule:subject`, plus `:entitlement` for findings on one grant; stable across runs.
+    pub id: String,
+    pub rule: String,
+    pub check: Check,
+    pub title: String,
+    pub severity: Severity,
+    pub threshold: String,
+    pub subject: String,
+    pub entitlement: Option<String>,
+    pub summary: String,
+    pub controls: Vec<Control>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The time findings are computed at, and why that time.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AsOf {
+    /// RFC 3339 UTC.
+    pub time: String,
+    /// `option` (--as-of), `newest event` or `newest snapshot`.
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Findings {
+    pub as_of: AsOf,
+    pub findings: Vec<Finding>,
+}
+
+impl Findings {
+    pub fn by_id(&self, id: &str) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.id == id)
+    }
+}
+
+/// Runs every enabled rule of `rules` on the case at `as_of` (default: see [`default_as_of`]).
+pub fn run(case: &Case, rules: &RuleSet, as_of: Option<chrono::NaiveDateTime>) -> Result<Findings> {
+    let as_of = match as_of {
+        Some(time) => AsOf {
+            time: format_ts(&time),
+            basis: "option".to_string(),
+        },
+        None => default_as_of(case)?,
+    };
+    let mut findings = Vec::new();
+    for rule in rules.enabled() {
+        findings.extend(run_rule(case, rules, rule, &as_of)?);
+    }
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
+    Ok(Findings { as_of, findings })
+}
+
+/// Returns the newest event or snapshot time, whichever is later, so that two runs on the
+/// same case agree without anyone naming a time.
+pub fn default_as_of(case: &Case) -> Result<AsOf> {
+    let (event, snapshot): (Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>) =
+        case.conn().query_row(
+            "SELECT (SELECT max(ts) FROM events), (SELECT max(taken_at) FROM snapshots)",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+    let (time, basis) = match (event, snapshot) {
+        (Some(e), Some(s)) if s > e => (s, "newest snapshot"),
+        (Some(e), _) => (e, "newest event"),
+        (None, Some(s)) => (s, "newest snapshot"),
+        // Without evidence no rule can fire, so the time only labels the empty result.
+        (None, None) => (chrono::Utc::now().naive_utc(), "current time, no evidence"),
+    };
+    Ok(AsOf {
+        time: format_ts(&time),
+        basis: basis.to_string(),
+    })
+}
+
+fn run_rule(case: &Case, rules: &RuleSet, rule: &Rule, as_of: &AsOf) -> Result<Vec<Finding>> {
+    let (sql, params) = query(rule, as_of)?;
+    let mut stmt = case.conn().prepare(sql)?;
+    let rows = stmt
+        .query_map(params_from_iter(params), |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, Option<String>>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let controls: Vec<Control> = rule
+        .controls
+        .iter()
+        .filter_map(|id| rules.control(id).cloned())
+        .collect();
+    rows.into_iter()
+        .map(|(subject, entitlement, summary, evidence)| {
+            let id = match &entitlement {
+                Some(e) => format!("{}:{subject}:{e}", rule.id),
+                None => format!("{}:{subject}", rule.id),
+            };
+            Ok(Finding {
+                id,
+                rule: rule.id.clone(),
+                check: rule.check,
+                title: rule.title.clone(),
+                severity: rule.severity,
+                threshold: rule.threshold(),
+                subject,
+                entitlement,
+                summary,
+                controls: controls.clone(),
+                evidence: serde_json::from_str(&evidence)?,
+            })
+        })
+        .collect()
+}
+
+fn text(value: &str) -> Value {
+    Value::Text(value.to_string())
+}
+
+fn list(values: &[String]) -> Result<Value> {
+    Ok(Value::Text(serde_json::to_string(values)?))
+}
+
+/// Returns the identity kinds a rule checks: its `kinds`, else every kind but groups.
+fn kinds(rule: &Rule) -> Vec<String> {
+    if rule.kinds.is_empty() {
+        ["human", "service", "agent", "other"]
+            .map(String::from)
+            .to_vec()
+    } else {
+        rule.kinds.clone()
+    }
+}
+
+fn query(rule: &Rule, as_of: &AsOf) -> Result<(&'static str, Vec<Value>)> {
+    let time = text(as_of.time.trim_end_matches('Z'));
+    let days = Value::BigInt(i64::from(rule.days.unwrap_or(0)));
+    Ok(match rule.check {
+        Check::Dormant => (
+            include_str!("sql/dormant.sql"),
+            vec![time, days, list(&kinds(rule))?],
+        ),
+        Check::UnusedEntitlement => (
+            include_str!("sql/unused_entitlement.sql"),
+            vec![time, days, list(&rule.entitlement_kinds)?],
+        ),
+        Check::AfterDeactivation => (
+            include_str!("sql/after_deactivation.sql"),
+            vec![time, Value::Boolean(false), list(&[])?],
+        ),
+        Check::TokenAfterDeactivation => (
+            include_str!("sql/after_deactivation.sql"),
+            vec![time, Value::Boolean(true), list(&rule.credential_actions)?],
+        ),
+        Check::ShadowIdentity => (
+            include_str!("sql/shadow_identity.sql"),
+            vec![time, list(&rule.ignore_actors)?],
+        ),
+        Check::OrphanedIdentity => (
+            include_str!("sql/orphaned_identity.sql"),
+            vec![list(&kinds(rule))?, list(&rule.relations)?],
+        ),
+        Check::PrivilegeThroughNesting => {
+            (include_str!("sql/privilege_through_nesting.sql"), vec![])
+        }
+        Check::ApprovalUnchanged => (
+            include_str!("sql/approvals.sql"),
+            vec![Value::Boolean(false)],
+        ),
+        Check::ApprovalChanged => (
+            include_str!("sql/approvals.sql"),
+            vec![Value::Boolean(true)],
+        ),
+        Check::StaleCredential => (
+            include_str!("sql/stale_credential.sql"),
+            vec![
+                time,
+                days,
+                list(&rule.credential_kinds)?,
+                list(&rule.short_lived_prefixes)?,
+            ],
+        ),
+    })
+}
