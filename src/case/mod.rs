@@ -6,6 +6,7 @@ mod as_of;
 mod decisions;
 mod identities;
 mod integrity;
+pub(crate) mod nesting;
 pub mod schema;
 mod snapshot_diff;
 mod snapshots;

@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "event end time",
         sql: include_str!("migrations/0003_event_end.sql"),
     },
+    Migration {
+        version: 4,
+        name: "scim detail",
+        sql: include_str!("migrations/0004_scim_detail.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.

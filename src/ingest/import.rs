@@ -581,6 +581,7 @@ fn import_scim(
     let counts = scim_load::load(conn, snapshot_id, source.source_id, placed)?;
     source.imported = counts.imported;
     source.duplicates = counts.duplicates;
+    source.notes.extend(counts.notes);
     source.rejected = (rejected.len() + split.bad.len()) as i64;
     if skipped > 0 && counts.imported == 0 {
         source

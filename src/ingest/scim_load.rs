@@ -9,10 +9,12 @@ use super::scim::Resource;
 use crate::Result;
 
 /// What loading one file's resources did.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct ScimCounts {
     pub imported: i64,
     pub duplicates: i64,
+    /// Group cycles this file completed, as notes.
+    pub notes: Vec<String>,
 }
 
 /// A resource with where it was read.
@@ -22,8 +24,7 @@ pub struct Placed {
 }
 
 /// Loads resources into `snapshot_id`. A resource repeated in this file or in an earlier
-/// file of the same snapshot (overlapping pages) is kept once: the copy with the newest
-/// `meta.lastModified`, and the later one on a tie.
+/// file of the same snapshot (overlapping pages) is kept once: see [`Freshness`].
 pub fn load(
     conn: &Connection,
     snapshot_id: i64,
@@ -37,7 +38,7 @@ pub fn load(
     let mut keep = Vec::new();
     for item in newest {
         match existing.get(&item.resource.identity_key) {
-            Some(old) if *old > item.resource.last_modified => continue,
+            Some(old) if *old > Freshness::of(&item.resource) => continue,
             Some(_) => {
                 replaced.push(item.resource.identity_key.clone());
                 keep.push(item);
@@ -48,11 +49,53 @@ pub fn load(
     delete_keys(conn, snapshot_id, &replaced)?;
     append_all(conn, snapshot_id, source_id, &keep)?;
     refresh_group_entitlements(conn, snapshot_id)?;
+    let notes = crate::case::nesting::refresh(conn, snapshot_id)?
+        .into_iter()
+        .map(|cycle| {
+            format!(
+                "group membership cycle: {} (each a member of the next, the last of the first)",
+                cycle.join(" -> ")
+            )
+        })
+        .collect();
     let imported = keep.len() as i64;
     Ok(ScimCounts {
         imported,
         duplicates: read - imported,
+        notes,
     })
+}
+
+/// How new a copy of a resource is: by `meta.lastModified`, then by `meta.version` when
+/// both copies carry a number there (an ETag such as `W/"3"`). Opaque ETags cannot be
+/// ordered, so two copies equal on both count as equally new and the later one read wins.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Freshness {
+    last_modified: Option<NaiveDateTime>,
+    version: Option<u64>,
+}
+
+impl Freshness {
+    fn of(resource: &Resource) -> Freshness {
+        Freshness::new(resource.last_modified, resource.version.as_deref())
+    }
+
+    fn new(last_modified: Option<NaiveDateTime>, version: Option<&str>) -> Freshness {
+        Freshness {
+            last_modified,
+            version: version.and_then(version_number),
+        }
+    }
+}
+
+/// The number in an ETag like `W/"3"` or `"17"`, if it holds nothing else.
+fn version_number(etag: &str) -> Option<u64> {
+    let text = etag.trim();
+    let text = text
+        .strip_prefix("W/")
+        .or_else(|| text.strip_prefix("W\\/"))
+        .unwrap_or(text);
+    text.trim_matches(|c| c == '"' || c == '\\').parse().ok()
 }
 
 fn newest_per_key(placed: Vec<Placed>) -> Vec<Placed> {
@@ -61,7 +104,7 @@ fn newest_per_key(placed: Vec<Placed>) -> Vec<Placed> {
     for item in placed {
         let key = item.resource.identity_key.clone();
         match by_key.get(&key) {
-            Some(old) if old.resource.last_modified > item.resource.last_modified => {}
+            Some(old) if Freshness::of(&old.resource) > Freshness::of(&item.resource) => {}
             Some(_) => {
                 by_key.insert(key, item);
             }
@@ -77,13 +120,14 @@ fn newest_per_key(placed: Vec<Placed>) -> Vec<Placed> {
         .collect()
 }
 
-fn existing_versions(
-    conn: &Connection,
-    snapshot_id: i64,
-) -> Result<HashMap<String, Option<NaiveDateTime>>> {
-    let mut stmt =
-        conn.prepare("SELECT identity_key, last_modified FROM identities WHERE snapshot_id = ?")?;
-    let rows = stmt.query_map(params![snapshot_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+fn existing_versions(conn: &Connection, snapshot_id: i64) -> Result<HashMap<String, Freshness>> {
+    let mut stmt = conn.prepare(
+        "SELECT identity_key, last_modified, version FROM identities WHERE snapshot_id = ?",
+    )?;
+    let rows = stmt.query_map(params![snapshot_id], |r| {
+        let version: Option<String> = r.get(2)?;
+        Ok((r.get(0)?, Freshness::new(r.get(1)?, version.as_deref())))
+    })?;
     Ok(rows.collect::<Result<HashMap<_, _>, _>>()?)
 }
 
@@ -97,6 +141,8 @@ fn delete_keys(conn: &Connection, snapshot_id: i64, keys: &[String]) -> Result<(
         ("identity_relations", "identity_key"),
         ("memberships", "group_key"),
         ("entitlements", "identity_key"),
+        ("certificates", "identity_key"),
+        ("identity_identifiers", "identity_key"),
     ] {
         // Table and column names are the fixed list above; the keys are bound.
         let sql = format!(
@@ -131,6 +177,10 @@ fn append_all(conn: &Connection, snapshot_id: i64, source_id: i64, items: &[Plac
             serde_json::to_string(&r.schemas)?,
             serde_json::to_string(&r.emails)?,
             r.raw,
+            r.primary_email,
+            r.employee_number,
+            r.department,
+            serde_json::to_string(&r.extensions)?,
         ])?;
     }
     identities.flush()?;
@@ -144,13 +194,14 @@ fn append_all(conn: &Connection, snapshot_id: i64, source_id: i64, items: &[Plac
         for (relation, value) in &r.relations {
             relations.append_row(params![snapshot_id, r.identity_key, relation, value])?;
         }
-        for (value, member_type, display) in &r.members {
+        for member in &r.members {
             memberships.append_row(params![
                 snapshot_id,
                 r.identity_key,
-                value,
-                member_type,
-                display
+                member.value,
+                member.kind,
+                member.display,
+                member.reference,
             ])?;
         }
         for (kind, value, display, via) in &r.entitlements {
@@ -164,7 +215,66 @@ fn append_all(conn: &Connection, snapshot_id: i64, source_id: i64, items: &[Plac
             ])?;
         }
     }
+    relations.flush()?;
+    memberships.flush()?;
+    entitlements.flush()?;
+    drop((relations, memberships, entitlements));
+    append_details(conn, snapshot_id, items)
+}
+
+/// Appends each resource's certificates and the identifiers audit logs may use.
+fn append_details(conn: &Connection, snapshot_id: i64, items: &[Placed]) -> Result<()> {
+    let mut certificates = conn.appender("certificates")?;
+    let mut identifiers = conn.appender("identity_identifiers")?;
+    for item in items {
+        let r = &item.resource;
+        for cert in &r.certificates {
+            let info = cert.info.as_ref();
+            certificates.append_row(params![
+                snapshot_id,
+                r.identity_key,
+                cert.position,
+                cert.primary,
+                cert.display,
+                info.and_then(|i| i.subject.clone()),
+                info.map(|i| i.not_before),
+                info.map(|i| i.not_after),
+                cert.error,
+            ])?;
+        }
+        for (kind, value) in &r.identifiers {
+            identifiers.append_row(params![snapshot_id, r.identity_key, kind, value])?;
+        }
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etag_numbers_read() {
+        assert_eq!(version_number("W/\"3\""), Some(3));
+        assert_eq!(version_number("\"17\""), Some(17));
+        assert_eq!(version_number("W\\/\"4\""), Some(4));
+        assert_eq!(version_number("W/\"e180ee84f0671b1\""), None);
+    }
+
+    #[test]
+    fn newer_version_wins_on_equal_time() {
+        let older = Freshness::new(None, Some("W/\"2\""));
+        let newer = Freshness::new(None, Some("W/\"10\""));
+        assert!(newer > older);
+    }
+
+    #[test]
+    fn later_time_beats_version() {
+        let time = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").ok();
+        let early = Freshness::new(time("2026-01-01 00:00"), Some("9"));
+        let late = Freshness::new(time("2026-02-01 00:00"), Some("1"));
+        assert!(late > early);
+    }
 }
 
 /// Derives one group entitlement per direct membership, so a member's grants can be

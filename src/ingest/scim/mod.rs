@@ -1,12 +1,18 @@
 //! SCIM resources (RFC 7643) as snapshots hold them: bare resources, ListResponse pages,
 //! and recorded HTTP exchanges that wrap a resource in `response`.
 
+mod attributes;
+mod certificate;
+
 use chrono::NaiveDateTime;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::fields::{as_text, get_ci, text_ci};
 use super::timestamp;
 use crate::model::IdentityKind;
+
+pub use attributes::MultiValue;
+pub use certificate::CertificateInfo;
 
 const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
@@ -31,13 +37,33 @@ pub struct Resource {
     pub version: Option<String>,
     pub schemas: Vec<String>,
     pub emails: Vec<String>,
+    /// The email marked primary, else the first one.
+    pub primary_email: Option<String>,
+    pub employee_number: Option<String>,
+    pub department: Option<String>,
+    /// Extension containers keyed by schema URN, unknown extensions included.
+    pub extensions: Map<String, Value>,
     pub raw: String,
-    /// (relation, value): manager, owner, parent.
+    /// (relation, value): manager, owner, sponsor, parent.
     pub relations: Vec<(String, String)>,
-    /// (value, type, display) of each group member.
-    pub members: Vec<(String, Option<String>, Option<String>)>,
+    /// Each group member, with `type` (User or Group) and `$ref`.
+    pub members: Vec<MultiValue>,
     /// (kind, value, display, granted_via) of each role, entitlement or listed group.
     pub entitlements: Vec<(String, String, Option<String>, String)>,
+    pub certificates: Vec<Certificate>,
+    /// (kind, value) identifiers that audit logs may name the resource by: clientId,
+    /// subject, arn, roleSessionName.
+    pub identifiers: Vec<(String, String)>,
+}
+
+/// One `x509Certificates` value: what its DER held, or why it could not be read.
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    pub position: i64,
+    pub primary: bool,
+    pub display: Option<String>,
+    pub info: Option<CertificateInfo>,
+    pub error: Option<String>,
 }
 
 /// The content of one record of a SCIM file.
@@ -168,22 +194,11 @@ fn resource(value: &Value, notes: &mut Vec<String>) -> Result<Resource, String> 
         .unwrap_or_else(|| "Unknown".to_string());
     let user_type = text_ci(value, "userType");
     let enterprise = get_ci(value, ENTERPRISE_SCHEMA);
-    let mut relations = Vec::new();
-    if let Some(manager) = enterprise
-        .and_then(|e| get_ci(e, "manager"))
-        .and_then(|m| text_ci(m, "value"))
-    {
-        relations.push(("manager".to_string(), manager));
-    }
-    for owner in multi_values(value, "owners") {
-        relations.push(("owner".to_string(), owner.0));
-    }
-    if let Some(parent) =
-        get_ci(value, "parent").and_then(|p| as_text(p).or_else(|| text_ci(p, "value")))
-    {
-        relations.push(("parent".to_string(), parent));
-    }
+    let relations = relations(value, enterprise);
     let (created, last_modified) = meta_times(meta, notes, &scim_id);
+    attributes::check_primaries(value, &scim_id, notes);
+    let emails = attributes::multi_values(value, "emails");
+    let primary_email = attributes::primary_index(&emails).map(|index| emails[index].value.clone());
     Ok(Resource {
         identity_key: format!("{resource_type}/{scim_id}"),
         kind: kind(&resource_type, &schemas, user_type.as_deref()),
@@ -197,12 +212,15 @@ fn resource(value: &Value, notes: &mut Vec<String>) -> Result<Resource, String> 
             .find(|(r, _)| r != "parent")
             .map(|(_, v)| v.clone()),
         version: meta.and_then(|m| text_ci(m, "version")),
-        emails: multi_values(value, "emails")
-            .into_iter()
-            .map(|(v, _)| v)
-            .collect(),
-        members: members(value),
+        emails: emails.into_iter().map(|v| v.value).collect(),
+        primary_email,
+        employee_number: enterprise.and_then(|e| text_ci(e, "employeeNumber")),
+        department: enterprise.and_then(|e| text_ci(e, "department")),
+        extensions: attributes::extensions(value, &schemas),
+        members: attributes::multi_values(value, "members"),
         entitlements: entitlements(value),
+        certificates: certificates(value, &scim_id, notes),
+        identifiers: attributes::identifiers(value),
         raw: value.to_string(),
         resource_type,
         scim_id,
@@ -302,33 +320,50 @@ fn meta_times(
     (read("created"), read("lastModified"))
 }
 
-/// The `value` (and `display`) of each item of a multi-valued attribute; plain strings
-/// count as values.
-fn multi_values(value: &Value, name: &str) -> Vec<(String, Option<String>)> {
-    let Some(items) = get_ci(value, name).and_then(Value::as_array) else {
-        return Vec::new();
-    };
-    items
-        .iter()
-        .filter_map(|item| match item {
-            Value::Object(_) => Some((text_ci(item, "value")?, text_ci(item, "display"))),
-            other => Some((as_text(other)?, None)),
-        })
-        .collect()
+/// The manager (enterprise extension), owners, sponsors and parent of a resource.
+fn relations(value: &Value, enterprise: Option<&Value>) -> Vec<(String, String)> {
+    let mut relations = Vec::new();
+    if let Some(manager) = enterprise
+        .and_then(|e| get_ci(e, "manager"))
+        .and_then(|m| text_ci(m, "value").or_else(|| as_text(m)))
+    {
+        relations.push(("manager".to_string(), manager));
+    }
+    for (attribute, relation) in [("owners", "owner"), ("sponsors", "sponsor")] {
+        for item in attributes::multi_values(value, attribute) {
+            relations.push((relation.to_string(), item.value));
+        }
+    }
+    if let Some(parent) =
+        get_ci(value, "parent").and_then(|p| as_text(p).or_else(|| text_ci(p, "value")))
+    {
+        relations.push(("parent".to_string(), parent));
+    }
+    relations
 }
 
-fn members(value: &Value) -> Vec<(String, Option<String>, Option<String>)> {
-    let Some(items) = get_ci(value, "members").and_then(Value::as_array) else {
-        return Vec::new();
-    };
+/// Reads each `x509Certificates` value. A value that is not a readable certificate is
+/// kept with the reason and noted, and never rejects the resource.
+fn certificates(value: &Value, id: &str, notes: &mut Vec<String>) -> Vec<Certificate> {
+    let items = attributes::multi_values(value, "x509Certificates");
+    let primary = attributes::primary_index(&items);
     items
         .iter()
-        .filter_map(|m| {
-            Some((
-                text_ci(m, "value")?,
-                text_ci(m, "type"),
-                text_ci(m, "display"),
-            ))
+        .enumerate()
+        .map(|(index, item)| {
+            let parsed = certificate::parse_base64(&item.value);
+            if let Err(reason) = &parsed {
+                notes.push(format!(
+                    "resource {id}: x509Certificates value {index} is not a readable certificate: {reason}"
+                ));
+            }
+            Certificate {
+                position: index as i64,
+                primary: primary == Some(index),
+                display: item.display.clone(),
+                error: parsed.as_ref().err().cloned(),
+                info: parsed.ok(),
+            }
         })
         .collect()
 }
@@ -340,11 +375,11 @@ fn entitlements(value: &Value) -> Vec<(String, String, Option<String>, String)> 
         ("entitlements", "entitlement"),
         ("groups", "group"),
     ] {
-        for (v, display) in multi_values(value, attribute) {
+        for item in attributes::multi_values(value, attribute) {
             out.push((
                 kind.to_string(),
-                v,
-                display,
+                item.value,
+                item.display,
                 format!("{attribute} attribute"),
             ));
         }
