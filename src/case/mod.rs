@@ -4,9 +4,11 @@
 mod aliases;
 mod as_of;
 mod decisions;
+mod grants;
 mod identities;
 mod integrity;
 pub(crate) mod nesting;
+mod owners;
 pub mod schema;
 mod snapshot_diff;
 mod snapshots;
@@ -18,7 +20,10 @@ use duckdb::{AccessMode, Config, Connection};
 
 use crate::{Error, Result};
 
+pub use aliases::UnknownActor;
+pub use grants::EffectiveEntitlement;
 pub use integrity::{SourceCheck, SourceStatus};
+pub use owners::OwnerlessIdentity;
 pub use snapshot_diff::{Change, DiffSide, SnapshotDiff};
 pub use snapshots::SnapshotRecord;
 pub use sources::SourceRecord;

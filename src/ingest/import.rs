@@ -12,7 +12,7 @@ use super::container::{self, BadRecord, RawRecord, Split};
 use super::records::{self, Event, MappedRecord};
 use super::{
     ImportOptions, Progress, Rejected, detect, formats, generic, otel, parquet, read, scim,
-    scim_load, store, walk,
+    scim_load, scim_pages, store, walk,
 };
 use crate::case::{Case, SourceRecord};
 use crate::model::SourceFormat;
@@ -101,7 +101,38 @@ pub fn import(
     {
         case.refresh_aliases()?;
     }
+    warn_on_page_totals(case, &snapshot.pages, &mut outcomes)?;
     Ok(outcomes)
+}
+
+/// Notes each listing whose pages do not add up to their `totalResults` on the last
+/// source that held a page of it, because only the whole import shows whether pages are
+/// missing.
+fn warn_on_page_totals(
+    case: &Case,
+    pages: &scim_pages::PageTally,
+    outcomes: &mut [FileOutcome],
+) -> Result<()> {
+    let warnings = pages.warnings();
+    if warnings.is_empty() {
+        return Ok(());
+    }
+    case.transaction(|conn| {
+        warnings
+            .iter()
+            .try_for_each(|(source_id, warning)| scim_pages::append_note(conn, *source_id, warning))
+    })?;
+    for (source_id, warning) in warnings {
+        tracing::warn!(source_id, "{warning}");
+        for outcome in outcomes.iter_mut() {
+            if let FileOutcome::Imported { source, .. } = outcome
+                && source.source_id == source_id
+            {
+                source.notes.push(warning.clone());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The snapshot that this import's SCIM files go into, created with the first of them.
@@ -109,6 +140,9 @@ pub fn import(
 struct SnapshotState {
     id: Option<i64>,
     newest_mtime: Option<NaiveDateTime>,
+    /// ListResponse pages of the file being imported, counted once it is in the case.
+    pending_pages: Vec<scim::ListPage>,
+    pages: scim_pages::PageTally,
 }
 
 fn import_file(
@@ -294,6 +328,10 @@ fn import_scim_file(
         )?);
         finish_source(conn, path, &source, rejected)
     });
+    let pages = std::mem::take(&mut snapshot.pending_pages);
+    if result.is_ok() {
+        snapshot.pages.add(pages, source.source_id);
+    }
     match result {
         Ok(rejected) => Ok(FileOutcome::Imported {
             source: Box::new(case.source_by_sha256(&loaded.sha256)?.unwrap_or(source)),
@@ -552,19 +590,31 @@ fn import_scim(
     let mut placed = Vec::new();
     let mut rejected = Vec::new();
     let mut skipped = 0;
+    // The resources each record held, to count the file's ListResponse pages.
+    let mut held: Vec<Vec<(String, String)>> = Vec::with_capacity(split.records.len());
     for record in &split.records {
         let parsed = serde_json::from_str::<serde_json::Value>(record.text)
             .map_err(|err| format!("invalid JSON: {err}"))
             .and_then(|value| scim::parse(&value));
+        held.push(Vec::new());
         match parsed {
             Ok(parsed) => {
                 source.notes.extend(parsed.notes);
+                snapshot.pending_pages.extend(parsed.pages);
                 for item in parsed.items {
                     match item {
-                        scim::Item::Resource(resource) => placed.push(scim_load::Placed {
-                            record_pos: record.pos,
-                            resource: *resource,
-                        }),
+                        scim::Item::Resource(resource) => {
+                            if let Some(keys) = held.last_mut() {
+                                keys.push((
+                                    resource.resource_type.clone(),
+                                    resource.identity_key.clone(),
+                                ));
+                            }
+                            placed.push(scim_load::Placed {
+                                record_pos: record.pos,
+                                resource: *resource,
+                            });
+                        }
                         scim::Item::Skipped(note) => {
                             skipped += 1;
                             source.notes.push(format!("record {}: {note}", record.pos));
@@ -575,6 +625,9 @@ fn import_scim(
             Err(reason) => rejected.push(reject(record, reason)),
         }
     }
+    snapshot
+        .pending_pages
+        .extend(scim_pages::envelope_pages(&split.list_pages, &held));
     // A SCIM record may hold several resources (a ListResponse inside an exchange), so
     // the accounting counts resources: read = imported + duplicates + rejected records.
     source.records_read = (placed.len() + rejected.len() + split.bad.len()) as i64;

@@ -249,6 +249,27 @@ fn append_details(conn: &Connection, snapshot_id: i64, items: &[Placed]) -> Resu
     Ok(())
 }
 
+/// Derives one group entitlement per direct membership, so a member's grants can be
+/// listed without walking the groups.
+fn refresh_group_entitlements(conn: &Connection, snapshot_id: i64) -> Result<()> {
+    conn.execute(
+        "DELETE FROM entitlements WHERE snapshot_id = ? AND granted_via LIKE 'member of %'",
+        params![snapshot_id],
+    )?;
+    conn.execute(
+        "INSERT INTO entitlements
+         SELECT m.snapshot_id, u.identity_key, 'group', g.scim_id, g.display_name,
+                'member of ' || g.identity_key
+         FROM memberships m
+         JOIN identities g ON g.snapshot_id = m.snapshot_id AND g.identity_key = m.group_key
+         JOIN identities u ON u.snapshot_id = m.snapshot_id AND u.scim_id = m.member_value
+                          AND u.identity_key <> g.identity_key
+         WHERE m.snapshot_id = ?",
+        params![snapshot_id],
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,25 +296,4 @@ mod tests {
         let late = Freshness::new(time("2026-02-01 00:00"), Some("1"));
         assert!(late > early);
     }
-}
-
-/// Derives one group entitlement per direct membership, so a member's grants can be
-/// listed without walking the groups.
-fn refresh_group_entitlements(conn: &Connection, snapshot_id: i64) -> Result<()> {
-    conn.execute(
-        "DELETE FROM entitlements WHERE snapshot_id = ? AND granted_via LIKE 'member of %'",
-        params![snapshot_id],
-    )?;
-    conn.execute(
-        "INSERT INTO entitlements
-         SELECT m.snapshot_id, u.identity_key, 'group', g.scim_id, g.display_name,
-                'member of ' || g.identity_key
-         FROM memberships m
-         JOIN identities g ON g.snapshot_id = m.snapshot_id AND g.identity_key = m.group_key
-         JOIN identities u ON u.snapshot_id = m.snapshot_id AND u.scim_id = m.member_value
-                          AND u.identity_key <> g.identity_key
-         WHERE m.snapshot_id = ?",
-        params![snapshot_id],
-    )?;
-    Ok(())
 }

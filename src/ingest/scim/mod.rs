@@ -80,6 +80,18 @@ pub enum Item {
 pub struct Parsed {
     pub items: Vec<Item>,
     pub notes: Vec<String>,
+    /// Each ListResponse page the record held.
+    pub pages: Vec<ListPage>,
+}
+
+/// One ListResponse page: the `totalResults` it claims and the resources it holds.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub total_results: Option<i64>,
+    /// The resource types of its resources, sorted and joined with `,`: pages of one
+    /// listing share them, so their totals can be compared.
+    pub listing: String,
+    pub identity_keys: Vec<String>,
 }
 
 /// True when `value` looks like SCIM: a `schemas` array of SCIM URNs, or a recorded
@@ -118,12 +130,7 @@ fn collect(value: &Value, out: &mut Parsed, depth: usize) -> Result<(), String> 
             .try_for_each(|item| collect(item, out, depth + 1)),
         Value::Object(_) if is_exchange(value) => collect_exchange(value, out, depth),
         Value::Object(_) => match message_type(value) {
-            Some("ListResponse") => {
-                let resources = get_ci(value, "Resources")
-                    .cloned()
-                    .unwrap_or(Value::Array(Vec::new()));
-                collect(&resources, out, depth + 1)
-            }
+            Some("ListResponse") => collect_page(value, out, depth),
             Some(message) => {
                 out.items.push(Item::Skipped(format!(
                     "a SCIM {message} message holds no resource state"
@@ -141,6 +148,30 @@ fn collect(value: &Value, out: &mut Parsed, depth: usize) -> Result<(), String> 
             kind_of(other)
         )),
     }
+}
+
+fn collect_page(value: &Value, out: &mut Parsed, depth: usize) -> Result<(), String> {
+    let resources = get_ci(value, "Resources")
+        .cloned()
+        .unwrap_or(Value::Array(Vec::new()));
+    let first = out.items.len();
+    collect(&resources, out, depth + 1)?;
+    let held: Vec<&Resource> = out.items[first..]
+        .iter()
+        .filter_map(|item| match item {
+            Item::Resource(resource) => Some(resource.as_ref()),
+            Item::Skipped(_) => None,
+        })
+        .collect();
+    let mut types: Vec<&str> = held.iter().map(|r| r.resource_type.as_str()).collect();
+    types.sort_unstable();
+    types.dedup();
+    out.pages.push(ListPage {
+        total_results: get_ci(value, "totalResults").and_then(Value::as_i64),
+        listing: types.join(","),
+        identity_keys: held.iter().map(|r| r.identity_key.clone()).collect(),
+    });
+    Ok(())
 }
 
 /// A recorded HTTP exchange: `{request, response, method, path, statusCode}`.
@@ -188,9 +219,12 @@ fn resource(value: &Value, notes: &mut Vec<String>) -> Result<Resource, String> 
         .map(|s| s.iter().filter_map(as_text).collect())
         .unwrap_or_default();
     let meta = get_ci(value, "meta");
+    // A resource without schemas or meta, as a search returning only some attributes
+    // sends it, is a User when it has a userName: only the User schema defines one.
     let resource_type = meta
         .and_then(|m| text_ci(m, "resourceType"))
         .or_else(|| type_from_schemas(&schemas))
+        .or_else(|| text_ci(value, "userName").map(|_| "User".to_string()))
         .unwrap_or_else(|| "Unknown".to_string());
     let user_type = text_ci(value, "userType");
     let enterprise = get_ci(value, ENTERPRISE_SCHEMA);
@@ -491,6 +525,12 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(parsed.items[0], Item::Skipped(_)));
+    }
+
+    #[test]
+    fn partial_resource_with_user_name_is_user() {
+        let r = one(json!({"id": "2819c223", "userName": "bjensen"}));
+        assert_eq!(r.identity_key, "User/2819c223");
     }
 
     #[test]
