@@ -374,3 +374,58 @@ fn mapping_to_unknown_identity_fails() {
     assert!(stderr.contains("alias entry 1"), "{stderr}");
     assert_eq!(ws.count("select count(*) from alias_mappings"), 0);
 }
+
+fn typed() -> Workspace {
+    let ws = Workspace::new();
+    ws.ok(&["import", &edge("typed")]);
+    ws
+}
+
+#[test]
+fn resource_type_from_definitions() {
+    let ws = typed();
+    assert_eq!(
+        ws.count("select count(*) from identities where identity_key = 'Robot/r-8101'"),
+        1
+    );
+    assert_eq!(
+        ws.count("select count(*) from identities"),
+        2,
+        "definitions are no identities"
+    );
+}
+
+#[test]
+fn schema_reference_becomes_relation() {
+    let ws = typed();
+    assert_eq!(
+        text(
+            &ws,
+            "select relation || ' ' || related_value from identity_relations
+             where identity_key = 'Robot/r-8101'"
+        ),
+        "custodian u-8001"
+    );
+}
+
+#[test]
+fn schema_types_checked() {
+    let ws = typed();
+    let notes = notes(&ws);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("r-8101: supervised is the string \"false\"")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("r-8101: zones is multi-valued in its schema")),
+        "{notes:?}"
+    );
+    assert!(
+        !notes.iter().any(|n| n.contains("totalResults")),
+        "definition pages are not counted: {notes:?}"
+    );
+}

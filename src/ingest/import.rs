@@ -68,6 +68,9 @@ pub fn import(
         }
         keep
     });
+    // SCIM definitions apply to the resources read after them, so `/Schemas` and
+    // `/ResourceTypes` files are read first.
+    files.sort_by_key(|file| !is_definition_file(file));
     let sizes: Vec<u64> = files
         .iter()
         .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
@@ -135,6 +138,15 @@ fn warn_on_page_totals(
     Ok(())
 }
 
+/// True for a file named like a saved `/Schemas` or `/ResourceTypes` response.
+fn is_definition_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.contains("schemas") || name.contains("resourcetypes") || name.contains("resource-types")
+}
+
 /// The snapshot that this import's SCIM files go into, created with the first of them.
 #[derive(Default)]
 struct SnapshotState {
@@ -143,6 +155,8 @@ struct SnapshotState {
     /// ListResponse pages of the file being imported, counted once it is in the case.
     pending_pages: Vec<scim::ListPage>,
     pages: scim_pages::PageTally,
+    /// The `/Schemas` and `/ResourceTypes` definitions read so far in this import.
+    definitions: scim::Definitions,
 }
 
 fn import_file(
@@ -315,6 +329,7 @@ fn import_scim_file(
     snapshot: &mut SnapshotState,
 ) -> Result<FileOutcome> {
     let created_snapshot = snapshot.id.is_none();
+    let definitions = snapshot.definitions.clone();
     let result = case.transaction(|conn| {
         source.source_id = crate::case::next_id(conn, "sources", "source_id")?;
         let mut rejected = unreadable(split);
@@ -341,6 +356,7 @@ fn import_scim_file(
             if created_snapshot {
                 snapshot.id = None;
             }
+            snapshot.definitions = definitions;
             Err(err)
         }
     }
@@ -595,7 +611,7 @@ fn import_scim(
     for record in &split.records {
         let parsed = serde_json::from_str::<serde_json::Value>(record.text)
             .map_err(|err| format!("invalid JSON: {err}"))
-            .and_then(|value| scim::parse(&value));
+            .and_then(|value| scim::parse_with(&value, &mut snapshot.definitions));
         held.push(Vec::new());
         match parsed {
             Ok(parsed) => {

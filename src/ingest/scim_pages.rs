@@ -28,7 +28,9 @@ struct Listing {
 impl PageTally {
     /// Counts a file's pages once the file is in the case.
     pub fn add(&mut self, pages: Vec<ListPage>, source_id: i64) {
-        for page in pages {
+        // A page without resources cannot be told apart from a page of definitions or
+        // of another listing, so it is not counted.
+        for page in pages.into_iter().filter(|p| !p.identity_keys.is_empty()) {
             let listing = self
                 .listings
                 .entry((page.listing, page.total_results))
@@ -51,7 +53,7 @@ impl PageTally {
                 (unique != total).then(|| {
                     let warning = format!(
                         "ListResponse pages of {}: {} unique resources in {} pages, but totalResults is {total}; pages may be missing or the listing changed while it was paged",
-                        if types.is_empty() { "no resources" } else { types.as_str() },
+                        types,
                         unique,
                         listing.pages
                     );

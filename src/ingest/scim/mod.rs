@@ -3,6 +3,7 @@
 
 mod attributes;
 mod certificate;
+mod definitions;
 
 use chrono::NaiveDateTime;
 use serde_json::{Map, Value};
@@ -13,6 +14,7 @@ use crate::model::IdentityKind;
 
 pub use attributes::MultiValue;
 pub use certificate::CertificateInfo;
+pub use definitions::Definitions;
 
 const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
@@ -115,31 +117,55 @@ pub fn matches(value: &Value) -> bool {
 
 /// Reads one record into resources, or explains why it is invalid.
 pub fn parse(value: &Value) -> Result<Parsed, String> {
+    parse_with(value, &mut Definitions::default())
+}
+
+/// Reads one record with the `/Schemas` and `/ResourceTypes` definitions read so far,
+/// adding any definitions the record holds.
+pub fn parse_with(value: &Value, definitions: &mut Definitions) -> Result<Parsed, String> {
     let mut parsed = Parsed::default();
-    collect(value, &mut parsed, 0)?;
+    let mut reader = Reader {
+        out: &mut parsed,
+        definitions,
+    };
+    collect(value, &mut reader, 0)?;
     Ok(parsed)
 }
 
-fn collect(value: &Value, out: &mut Parsed, depth: usize) -> Result<(), String> {
+/// The state of reading one record.
+struct Reader<'a> {
+    out: &'a mut Parsed,
+    definitions: &'a mut Definitions,
+}
+
+fn collect(value: &Value, reader: &mut Reader<'_>, depth: usize) -> Result<(), String> {
     if depth > 4 {
         return Err("SCIM envelopes nested more than four levels deep".into());
     }
     match value {
         Value::Array(items) => items
             .iter()
-            .try_for_each(|item| collect(item, out, depth + 1)),
-        Value::Object(_) if is_exchange(value) => collect_exchange(value, out, depth),
+            .try_for_each(|item| collect(item, reader, depth + 1)),
+        Value::Object(_) if is_exchange(value) => collect_exchange(value, reader, depth),
+        Value::Object(_) if definitions::is_definition(value) => {
+            let note = reader
+                .definitions
+                .read(value)
+                .unwrap_or_else(|| "a SCIM definition without a name or schema".into());
+            reader.out.items.push(Item::Skipped(note));
+            Ok(())
+        }
         Value::Object(_) => match message_type(value) {
-            Some("ListResponse") => collect_page(value, out, depth),
+            Some("ListResponse") => collect_page(value, reader, depth),
             Some(message) => {
-                out.items.push(Item::Skipped(format!(
+                reader.out.items.push(Item::Skipped(format!(
                     "a SCIM {message} message holds no resource state"
                 )));
                 Ok(())
             }
             None => {
-                let resource = resource(value, &mut out.notes)?;
-                out.items.push(Item::Resource(Box::new(resource)));
+                let resource = resource(value, &mut reader.out.notes, reader.definitions)?;
+                reader.out.items.push(Item::Resource(Box::new(resource)));
                 Ok(())
             }
         },
@@ -150,12 +176,13 @@ fn collect(value: &Value, out: &mut Parsed, depth: usize) -> Result<(), String> 
     }
 }
 
-fn collect_page(value: &Value, out: &mut Parsed, depth: usize) -> Result<(), String> {
+fn collect_page(value: &Value, reader: &mut Reader<'_>, depth: usize) -> Result<(), String> {
     let resources = get_ci(value, "Resources")
         .cloned()
         .unwrap_or(Value::Array(Vec::new()));
-    let first = out.items.len();
-    collect(&resources, out, depth + 1)?;
+    let first = reader.out.items.len();
+    collect(&resources, reader, depth + 1)?;
+    let out = &mut reader.out;
     let held: Vec<&Resource> = out.items[first..]
         .iter()
         .filter_map(|item| match item {
@@ -166,11 +193,12 @@ fn collect_page(value: &Value, out: &mut Parsed, depth: usize) -> Result<(), Str
     let mut types: Vec<&str> = held.iter().map(|r| r.resource_type.as_str()).collect();
     types.sort_unstable();
     types.dedup();
-    out.pages.push(ListPage {
+    let page = ListPage {
         total_results: get_ci(value, "totalResults").and_then(Value::as_i64),
         listing: types.join(","),
         identity_keys: held.iter().map(|r| r.identity_key.clone()).collect(),
-    });
+    };
+    out.pages.push(page);
     Ok(())
 }
 
@@ -183,19 +211,19 @@ fn is_exchange(value: &Value) -> bool {
             || value.get("path").is_some())
 }
 
-fn collect_exchange(value: &Value, out: &mut Parsed, depth: usize) -> Result<(), String> {
+fn collect_exchange(value: &Value, reader: &mut Reader<'_>, depth: usize) -> Result<(), String> {
     match value
         .get("response")
         .filter(|r| r.is_object() || r.is_array())
     {
-        Some(response) => collect(response, out, depth + 1),
+        Some(response) => collect(response, reader, depth + 1),
         None => {
             let method = value
                 .get("method")
                 .and_then(Value::as_str)
                 .unwrap_or("request");
             let path = value.get("path").and_then(Value::as_str).unwrap_or("");
-            out.items.push(Item::Skipped(format!(
+            reader.out.items.push(Item::Skipped(format!(
                 "{method} {path} was recorded without a response body, so it holds no resource state"
             )));
             Ok(())
@@ -212,7 +240,11 @@ fn message_type(value: &Value) -> Option<&str> {
         .find_map(|urn| urn.strip_prefix(MESSAGE_PREFIX))
 }
 
-fn resource(value: &Value, notes: &mut Vec<String>) -> Result<Resource, String> {
+fn resource(
+    value: &Value,
+    notes: &mut Vec<String>,
+    definitions: &Definitions,
+) -> Result<Resource, String> {
     let scim_id = text_ci(value, "id").ok_or("the resource has no id")?;
     let schemas: Vec<String> = get_ci(value, "schemas")
         .and_then(Value::as_array)
@@ -223,12 +255,22 @@ fn resource(value: &Value, notes: &mut Vec<String>) -> Result<Resource, String> 
     // sends it, is a User when it has a userName: only the User schema defines one.
     let resource_type = meta
         .and_then(|m| text_ci(m, "resourceType"))
+        .or_else(|| definitions.resource_type(&schemas))
         .or_else(|| type_from_schemas(&schemas))
         .or_else(|| text_ci(value, "userName").map(|_| "User".to_string()))
         .unwrap_or_else(|| "Unknown".to_string());
     let user_type = text_ci(value, "userType");
     let enterprise = get_ci(value, ENTERPRISE_SCHEMA);
-    let relations = relations(value, enterprise);
+    let mut relations = relations(value, enterprise);
+    if !definitions.is_empty() {
+        relations.extend(typed_references(
+            value,
+            &schemas,
+            definitions,
+            notes,
+            &scim_id,
+        ));
+    }
     let (created, last_modified) = meta_times(meta, notes, &scim_id);
     attributes::check_primaries(value, &scim_id, notes);
     let emails = attributes::multi_values(value, "emails");
@@ -374,6 +416,29 @@ fn relations(value: &Value, enterprise: Option<&Value>) -> Vec<(String, String)>
         relations.push(("parent".to_string(), parent));
     }
     relations
+}
+
+/// Checks the resource against the schemas it lists whose definitions were read: the
+/// core schema's attributes at the top level, an extension's inside its container.
+/// Returns the references to other resources that the schemas define.
+fn typed_references(
+    value: &Value,
+    schemas: &[String],
+    definitions: &Definitions,
+    notes: &mut Vec<String>,
+    id: &str,
+) -> Vec<(String, String)> {
+    let mut references = Vec::new();
+    for schema in schemas {
+        let Some(attributes) = definitions.attributes(schema) else {
+            continue;
+        };
+        let object = get_ci(value, schema)
+            .filter(|c| c.is_object())
+            .unwrap_or(value);
+        references.extend(definitions::check(object, attributes, id, notes));
+    }
+    references
 }
 
 /// Reads each `x509Certificates` value. A value that is not a readable certificate is
