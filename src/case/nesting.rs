@@ -132,6 +132,7 @@ pub fn refresh(conn: &Connection, snapshot_id: i64) -> Result<Vec<Vec<String>>> 
     let (edges, groups) = read_edges(conn, snapshot_id)?;
     let (effective, cycles) = expand(&edges, &groups);
     let before = recorded_cycles(conn, snapshot_id)?;
+
     conn.execute(
         "DELETE FROM effective_memberships WHERE snapshot_id = ?",
         params![snapshot_id],
@@ -152,11 +153,13 @@ pub fn refresh(conn: &Connection, snapshot_id: i64) -> Result<Vec<Vec<String>>> 
     }
     rows.flush()?;
     drop(rows);
+
     let mut rows = conn.appender("group_cycles")?;
     for cycle in &cycles {
         rows.append_row(params![snapshot_id, serde_json::to_string(cycle)?])?;
     }
     rows.flush()?;
+
     Ok(cycles
         .into_iter()
         .filter(|cycle| !before.contains(cycle))

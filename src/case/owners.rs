@@ -7,7 +7,7 @@ use crate::Result;
 
 /// Each agent, service or other non-human identity of the newest snapshots with its
 /// owners, sponsors and manager. An owner value is resolved through the alias table (id,
-/// externalId, userName, email, ...) to a current identity; the owner counts as active
+/// externalId, userName, email, ...) to a current identity. The owner counts as active
 /// unless that identity is marked `active: false`. A group owner counts as active while it
 /// exists, because groups have no `active` attribute.
 const OWNERLESS_QUERY: &str = "

@@ -268,7 +268,7 @@ fn envelope_key(object: &serde_json::Map<String, serde_json::Value>) -> Option<S
     (is_array(resources) && is_list).then(|| resources.clone())
 }
 
-/// The `totalResults` of a ListResponse object, its name compared without case.
+/// Returns the `totalResults` of a ListResponse object, its name compared without case.
 fn total_results(value: &RawValue) -> Option<i64> {
     let object: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(value.get()).ok()?;

@@ -607,12 +607,12 @@ fn import_scim(
     let mut rejected = Vec::new();
     let mut skipped = 0;
     // The resources each record held, to count the file's ListResponse pages.
-    let mut held: Vec<Vec<(String, String)>> = Vec::with_capacity(split.records.len());
+    let mut record_resources: Vec<Vec<(String, String)>> = Vec::with_capacity(split.records.len());
     for record in &split.records {
         let parsed = serde_json::from_str::<serde_json::Value>(record.text)
             .map_err(|err| format!("invalid JSON: {err}"))
             .and_then(|value| scim::parse_with(&value, &mut snapshot.definitions));
-        held.push(Vec::new());
+        record_resources.push(Vec::new());
         match parsed {
             Ok(parsed) => {
                 source.notes.extend(parsed.notes);
@@ -620,7 +620,7 @@ fn import_scim(
                 for item in parsed.items {
                     match item {
                         scim::Item::Resource(resource) => {
-                            if let Some(keys) = held.last_mut() {
+                            if let Some(keys) = record_resources.last_mut() {
                                 keys.push((
                                     resource.resource_type.clone(),
                                     resource.identity_key.clone(),
@@ -641,9 +641,10 @@ fn import_scim(
             Err(reason) => rejected.push(reject(record, reason)),
         }
     }
-    snapshot
-        .pending_pages
-        .extend(scim_pages::envelope_pages(&split.list_pages, &held));
+    snapshot.pending_pages.extend(scim_pages::envelope_pages(
+        &split.list_pages,
+        &record_resources,
+    ));
     // A SCIM record may hold several resources (a ListResponse inside an exchange), so
     // the accounting counts resources: read = imported + duplicates + rejected records.
     source.records_read = (placed.len() + rejected.len() + split.bad.len()) as i64;

@@ -66,7 +66,7 @@ pub fn load(
     })
 }
 
-/// How new a copy of a resource is: by `meta.lastModified`, then by `meta.version` when
+/// The recency of a copy of a resource: by `meta.lastModified`, then by `meta.version` when
 /// both copies carry a number there (an ETag such as `W/"3"`). Opaque ETags cannot be
 /// ordered, so two copies equal on both count as equally new and the later one read wins.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -88,7 +88,7 @@ impl Freshness {
     }
 }
 
-/// The number in an ETag like `W/"3"` or `"17"`, if it holds nothing else.
+/// Returns the number in an ETag like `W/"3"` or `"17"`, if it contains nothing else.
 fn version_number(etag: &str) -> Option<u64> {
     let text = etag.trim();
     let text = text

@@ -28,7 +28,7 @@ struct Listing {
 impl PageTally {
     /// Counts a file's pages once the file is in the case.
     pub fn add(&mut self, pages: Vec<ListPage>, source_id: i64) {
-        // A page without resources cannot be told apart from a page of definitions or
+        // A page without resources is indistinguishable from a page of definitions or
         // of another listing, so it is not counted.
         for page in pages.into_iter().filter(|p| !p.identity_keys.is_empty()) {
             let listing = self

@@ -100,7 +100,7 @@ pub fn primary_index(values: &[MultiValue]) -> Option<usize> {
         .or((!values.is_empty()).then_some(0))
 }
 
-/// The extension containers of a resource, keyed by their schema URN. The key is written
+/// Collects the extension containers of a resource, keyed by their schema URN. The key is written
 /// as the resource's `schemas` array spells it when one matches without regard to case,
 /// so that differently cased containers of one extension end up under one key.
 pub fn extensions(resource: &Value, schemas: &[String]) -> Map<String, Value> {
@@ -178,7 +178,7 @@ fn is_arn(text: &str) -> bool {
     text.starts_with("arn:") && text.matches(':').count() >= 5 && !text.contains(' ')
 }
 
-/// The text of a value, of each item of an array, or of an object's `value`.
+/// Returns the text of a value, of each item of an array, or of an object's `value`.
 fn texts(value: &Value) -> Vec<String> {
     match value {
         Value::Array(items) => items.iter().flat_map(texts).collect(),

@@ -8,7 +8,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-/// What could be read from one certificate.
+/// The validity period and subject read from one certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertificateInfo {
     pub not_before: NaiveDateTime,

@@ -12,7 +12,7 @@ pub const RESOURCE_TYPE_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Re
 pub const PROVIDER_CONFIG_SCHEMA: &str =
     "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
 
-/// How one attribute is defined.
+/// The definition of one attribute.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AttributeDef {
     pub name: String,
@@ -31,8 +31,8 @@ impl AttributeDef {
             .find(|a| a.name.eq_ignore_ascii_case(name))
     }
 
-    /// The resource types this attribute refers to: its own `referenceTypes`, or those of
-    /// its `value` or `$ref` sub-attribute. URIs and external references are left out.
+    /// Returns the resource types this attribute refers to: its own `referenceTypes`, or
+    /// those of its `value` or `$ref` sub-attribute. URIs and external references are left out.
     pub fn referenced_types(&self) -> Vec<&str> {
         let own = self.reference_types.iter();
         let subs = ["value", "$ref"]
@@ -67,15 +67,15 @@ impl Definitions {
             .map(|(name, _)| name.clone())
     }
 
-    /// The attributes a schema defines, if its document was read.
+    /// Returns the attributes a schema defines, if its document was read.
     pub fn attributes(&self, schema: &str) -> Option<&[AttributeDef]> {
         self.attributes
             .get(&schema.to_ascii_lowercase())
             .map(Vec::as_slice)
     }
 
-    /// Records a definition document, returning a note that says what it defines, or
-    /// None when `value` is no definition.
+    /// Records a definition document and returns a note naming what it defines, or None
+    /// when `value` is no definition.
     pub fn read(&mut self, value: &Value) -> Option<String> {
         let schemas = schema_urns(value);
         let has = |urn: &str| schemas.iter().any(|s| s.eq_ignore_ascii_case(urn));

@@ -183,20 +183,26 @@ fn collect_page(value: &Value, reader: &mut Reader<'_>, depth: usize) -> Result<
     let first = reader.out.items.len();
     collect(&resources, reader, depth + 1)?;
     let out = &mut reader.out;
-    let held: Vec<&Resource> = out.items[first..]
+    let page_resources: Vec<&Resource> = out.items[first..]
         .iter()
         .filter_map(|item| match item {
             Item::Resource(resource) => Some(resource.as_ref()),
             Item::Skipped(_) => None,
         })
         .collect();
-    let mut types: Vec<&str> = held.iter().map(|r| r.resource_type.as_str()).collect();
+    let mut types: Vec<&str> = page_resources
+        .iter()
+        .map(|r| r.resource_type.as_str())
+        .collect();
     types.sort_unstable();
     types.dedup();
     let page = ListPage {
         total_results: get_ci(value, "totalResults").and_then(Value::as_i64),
         listing: types.join(","),
-        identity_keys: held.iter().map(|r| r.identity_key.clone()).collect(),
+        identity_keys: page_resources
+            .iter()
+            .map(|r| r.identity_key.clone())
+            .collect(),
     };
     out.pages.push(page);
     Ok(())
@@ -285,7 +291,7 @@ fn resource(
         active: active(value, notes, &scim_id)?,
         owner: relations
             .iter()
-            .find(|(r, _)| r != "parent")
+            .find(|(r, _)| ["manager", "owner", "sponsor"].contains(&r.as_str()))
             .map(|(_, v)| v.clone()),
         version: meta.and_then(|m| text_ci(m, "version")),
         emails: emails.into_iter().map(|v| v.value).collect(),
@@ -396,7 +402,7 @@ fn meta_times(
     (read("created"), read("lastModified"))
 }
 
-/// The manager (enterprise extension), owners, sponsors and parent of a resource.
+/// Collects the manager (enterprise extension), owners, sponsors and parent of a resource.
 fn relations(value: &Value, enterprise: Option<&Value>) -> Vec<(String, String)> {
     let mut relations = Vec::new();
     if let Some(manager) = enterprise
