@@ -28,6 +28,7 @@ mod records;
 mod scim;
 #[cfg(feature = "store")]
 mod scim_load;
+#[cfg(feature = "store")]
 mod scim_pages;
 #[cfg(feature = "store")]
 mod store;

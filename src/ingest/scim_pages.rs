@@ -1,7 +1,7 @@
 //! Checks that the ListResponse pages of one import add up to the `totalResults` they
 //! claim, once overlapping pages are de-duplicated.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use duckdb::{Connection, params};
 
@@ -9,16 +9,20 @@ use super::container::ListEnvelope;
 use super::scim::ListPage;
 use crate::Result;
 
-/// The pages of one import, grouped by listing: the resource types they hold and the
-/// `totalResults` they claim. Pages of one listing agree on both, and grouping by the
-/// total keeps unrelated query responses (a filter for one user, a search) apart.
+/// The pages of one import, grouped by listing. Pages of one listing claim the same
+/// `totalResults`, so pages are grouped by their total, and within a total by the resource
+/// types they hold: pages that share a type are one listing (a `/Users` listing, or a search
+/// whose pages mix Users and Groups), and pages that share none are unrelated listings that
+/// happen to claim the same total.
 #[derive(Debug, Default)]
 pub struct PageTally {
-    listings: BTreeMap<(String, Option<i64>), Listing>,
+    listings: Vec<Listing>,
 }
 
 #[derive(Debug, Default)]
 struct Listing {
+    total: Option<i64>,
+    types: BTreeSet<String>,
     pages: usize,
     keys: BTreeSet<String>,
     /// The last source that held a page of the listing, which carries its warning.
@@ -31,13 +35,23 @@ impl PageTally {
         // A page without resources is indistinguishable from a page of definitions or
         // of another listing, so it is not counted.
         for page in pages.into_iter().filter(|p| !p.identity_keys.is_empty()) {
-            let listing = self
-                .listings
-                .entry((page.listing, page.total_results))
-                .or_default();
-            listing.pages += 1;
-            listing.keys.extend(page.identity_keys);
-            listing.last_source = source_id;
+            let mut listing = Listing {
+                total: page.total_results,
+                types: page.resource_types,
+                pages: 1,
+                keys: page.identity_keys.into_iter().collect(),
+                last_source: source_id,
+            };
+            let (same, other): (Vec<Listing>, Vec<Listing>) = std::mem::take(&mut self.listings)
+                .into_iter()
+                .partition(|l| l.total == listing.total && !l.types.is_disjoint(&listing.types));
+            for earlier in same {
+                listing.types.extend(earlier.types);
+                listing.pages += earlier.pages;
+                listing.keys.extend(earlier.keys);
+            }
+            self.listings = other;
+            self.listings.push(listing);
         }
     }
 
@@ -47,13 +61,13 @@ impl PageTally {
     pub fn warnings(&self) -> Vec<(i64, String)> {
         self.listings
             .iter()
-            .filter_map(|((types, total), listing)| {
-                let total = (*total)?;
+            .filter_map(|listing| {
+                let total = listing.total?;
                 let unique = listing.keys.len() as i64;
                 (unique != total).then(|| {
                     let warning = format!(
                         "ListResponse pages of {}: {} unique resources in {} pages, but totalResults is {total}; pages may be missing or the listing changed while it was paged",
-                        types,
+                        listing.types.iter().cloned().collect::<Vec<_>>().join(","),
                         unique,
                         listing.pages
                     );
@@ -76,12 +90,9 @@ pub fn envelope_pages(envelopes: &[ListEnvelope], held: &[Vec<(String, String)>]
                 .iter()
                 .flatten()
                 .collect();
-            let mut types: Vec<&str> = resources.iter().map(|(t, _)| t.as_str()).collect();
-            types.sort_unstable();
-            types.dedup();
             ListPage {
                 total_results: envelope.total_results,
-                listing: types.join(","),
+                resource_types: resources.iter().map(|(t, _)| t.clone()).collect(),
                 identity_keys: resources.iter().map(|(_, k)| k.clone()).collect(),
             }
         })
@@ -104,7 +115,7 @@ mod tests {
     fn page(total: i64, keys: &[&str]) -> ListPage {
         ListPage {
             total_results: Some(total),
-            listing: "User".into(),
+            resource_types: BTreeSet::from(["User".to_string()]),
             identity_keys: keys.iter().map(|k| k.to_string()).collect(),
         }
     }
@@ -129,6 +140,16 @@ mod tests {
                 .1
                 .contains("2 unique resources in 1 pages, but totalResults is 5")
         );
+    }
+
+    #[test]
+    fn mixed_type_pages_one_listing() {
+        let mut tally = PageTally::default();
+        tally.add(vec![page(3, &["User/1", "User/2"])], 1);
+        let mut mixed = page(3, &["Group/9"]);
+        mixed.resource_types = BTreeSet::from(["Group".to_string(), "User".to_string()]);
+        tally.add(vec![mixed], 2);
+        assert!(tally.warnings().is_empty(), "{:?}", tally.warnings());
     }
 
     #[test]

@@ -90,9 +90,8 @@ pub struct Parsed {
 #[derive(Debug, Clone)]
 pub struct ListPage {
     pub total_results: Option<i64>,
-    /// The resource types of its resources, sorted and joined with `,`: pages of one
-    /// listing share them, so their totals can be compared.
-    pub listing: String,
+    /// The resource types of its resources, which tell pages of one listing from others.
+    pub resource_types: std::collections::BTreeSet<String>,
     pub identity_keys: Vec<String>,
 }
 
@@ -190,15 +189,12 @@ fn collect_page(value: &Value, reader: &mut Reader<'_>, depth: usize) -> Result<
             Item::Skipped(_) => None,
         })
         .collect();
-    let mut types: Vec<&str> = page_resources
-        .iter()
-        .map(|r| r.resource_type.as_str())
-        .collect();
-    types.sort_unstable();
-    types.dedup();
     let page = ListPage {
         total_results: get_ci(value, "totalResults").and_then(Value::as_i64),
-        listing: types.join(","),
+        resource_types: page_resources
+            .iter()
+            .map(|r| r.resource_type.clone())
+            .collect(),
         identity_keys: page_resources
             .iter()
             .map(|r| r.identity_key.clone())
