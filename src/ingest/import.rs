@@ -104,8 +104,54 @@ pub fn import(
     {
         case.refresh_aliases()?;
     }
+    refresh_nesting(case, &snapshot, &mut outcomes)?;
     warn_on_page_totals(case, &snapshot.pages, &mut outcomes)?;
     Ok(outcomes)
+}
+
+/// Recomputes the snapshot's effective memberships and group cycles once all its files
+/// are in, because a member named in one file may be defined in another. New cycles are
+/// noted on the last SCIM file.
+///
+/// NOTE: like the alias rebuild, this runs after the files' own transactions, so an import
+/// killed just before it leaves the snapshot without effective memberships.
+fn refresh_nesting(
+    case: &Case,
+    snapshot: &SnapshotState,
+    outcomes: &mut [FileOutcome],
+) -> Result<()> {
+    let (Some(snapshot_id), Some(source_id)) = (snapshot.id, snapshot.last_source) else {
+        return Ok(());
+    };
+    let notes: Vec<String> = case.transaction(|conn| {
+        let cycles = crate::case::nesting::refresh(conn, snapshot_id)?;
+        let notes: Vec<String> = cycles
+            .iter()
+            .map(|cycle| {
+                format!(
+                    "group membership cycle: {} (each a member of the next, the last of the first)",
+                    cycle.join(" -> ")
+                )
+            })
+            .collect();
+        for note in &notes {
+            scim_pages::append_note(conn, source_id, note)?;
+        }
+        Ok(notes)
+    })?;
+    add_notes(outcomes, source_id, &notes);
+    Ok(())
+}
+
+/// Adds notes to the report of the file imported as `source_id`.
+fn add_notes(outcomes: &mut [FileOutcome], source_id: i64, notes: &[String]) {
+    for outcome in outcomes.iter_mut() {
+        if let FileOutcome::Imported { source, .. } = outcome
+            && source.source_id == source_id
+        {
+            source.notes.extend(notes.iter().cloned());
+        }
+    }
 }
 
 /// Notes each listing whose pages do not add up to their `totalResults` on the last
@@ -127,13 +173,7 @@ fn warn_on_page_totals(
     })?;
     for (source_id, warning) in warnings {
         tracing::warn!(source_id, "{warning}");
-        for outcome in outcomes.iter_mut() {
-            if let FileOutcome::Imported { source, .. } = outcome
-                && source.source_id == source_id
-            {
-                source.notes.push(warning.clone());
-            }
-        }
+        add_notes(outcomes, source_id, &[warning]);
     }
     Ok(())
 }
@@ -157,6 +197,8 @@ struct SnapshotState {
     pages: scim_pages::PageTally,
     /// The `/Schemas` and `/ResourceTypes` definitions read so far in this import.
     definitions: scim::Definitions,
+    /// The last SCIM file imported, which carries the notes on the whole snapshot.
+    last_source: Option<i64>,
 }
 
 fn import_file(
@@ -346,6 +388,7 @@ fn import_scim_file(
     let pages = std::mem::take(&mut snapshot.pending_pages);
     if result.is_ok() {
         snapshot.pages.add(pages, source.source_id);
+        snapshot.last_source = Some(source.source_id);
     }
     match result {
         Ok(rejected) => Ok(FileOutcome::Imported {
@@ -651,7 +694,6 @@ fn import_scim(
     let counts = scim_load::load(conn, snapshot_id, source.source_id, placed)?;
     source.imported = counts.imported;
     source.duplicates = counts.duplicates;
-    source.notes.extend(counts.notes);
     source.rejected = (rejected.len() + split.bad.len()) as i64;
     if skipped > 0 && counts.imported == 0 {
         source

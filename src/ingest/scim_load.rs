@@ -9,12 +9,10 @@ use super::scim::Resource;
 use crate::Result;
 
 /// What loading one file's resources did.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Copy)]
 pub struct ScimCounts {
     pub imported: i64,
     pub duplicates: i64,
-    /// Group cycles this file completed, as notes.
-    pub notes: Vec<String>,
 }
 
 /// A resource with where it was read.
@@ -49,20 +47,10 @@ pub fn load(
     delete_keys(conn, snapshot_id, &replaced)?;
     append_all(conn, snapshot_id, source_id, &keep)?;
     refresh_group_entitlements(conn, snapshot_id)?;
-    let notes = crate::case::nesting::refresh(conn, snapshot_id)?
-        .into_iter()
-        .map(|cycle| {
-            format!(
-                "group membership cycle: {} (each a member of the next, the last of the first)",
-                cycle.join(" -> ")
-            )
-        })
-        .collect();
     let imported = keep.len() as i64;
     Ok(ScimCounts {
         imported,
         duplicates: read - imported,
-        notes,
     })
 }
 
