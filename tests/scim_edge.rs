@@ -429,3 +429,22 @@ fn schema_types_checked() {
         "definition pages are not counted: {notes:?}"
     );
 }
+
+#[test]
+fn ownerless_text_names_owners() {
+    let ws = imported();
+    let text = ws.ok(&["identities", "--no-active-owner"]);
+    let agent = text
+        .lines()
+        .find(|line| line.starts_with("Agent/a-7101"))
+        .unwrap_or_else(|| panic!("no agent row in {text}"));
+    assert!(agent.contains("every owner inactive"), "{agent}");
+    assert!(agent.contains("owner u-7003 (inactive)"), "{agent}");
+}
+
+#[test]
+fn entitlements_text_shows_path() {
+    let ws = imported();
+    let text = ws.ok(&["identities", "--entitlements", "User/u-7002"]);
+    assert!(text.contains("g-oncall > g-platform > g-admins"), "{text}");
+}

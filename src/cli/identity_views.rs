@@ -121,15 +121,23 @@ fn entitlements(case_path: &Path, identity: &str, format: ListFormat) -> anyhow:
                 g.value.clone(),
                 or_dash(g.display.as_deref()),
                 g.granted_via.clone(),
-                if g.path.is_empty() {
-                    "-".to_string()
-                } else {
-                    g.path.join(" > ")
-                },
+                path_text(&g.path),
             ]
         })
         .collect();
     output::print_table(&["KIND", "VALUE", "DISPLAY", "GRANTED VIA", "PATH"], &rows)
+}
+
+/// Writes a group path without the `Group/` of each key, so that long paths fit the
+/// table's clipped cells; `--format json` gives the keys whole.
+fn path_text(path: &[String]) -> String {
+    if path.is_empty() {
+        return "-".to_string();
+    }
+    path.iter()
+        .map(|key| key.strip_prefix("Group/").unwrap_or(key))
+        .collect::<Vec<_>>()
+        .join(" > ")
 }
 
 fn state(active: Option<bool>) -> String {

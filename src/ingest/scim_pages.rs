@@ -10,10 +10,9 @@ use super::scim::ListPage;
 use crate::Result;
 
 /// The pages of one import, grouped by listing. Pages of one listing claim the same
-/// `totalResults`, so pages are grouped by their total, and within a total by the resource
-/// types they hold: pages that share a type are one listing (a `/Users` listing, or a search
-/// whose pages mix Users and Groups), and pages that share none are unrelated listings that
-/// happen to claim the same total.
+/// `totalResults`, so pages are grouped by their total. Within a total, pages that share a
+/// resource type are one listing, such as a `/Users` listing or a search whose pages mix
+/// Users and Groups. Pages that share none are unrelated listings with equal totals.
 #[derive(Debug, Default)]
 pub struct PageTally {
     listings: Vec<Listing>,
