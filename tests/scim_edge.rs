@@ -274,6 +274,18 @@ fn unknown_type_kept_with_schema() {
 }
 
 #[test]
+fn agent_protocols_queryable() {
+    let ws = imported();
+    assert_eq!(
+        text(
+            &ws,
+            "select protocols::VARCHAR from identities where scim_id = 'a-7101'"
+        ),
+        r#"["MCP-Server","A2A"]"#
+    );
+}
+
+#[test]
 fn ownerless_identities_listed() {
     let ws = imported();
     let listed = ws.json(&["identities", "--no-active-owner", "--format", "json"]);

@@ -169,6 +169,7 @@ fn append_all(conn: &Connection, snapshot_id: i64, source_id: i64, items: &[Plac
             r.employee_number,
             r.department,
             serde_json::to_string(&r.extensions)?,
+            serde_json::to_string(&r.protocols)?,
         ])?;
     }
     identities.flush()?;

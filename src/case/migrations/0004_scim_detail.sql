@@ -7,6 +7,9 @@ ALTER TABLE identities ADD COLUMN department VARCHAR;
 -- Extension containers keyed by schema URN, unknown extensions included.
 ALTER TABLE identities ADD COLUMN extensions JSON DEFAULT '{}';
 UPDATE identities SET extensions = '{}' WHERE extensions IS NULL;
+-- An agent's `protocols` (MCP, A2A, OpenAPI, ...), a JSON array of text.
+ALTER TABLE identities ADD COLUMN protocols JSON DEFAULT '[]';
+UPDATE identities SET protocols = '[]' WHERE protocols IS NULL;
 
 ALTER TABLE memberships ADD COLUMN member_ref VARCHAR;
 

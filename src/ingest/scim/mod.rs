@@ -45,6 +45,8 @@ pub struct Resource {
     pub department: Option<String>,
     /// Extension containers keyed by schema URN, unknown extensions included.
     pub extensions: Map<String, Value>,
+    /// The protocols an agent speaks (`protocols`), as plain values or `value`s.
+    pub protocols: Vec<String>,
     pub raw: String,
     /// (relation, value): manager, owner, sponsor, parent.
     pub relations: Vec<(String, String)>,
@@ -295,6 +297,10 @@ fn resource(
         employee_number: enterprise.and_then(|e| text_ci(e, "employeeNumber")),
         department: enterprise.and_then(|e| text_ci(e, "department")),
         extensions: attributes::extensions(value, &schemas),
+        protocols: attributes::multi_values(value, "protocols")
+            .into_iter()
+            .map(|v| v.value)
+            .collect(),
         members: attributes::multi_values(value, "members"),
         entitlements: entitlements(value),
         certificates: certificates(value, &scim_id, notes),
@@ -552,6 +558,11 @@ mod tests {
         assert_eq!(agent.kind, IdentityKind::Agent);
         assert_eq!(agent.resource_type, "Agent");
         assert_eq!(agent.owner.as_deref(), Some("u1"));
+        let with_protocols = one(
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Agent"],
+            "id": "a2", "protocols": ["MCP-Server", {"value": "A2A"}]}),
+        );
+        assert_eq!(with_protocols.protocols, ["MCP-Server", "A2A"]);
     }
 
     #[test]
