@@ -305,3 +305,82 @@ fn cloud_samples_import_every_record() {
         0
     );
 }
+
+#[test]
+fn rfc_circular_groups_reported_as_cycle() {
+    let Some(dir) = samples() else {
+        eprintln!("SCIMTRAIL_SAMPLES is not set; skipping the conformance check");
+        return;
+    };
+    let ws = Workspace::new();
+    let file = dir.join("scim/rfc7644-3.7.1-list_response-circular_reference.json");
+    ws.ok(&["import", file.to_str().expect("UTF-8 path")]);
+    assert_eq!(ws.count("select count(*) from group_cycles"), 1);
+    assert_eq!(
+        ws.count(
+            "select count(*) from group_cycles where json_array_length(cycle) = 2
+             and cycle->>0 = 'Group/6c5bb468-14b2-4183-baf2-06d523e03bd3'"
+        ),
+        1
+    );
+}
+
+#[test]
+fn rfc_certificate_expiry_read() {
+    let Some(dir) = samples() else {
+        eprintln!("SCIMTRAIL_SAMPLES is not set; skipping the conformance check");
+        return;
+    };
+    let ws = Workspace::new();
+    let file = dir.join("scim/rfc7643-8.2-user-full.json");
+    ws.ok(&["import", file.to_str().expect("UTF-8 path")]);
+    assert_eq!(
+        ws.count("select count(*) from certificates where not_after is not null"),
+        1
+    );
+    assert_eq!(
+        ws.count("select count(*) from certificates where parse_error is not null"),
+        0
+    );
+}
+
+/// The resources each SCIM sample holds: PatchOp requests without a response body and
+/// Bulk responses hold none.
+const SCIM_RESOURCES: [(&str, i64); 12] = [
+    ("elimity-azuread/create_user.json", 1),
+    ("elimity-azuread/get_user_query_resp.json", 1),
+    ("elimity-azuread/update_group.json", 1),
+    ("elimity-azuread/update_user.json", 1),
+    ("elimity-okta/update_group_membership.json", 0),
+    ("elimity-okta/update_user_patch.json", 1),
+    ("rfc7643-8.2-user-full.json", 1),
+    ("rfc7643-8.3-enterprise_user.json", 1),
+    ("rfc7643-8.4-group.json", 1),
+    ("rfc7644-3.4.3-list_response-post_query.json", 2),
+    ("rfc7644-3.7.1-list_response-circular_reference.json", 2),
+    ("rfc7644-3.7.3-bulk_response-multiple_errors.json", 0),
+];
+
+#[test]
+fn scim_samples_hold_expected_resources() {
+    let Some(dir) = samples() else {
+        eprintln!("SCIMTRAIL_SAMPLES is not set; skipping the conformance check");
+        return;
+    };
+    let ws = Workspace::new();
+    ws.ok(&["import", dir.join("scim").to_str().expect("UTF-8 path")]);
+    let sources = ws.json(&["sources", "--format", "json"]);
+    let sources = sources["sources"].as_array().expect("sources");
+    assert_eq!(sources.len(), SCIM_RESOURCES.len());
+    for (file, expected) in SCIM_RESOURCES {
+        let source = sources
+            .iter()
+            .find(|s| s["path"].as_str().is_some_and(|p| p.ends_with(file)))
+            .unwrap_or_else(|| panic!("{file} was not imported"));
+        assert_eq!(
+            source["records_read"], expected,
+            "resources read from {file}"
+        );
+        assert_eq!(source["rejected"], 0, "rejected records in {file}");
+    }
+}

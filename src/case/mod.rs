@@ -5,8 +5,11 @@ mod aliases;
 mod as_of;
 mod campaigns;
 mod decisions;
+mod grants;
 mod identities;
 mod integrity;
+pub(crate) mod nesting;
+mod owners;
 pub mod schema;
 mod snapshot_diff;
 mod snapshots;
@@ -18,8 +21,11 @@ use duckdb::{AccessMode, Config, Connection};
 
 use crate::{Error, Result};
 
+pub use aliases::UnknownActor;
+pub use grants::EffectiveEntitlement;
 pub use campaigns::{Campaign, CampaignItem, CampaignProgress, CampaignScope, NewCampaign};
 pub use integrity::{SourceCheck, SourceStatus};
+pub use owners::OwnerlessIdentity;
 pub use snapshot_diff::{Change, DiffSide, SnapshotDiff};
 pub use snapshots::SnapshotRecord;
 pub use sources::SourceRecord;

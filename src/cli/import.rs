@@ -17,8 +17,14 @@ use super::output::{self, outln};
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// Files or folders to import; folders are read recursively.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "aliases", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// A TOML file of `[[alias]]` entries that map identifiers seen in audit logs to
+    /// identities (`identifier`, `identity`, optional `note`), matched with rule
+    /// `mapping`. Loaded after the files, so it may name identities they bring.
+    #[arg(long, value_name = "FILE")]
+    pub aliases: Option<PathBuf>,
 
     /// Read every file as this format instead of detecting it: scim, okta, entra-audit,
     /// entra-signin, cloudtrail, gcp-audit, kubernetes, github, ocsf, otel, or generic
@@ -75,12 +81,15 @@ pub fn run(case_path: &Path, args: ImportArgs) -> anyhow::Result<()> {
         None => None,
     };
     let case_existed = case_path.exists();
+    if args.paths.is_empty() {
+        return load_aliases_only(case_path, &args);
+    }
     let case = Case::open(case_path)?;
     let options = ImportOptions {
         format: args.format,
         taken_at: args.taken_at,
         mapping,
-        exclude: args.mapping.iter().cloned().collect(),
+        exclude: args.mapping.iter().chain(&args.aliases).cloned().collect(),
     };
     let mut progress = ImportProgress::on_terminal();
     let outcomes = ingest::import(&case, &args.paths, &options, |event| {
@@ -107,6 +116,10 @@ pub fn run(case_path: &Path, args: ImportArgs) -> anyhow::Result<()> {
         }
         print_totals(&totals)?;
     }
+    if let Some(aliases) = &args.aliases {
+        let loaded = case.load_alias_mappings(aliases)?;
+        outln!("{loaded} alias mappings loaded from {}", aliases.display())?;
+    }
     let nothing_imported = !outcomes
         .iter()
         .any(|o| matches!(o, FileOutcome::Imported { .. }));
@@ -123,6 +136,24 @@ pub fn run(case_path: &Path, args: ImportArgs) -> anyhow::Result<()> {
             outcomes.len()
         );
     }
+    Ok(())
+}
+
+/// Loads an alias mapping file into an existing case, for `import --aliases FILE` without
+/// evidence files.
+fn load_aliases_only(case_path: &Path, args: &ImportArgs) -> anyhow::Result<()> {
+    let Some(aliases) = &args.aliases else {
+        return Ok(());
+    };
+    if !case_path.exists() {
+        anyhow::bail!(
+            "case {} does not exist; import the SCIM snapshot the aliases name first",
+            case_path.display()
+        );
+    }
+    let case = Case::open(case_path)?;
+    let loaded = case.load_alias_mappings(aliases)?;
+    outln!("{loaded} alias mappings loaded from {}", aliases.display())?;
     Ok(())
 }
 

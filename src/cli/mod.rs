@@ -5,6 +5,7 @@ mod decide;
 mod demo;
 mod export;
 mod findings;
+mod identity_views;
 mod import;
 mod listing;
 mod logging;
@@ -45,8 +46,9 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Import SCIM snapshots and audit exports (files or folders) into the case.
     Import(import::ImportArgs),
-    /// List the identities of the newest snapshots with their activity.
-    Identities(listing::ListArgs),
+    /// List the identities of the newest snapshots with their activity, or with
+    /// `--unknown`, `--no-active-owner` or `--entitlements` another view of them.
+    Identities(identity_views::IdentitiesArgs),
     /// List the imported sources and how their records were accounted for; with
     /// `--verify`, re-hash their files.
     Sources(listing::SourcesArgs),
@@ -136,7 +138,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Demo(args)) => demo::run(cli.case, args),
         Some(Command::Import(args)) => import::run(&case_path, args),
-        Some(Command::Identities(args)) => listing::identities(&case_path, args),
+        Some(Command::Identities(args)) => identity_views::run(&case_path, args),
         Some(Command::Sources(args)) => listing::sources(&case_path, args),
         Some(Command::Snapshots(args)) => snapshots::list(&case_path, args),
         Some(Command::Diff(args)) => snapshots::diff(&case_path, args),

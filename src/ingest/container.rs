@@ -34,6 +34,17 @@ pub struct Split<'a> {
     pub envelopes: Vec<String>,
     pub records: Vec<RawRecord<'a>>,
     pub bad: Vec<BadRecord>,
+    /// Each SCIM ListResponse envelope that was opened, so that its `totalResults` can
+    /// be checked against the records it held.
+    pub list_pages: Vec<ListEnvelope>,
+}
+
+/// A SCIM ListResponse envelope: the `totalResults` it claims and the index range of its
+/// records in [`Split::records`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListEnvelope {
+    pub total_results: Option<i64>,
+    pub records: std::ops::Range<usize>,
 }
 
 /// Splits `text` into records. Fails only when the file as a whole is not JSON;
@@ -67,6 +78,7 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
         envelopes: Vec::new(),
         records: Vec::new(),
         bad: Vec::new(),
+        list_pages: Vec::new(),
     };
     let mut lines = LineCounter::new(text);
     for entry in entries {
@@ -80,11 +92,18 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
         };
         match open_envelope(value) {
             Some((key, inner)) => {
-                if !split.envelopes.contains(&key) {
-                    split.envelopes.push(key);
-                }
+                let first = split.records.len();
                 for item in inner {
                     push(&mut split, &mut lines, text, item);
+                }
+                if key.eq_ignore_ascii_case("Resources") {
+                    split.list_pages.push(ListEnvelope {
+                        total_results: total_results(value),
+                        records: first..split.records.len(),
+                    });
+                }
+                if !split.envelopes.contains(&key) {
+                    split.envelopes.push(key);
                 }
             }
             None => push(&mut split, &mut lines, text, value),
@@ -249,6 +268,16 @@ fn envelope_key(object: &serde_json::Map<String, serde_json::Value>) -> Option<S
     (is_array(resources) && is_list).then(|| resources.clone())
 }
 
+/// Returns the `totalResults` of a ListResponse object, its name compared without case.
+fn total_results(value: &RawValue) -> Option<i64> {
+    let object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(value.get()).ok()?;
+    object
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("totalResults"))
+        .and_then(|(_, v)| v.as_i64())
+}
+
 fn describe(err: &serde_json::Error) -> String {
     // serde_json's message ends with "at line L column C".
     format!("invalid JSON: {err}")
@@ -345,6 +374,9 @@ mod tests {
         let split = split(&text).unwrap();
         assert_eq!(split.records.len(), 4);
         assert_eq!(split.envelopes, vec!["resources".to_string()]);
+        let ranges: Vec<_> = split.list_pages.iter().map(|p| p.records.clone()).collect();
+        assert_eq!(ranges, [0..2, 2..4]);
+        assert!(split.list_pages.iter().all(|p| p.total_results == Some(2)));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::container::{self, BadRecord, RawRecord, Split};
 use super::records::{self, Event, MappedRecord};
 use super::{
     ImportOptions, Progress, Rejected, detect, formats, generic, otel, parquet, read, scim,
-    scim_load, store, walk,
+    scim_load, scim_pages, store, walk,
 };
 use crate::case::{Case, SourceRecord};
 use crate::model::SourceFormat;
@@ -68,6 +68,9 @@ pub fn import(
         }
         keep
     });
+    // SCIM definitions apply to the resources read after them, so `/Schemas` and
+    // `/ResourceTypes` files are read first.
+    files.sort_by_key(|file| !is_definition_file(file));
     let sizes: Vec<u64> = files
         .iter()
         .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
@@ -101,7 +104,87 @@ pub fn import(
     {
         case.refresh_aliases()?;
     }
+    refresh_nesting(case, &snapshot, &mut outcomes)?;
+    warn_on_page_totals(case, &snapshot.pages, &mut outcomes)?;
     Ok(outcomes)
+}
+
+/// Recomputes the snapshot's effective memberships and group cycles once all its files
+/// are in, because a member named in one file may be defined in another. New cycles are
+/// noted on the last SCIM file.
+///
+/// NOTE: like the alias rebuild, this runs after the files' own transactions, so an import
+/// killed just before it leaves the snapshot without effective memberships.
+fn refresh_nesting(
+    case: &Case,
+    snapshot: &SnapshotState,
+    outcomes: &mut [FileOutcome],
+) -> Result<()> {
+    let (Some(snapshot_id), Some(source_id)) = (snapshot.id, snapshot.last_source) else {
+        return Ok(());
+    };
+    let notes: Vec<String> = case.transaction(|conn| {
+        let cycles = crate::case::nesting::refresh(conn, snapshot_id)?;
+        let notes: Vec<String> = cycles
+            .iter()
+            .map(|cycle| {
+                format!(
+                    "group membership cycle: {} (each a member of the next, the last of the first)",
+                    cycle.join(" -> ")
+                )
+            })
+            .collect();
+        for note in &notes {
+            scim_pages::append_note(conn, source_id, note)?;
+        }
+        Ok(notes)
+    })?;
+    add_notes(outcomes, source_id, &notes);
+    Ok(())
+}
+
+/// Adds notes to the report of the file imported as `source_id`.
+fn add_notes(outcomes: &mut [FileOutcome], source_id: i64, notes: &[String]) {
+    for outcome in outcomes.iter_mut() {
+        if let FileOutcome::Imported { source, .. } = outcome
+            && source.source_id == source_id
+        {
+            source.notes.extend(notes.iter().cloned());
+        }
+    }
+}
+
+/// Notes each listing whose pages do not add up to their `totalResults` on the last
+/// source that held a page of it, because only the whole import shows whether pages are
+/// missing.
+fn warn_on_page_totals(
+    case: &Case,
+    pages: &scim_pages::PageTally,
+    outcomes: &mut [FileOutcome],
+) -> Result<()> {
+    let warnings = pages.warnings();
+    if warnings.is_empty() {
+        return Ok(());
+    }
+    case.transaction(|conn| {
+        warnings
+            .iter()
+            .try_for_each(|(source_id, warning)| scim_pages::append_note(conn, *source_id, warning))
+    })?;
+    for (source_id, warning) in warnings {
+        tracing::warn!(source_id, "{warning}");
+        add_notes(outcomes, source_id, &[warning]);
+    }
+    Ok(())
+}
+
+/// True for a file named like a saved `/Schemas` or `/ResourceTypes` response.
+fn is_definition_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.contains("schemas") || name.contains("resourcetypes") || name.contains("resource-types")
 }
 
 /// The snapshot that this import's SCIM files go into, created with the first of them.
@@ -109,6 +192,13 @@ pub fn import(
 struct SnapshotState {
     id: Option<i64>,
     newest_mtime: Option<NaiveDateTime>,
+    /// ListResponse pages of the file being imported, counted once it is in the case.
+    pending_pages: Vec<scim::ListPage>,
+    pages: scim_pages::PageTally,
+    /// The `/Schemas` and `/ResourceTypes` definitions read so far in this import.
+    definitions: scim::Definitions,
+    /// The last SCIM file imported, which carries the notes on the whole snapshot.
+    last_source: Option<i64>,
 }
 
 fn import_file(
@@ -281,6 +371,7 @@ fn import_scim_file(
     snapshot: &mut SnapshotState,
 ) -> Result<FileOutcome> {
     let created_snapshot = snapshot.id.is_none();
+    let definitions = snapshot.definitions.clone();
     let result = case.transaction(|conn| {
         source.source_id = crate::case::next_id(conn, "sources", "source_id")?;
         let mut rejected = unreadable(split);
@@ -294,6 +385,11 @@ fn import_scim_file(
         )?);
         finish_source(conn, path, &source, rejected)
     });
+    let pages = std::mem::take(&mut snapshot.pending_pages);
+    if result.is_ok() {
+        snapshot.pages.add(pages, source.source_id);
+        snapshot.last_source = Some(source.source_id);
+    }
     match result {
         Ok(rejected) => Ok(FileOutcome::Imported {
             source: Box::new(case.source_by_sha256(&loaded.sha256)?.unwrap_or(source)),
@@ -303,6 +399,7 @@ fn import_scim_file(
             if created_snapshot {
                 snapshot.id = None;
             }
+            snapshot.definitions = definitions;
             Err(err)
         }
     }
@@ -552,19 +649,31 @@ fn import_scim(
     let mut placed = Vec::new();
     let mut rejected = Vec::new();
     let mut skipped = 0;
+    // The resources each record held, to count the file's ListResponse pages.
+    let mut record_resources: Vec<Vec<(String, String)>> = Vec::with_capacity(split.records.len());
     for record in &split.records {
         let parsed = serde_json::from_str::<serde_json::Value>(record.text)
             .map_err(|err| format!("invalid JSON: {err}"))
-            .and_then(|value| scim::parse(&value));
+            .and_then(|value| scim::parse_with(&value, &mut snapshot.definitions));
+        record_resources.push(Vec::new());
         match parsed {
             Ok(parsed) => {
                 source.notes.extend(parsed.notes);
+                snapshot.pending_pages.extend(parsed.pages);
                 for item in parsed.items {
                     match item {
-                        scim::Item::Resource(resource) => placed.push(scim_load::Placed {
-                            record_pos: record.pos,
-                            resource: *resource,
-                        }),
+                        scim::Item::Resource(resource) => {
+                            if let Some(keys) = record_resources.last_mut() {
+                                keys.push((
+                                    resource.resource_type.clone(),
+                                    resource.identity_key.clone(),
+                                ));
+                            }
+                            placed.push(scim_load::Placed {
+                                record_pos: record.pos,
+                                resource: *resource,
+                            });
+                        }
                         scim::Item::Skipped(note) => {
                             skipped += 1;
                             source.notes.push(format!("record {}: {note}", record.pos));
@@ -575,6 +684,10 @@ fn import_scim(
             Err(reason) => rejected.push(reject(record, reason)),
         }
     }
+    snapshot.pending_pages.extend(scim_pages::envelope_pages(
+        &split.list_pages,
+        &record_resources,
+    ));
     // A SCIM record may hold several resources (a ListResponse inside an exchange), so
     // the accounting counts resources: read = imported + duplicates + rejected records.
     source.records_read = (placed.len() + rejected.len() + split.bad.len()) as i64;

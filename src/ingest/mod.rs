@@ -29,6 +29,8 @@ mod scim;
 #[cfg(feature = "store")]
 mod scim_load;
 #[cfg(feature = "store")]
+mod scim_pages;
+#[cfg(feature = "store")]
 mod store;
 pub mod timestamp;
 #[cfg(feature = "store")]

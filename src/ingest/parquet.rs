@@ -64,6 +64,7 @@ pub fn split(rows: &[String]) -> Split<'_> {
     Split {
         container: "parquet".into(),
         envelopes: Vec::new(),
+        list_pages: Vec::new(),
         records: rows
             .iter()
             .enumerate()

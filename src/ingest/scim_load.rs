@@ -22,8 +22,7 @@ pub struct Placed {
 }
 
 /// Loads resources into `snapshot_id`. A resource repeated in this file or in an earlier
-/// file of the same snapshot (overlapping pages) is kept once: the copy with the newest
-/// `meta.lastModified`, and the later one on a tie.
+/// file of the same snapshot (overlapping pages) is kept once: see [`Freshness`].
 pub fn load(
     conn: &Connection,
     snapshot_id: i64,
@@ -37,7 +36,7 @@ pub fn load(
     let mut keep = Vec::new();
     for item in newest {
         match existing.get(&item.resource.identity_key) {
-            Some(old) if *old > item.resource.last_modified => continue,
+            Some(old) if *old > Freshness::of(&item.resource) => continue,
             Some(_) => {
                 replaced.push(item.resource.identity_key.clone());
                 keep.push(item);
@@ -55,13 +54,45 @@ pub fn load(
     })
 }
 
+/// The recency of a copy of a resource: by `meta.lastModified`, then by `meta.version` when
+/// both copies carry a number there (an ETag such as `W/"3"`). Opaque ETags cannot be
+/// ordered, so two copies equal on both count as equally new and the later one read wins.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Freshness {
+    last_modified: Option<NaiveDateTime>,
+    version: Option<u64>,
+}
+
+impl Freshness {
+    fn of(resource: &Resource) -> Freshness {
+        Freshness::new(resource.last_modified, resource.version.as_deref())
+    }
+
+    fn new(last_modified: Option<NaiveDateTime>, version: Option<&str>) -> Freshness {
+        Freshness {
+            last_modified,
+            version: version.and_then(version_number),
+        }
+    }
+}
+
+/// Returns the number in an ETag like `W/"3"` or `"17"`, if it contains nothing else.
+fn version_number(etag: &str) -> Option<u64> {
+    let text = etag.trim();
+    let text = text
+        .strip_prefix("W/")
+        .or_else(|| text.strip_prefix("W\\/"))
+        .unwrap_or(text);
+    text.trim_matches(|c| c == '"' || c == '\\').parse().ok()
+}
+
 fn newest_per_key(placed: Vec<Placed>) -> Vec<Placed> {
     let mut by_key: HashMap<String, Placed> = HashMap::new();
     let mut order = Vec::new();
     for item in placed {
         let key = item.resource.identity_key.clone();
         match by_key.get(&key) {
-            Some(old) if old.resource.last_modified > item.resource.last_modified => {}
+            Some(old) if Freshness::of(&old.resource) > Freshness::of(&item.resource) => {}
             Some(_) => {
                 by_key.insert(key, item);
             }
@@ -77,13 +108,14 @@ fn newest_per_key(placed: Vec<Placed>) -> Vec<Placed> {
         .collect()
 }
 
-fn existing_versions(
-    conn: &Connection,
-    snapshot_id: i64,
-) -> Result<HashMap<String, Option<NaiveDateTime>>> {
-    let mut stmt =
-        conn.prepare("SELECT identity_key, last_modified FROM identities WHERE snapshot_id = ?")?;
-    let rows = stmt.query_map(params![snapshot_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+fn existing_versions(conn: &Connection, snapshot_id: i64) -> Result<HashMap<String, Freshness>> {
+    let mut stmt = conn.prepare(
+        "SELECT identity_key, last_modified, version FROM identities WHERE snapshot_id = ?",
+    )?;
+    let rows = stmt.query_map(params![snapshot_id], |r| {
+        let version: Option<String> = r.get(2)?;
+        Ok((r.get(0)?, Freshness::new(r.get(1)?, version.as_deref())))
+    })?;
     Ok(rows.collect::<Result<HashMap<_, _>, _>>()?)
 }
 
@@ -97,6 +129,8 @@ fn delete_keys(conn: &Connection, snapshot_id: i64, keys: &[String]) -> Result<(
         ("identity_relations", "identity_key"),
         ("memberships", "group_key"),
         ("entitlements", "identity_key"),
+        ("certificates", "identity_key"),
+        ("identity_identifiers", "identity_key"),
     ] {
         // Table and column names are the fixed list above; the keys are bound.
         let sql = format!(
@@ -131,6 +165,11 @@ fn append_all(conn: &Connection, snapshot_id: i64, source_id: i64, items: &[Plac
             serde_json::to_string(&r.schemas)?,
             serde_json::to_string(&r.emails)?,
             r.raw,
+            r.primary_email,
+            r.employee_number,
+            r.department,
+            serde_json::to_string(&r.extensions)?,
+            serde_json::to_string(&r.protocols)?,
         ])?;
     }
     identities.flush()?;
@@ -144,13 +183,14 @@ fn append_all(conn: &Connection, snapshot_id: i64, source_id: i64, items: &[Plac
         for (relation, value) in &r.relations {
             relations.append_row(params![snapshot_id, r.identity_key, relation, value])?;
         }
-        for (value, member_type, display) in &r.members {
+        for member in &r.members {
             memberships.append_row(params![
                 snapshot_id,
                 r.identity_key,
-                value,
-                member_type,
-                display
+                member.value,
+                member.kind,
+                member.display,
+                member.reference,
             ])?;
         }
         for (kind, value, display, via) in &r.entitlements {
@@ -162,6 +202,37 @@ fn append_all(conn: &Connection, snapshot_id: i64, source_id: i64, items: &[Plac
                 display,
                 via
             ])?;
+        }
+    }
+    relations.flush()?;
+    memberships.flush()?;
+    entitlements.flush()?;
+    drop((relations, memberships, entitlements));
+    append_details(conn, snapshot_id, items)
+}
+
+/// Appends each resource's certificates and the identifiers audit logs may use.
+fn append_details(conn: &Connection, snapshot_id: i64, items: &[Placed]) -> Result<()> {
+    let mut certificates = conn.appender("certificates")?;
+    let mut identifiers = conn.appender("identity_identifiers")?;
+    for item in items {
+        let r = &item.resource;
+        for cert in &r.certificates {
+            let info = cert.info.as_ref();
+            certificates.append_row(params![
+                snapshot_id,
+                r.identity_key,
+                cert.position,
+                cert.primary,
+                cert.display,
+                info.and_then(|i| i.subject.clone()),
+                info.map(|i| i.not_before),
+                info.map(|i| i.not_after),
+                cert.error,
+            ])?;
+        }
+        for (kind, value) in &r.identifiers {
+            identifiers.append_row(params![snapshot_id, r.identity_key, kind, value])?;
         }
     }
     Ok(())
@@ -186,4 +257,32 @@ fn refresh_group_entitlements(conn: &Connection, snapshot_id: i64) -> Result<()>
         params![snapshot_id],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etag_numbers_read() {
+        assert_eq!(version_number("W/\"3\""), Some(3));
+        assert_eq!(version_number("\"17\""), Some(17));
+        assert_eq!(version_number("W\\/\"4\""), Some(4));
+        assert_eq!(version_number("W/\"e180ee84f0671b1\""), None);
+    }
+
+    #[test]
+    fn newer_version_wins_on_equal_time() {
+        let older = Freshness::new(None, Some("W/\"2\""));
+        let newer = Freshness::new(None, Some("W/\"10\""));
+        assert!(newer > older);
+    }
+
+    #[test]
+    fn later_time_beats_version() {
+        let time = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").ok();
+        let early = Freshness::new(time("2026-01-01 00:00"), Some("9"));
+        let late = Freshness::new(time("2026-02-01 00:00"), Some("1"));
+        assert!(late > early);
+    }
 }

@@ -1,12 +1,20 @@
 //! SCIM resources (RFC 7643) as snapshots hold them: bare resources, ListResponse pages,
 //! and recorded HTTP exchanges that wrap a resource in `response`.
 
+mod attributes;
+mod certificate;
+mod definitions;
+
 use chrono::NaiveDateTime;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::fields::{as_text, get_ci, text_ci};
 use super::timestamp;
 use crate::model::IdentityKind;
+
+pub use attributes::MultiValue;
+pub use certificate::CertificateInfo;
+pub use definitions::Definitions;
 
 const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
@@ -31,13 +39,35 @@ pub struct Resource {
     pub version: Option<String>,
     pub schemas: Vec<String>,
     pub emails: Vec<String>,
+    /// The email marked primary, else the first one.
+    pub primary_email: Option<String>,
+    pub employee_number: Option<String>,
+    pub department: Option<String>,
+    /// Extension containers keyed by schema URN, unknown extensions included.
+    pub extensions: Map<String, Value>,
+    /// The protocols an agent speaks (`protocols`), as plain values or `value`s.
+    pub protocols: Vec<String>,
     pub raw: String,
-    /// (relation, value): manager, owner, parent.
+    /// (relation, value): manager, owner, sponsor, parent.
     pub relations: Vec<(String, String)>,
-    /// (value, type, display) of each group member.
-    pub members: Vec<(String, Option<String>, Option<String>)>,
+    /// Each group member, with `type` (User or Group) and `$ref`.
+    pub members: Vec<MultiValue>,
     /// (kind, value, display, granted_via) of each role, entitlement or listed group.
     pub entitlements: Vec<(String, String, Option<String>, String)>,
+    pub certificates: Vec<Certificate>,
+    /// (kind, value) identifiers that audit logs may name the resource by: clientId,
+    /// subject, arn, roleSessionName.
+    pub identifiers: Vec<(String, String)>,
+}
+
+/// One `x509Certificates` value: what its DER held, or why it could not be read.
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    pub position: i64,
+    pub primary: bool,
+    pub display: Option<String>,
+    pub info: Option<CertificateInfo>,
+    pub error: Option<String>,
 }
 
 /// The content of one record of a SCIM file.
@@ -54,6 +84,17 @@ pub enum Item {
 pub struct Parsed {
     pub items: Vec<Item>,
     pub notes: Vec<String>,
+    /// Each ListResponse page the record held.
+    pub pages: Vec<ListPage>,
+}
+
+/// One ListResponse page: the `totalResults` it claims and the resources it holds.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub total_results: Option<i64>,
+    /// The resource types of its resources, which tell pages of one listing from others.
+    pub resource_types: std::collections::BTreeSet<String>,
+    pub identity_keys: Vec<String>,
 }
 
 /// True when `value` looks like SCIM: a `schemas` array of SCIM URNs, or a recorded
@@ -77,36 +118,55 @@ pub fn matches(value: &Value) -> bool {
 
 /// Reads one record into resources, or explains why it is invalid.
 pub fn parse(value: &Value) -> Result<Parsed, String> {
+    parse_with(value, &mut Definitions::default())
+}
+
+/// Reads one record with the `/Schemas` and `/ResourceTypes` definitions read so far,
+/// adding any definitions the record holds.
+pub fn parse_with(value: &Value, definitions: &mut Definitions) -> Result<Parsed, String> {
     let mut parsed = Parsed::default();
-    collect(value, &mut parsed, 0)?;
+    let mut reader = Reader {
+        out: &mut parsed,
+        definitions,
+    };
+    collect(value, &mut reader, 0)?;
     Ok(parsed)
 }
 
-fn collect(value: &Value, out: &mut Parsed, depth: usize) -> Result<(), String> {
+/// The state of reading one record.
+struct Reader<'a> {
+    out: &'a mut Parsed,
+    definitions: &'a mut Definitions,
+}
+
+fn collect(value: &Value, reader: &mut Reader<'_>, depth: usize) -> Result<(), String> {
     if depth > 4 {
         return Err("SCIM envelopes nested more than four levels deep".into());
     }
     match value {
         Value::Array(items) => items
             .iter()
-            .try_for_each(|item| collect(item, out, depth + 1)),
-        Value::Object(_) if is_exchange(value) => collect_exchange(value, out, depth),
+            .try_for_each(|item| collect(item, reader, depth + 1)),
+        Value::Object(_) if is_exchange(value) => collect_exchange(value, reader, depth),
+        Value::Object(_) if definitions::is_definition(value) => {
+            let note = reader
+                .definitions
+                .read(value)
+                .unwrap_or_else(|| "a SCIM definition without a name or schema".into());
+            reader.out.items.push(Item::Skipped(note));
+            Ok(())
+        }
         Value::Object(_) => match message_type(value) {
-            Some("ListResponse") => {
-                let resources = get_ci(value, "Resources")
-                    .cloned()
-                    .unwrap_or(Value::Array(Vec::new()));
-                collect(&resources, out, depth + 1)
-            }
+            Some("ListResponse") => collect_page(value, reader, depth),
             Some(message) => {
-                out.items.push(Item::Skipped(format!(
+                reader.out.items.push(Item::Skipped(format!(
                     "a SCIM {message} message holds no resource state"
                 )));
                 Ok(())
             }
             None => {
-                let resource = resource(value, &mut out.notes)?;
-                out.items.push(Item::Resource(Box::new(resource)));
+                let resource = resource(value, &mut reader.out.notes, reader.definitions)?;
+                reader.out.items.push(Item::Resource(Box::new(resource)));
                 Ok(())
             }
         },
@@ -115,6 +175,35 @@ fn collect(value: &Value, out: &mut Parsed, depth: usize) -> Result<(), String> 
             kind_of(other)
         )),
     }
+}
+
+fn collect_page(value: &Value, reader: &mut Reader<'_>, depth: usize) -> Result<(), String> {
+    let resources = get_ci(value, "Resources")
+        .cloned()
+        .unwrap_or(Value::Array(Vec::new()));
+    let first = reader.out.items.len();
+    collect(&resources, reader, depth + 1)?;
+    let out = &mut reader.out;
+    let page_resources: Vec<&Resource> = out.items[first..]
+        .iter()
+        .filter_map(|item| match item {
+            Item::Resource(resource) => Some(resource.as_ref()),
+            Item::Skipped(_) => None,
+        })
+        .collect();
+    let page = ListPage {
+        total_results: get_ci(value, "totalResults").and_then(Value::as_i64),
+        resource_types: page_resources
+            .iter()
+            .map(|r| r.resource_type.clone())
+            .collect(),
+        identity_keys: page_resources
+            .iter()
+            .map(|r| r.identity_key.clone())
+            .collect(),
+    };
+    out.pages.push(page);
+    Ok(())
 }
 
 /// A recorded HTTP exchange: `{request, response, method, path, statusCode}`.
@@ -126,19 +215,19 @@ fn is_exchange(value: &Value) -> bool {
             || value.get("path").is_some())
 }
 
-fn collect_exchange(value: &Value, out: &mut Parsed, depth: usize) -> Result<(), String> {
+fn collect_exchange(value: &Value, reader: &mut Reader<'_>, depth: usize) -> Result<(), String> {
     match value
         .get("response")
         .filter(|r| r.is_object() || r.is_array())
     {
-        Some(response) => collect(response, out, depth + 1),
+        Some(response) => collect(response, reader, depth + 1),
         None => {
             let method = value
                 .get("method")
                 .and_then(Value::as_str)
                 .unwrap_or("request");
             let path = value.get("path").and_then(Value::as_str).unwrap_or("");
-            out.items.push(Item::Skipped(format!(
+            reader.out.items.push(Item::Skipped(format!(
                 "{method} {path} was recorded without a response body, so it holds no resource state"
             )));
             Ok(())
@@ -155,35 +244,41 @@ fn message_type(value: &Value) -> Option<&str> {
         .find_map(|urn| urn.strip_prefix(MESSAGE_PREFIX))
 }
 
-fn resource(value: &Value, notes: &mut Vec<String>) -> Result<Resource, String> {
+fn resource(
+    value: &Value,
+    notes: &mut Vec<String>,
+    definitions: &Definitions,
+) -> Result<Resource, String> {
     let scim_id = text_ci(value, "id").ok_or("the resource has no id")?;
     let schemas: Vec<String> = get_ci(value, "schemas")
         .and_then(Value::as_array)
         .map(|s| s.iter().filter_map(as_text).collect())
         .unwrap_or_default();
     let meta = get_ci(value, "meta");
+    // A resource without schemas or meta, as a search returning only some attributes
+    // sends it, is a User when it has a userName: only the User schema defines one.
     let resource_type = meta
         .and_then(|m| text_ci(m, "resourceType"))
+        .or_else(|| definitions.resource_type(&schemas))
         .or_else(|| type_from_schemas(&schemas))
+        .or_else(|| text_ci(value, "userName").map(|_| "User".to_string()))
         .unwrap_or_else(|| "Unknown".to_string());
     let user_type = text_ci(value, "userType");
     let enterprise = get_ci(value, ENTERPRISE_SCHEMA);
-    let mut relations = Vec::new();
-    if let Some(manager) = enterprise
-        .and_then(|e| get_ci(e, "manager"))
-        .and_then(|m| text_ci(m, "value"))
-    {
-        relations.push(("manager".to_string(), manager));
-    }
-    for owner in multi_values(value, "owners") {
-        relations.push(("owner".to_string(), owner.0));
-    }
-    if let Some(parent) =
-        get_ci(value, "parent").and_then(|p| as_text(p).or_else(|| text_ci(p, "value")))
-    {
-        relations.push(("parent".to_string(), parent));
+    let mut relations = relations(value, enterprise);
+    if !definitions.is_empty() {
+        relations.extend(typed_references(
+            value,
+            &schemas,
+            definitions,
+            notes,
+            &scim_id,
+        ));
     }
     let (created, last_modified) = meta_times(meta, notes, &scim_id);
+    attributes::check_primaries(value, &scim_id, notes);
+    let emails = attributes::multi_values(value, "emails");
+    let primary_email = attributes::primary_index(&emails).map(|index| emails[index].value.clone());
     Ok(Resource {
         identity_key: format!("{resource_type}/{scim_id}"),
         kind: kind(&resource_type, &schemas, user_type.as_deref()),
@@ -194,15 +289,22 @@ fn resource(value: &Value, notes: &mut Vec<String>) -> Result<Resource, String> 
         active: active(value, notes, &scim_id)?,
         owner: relations
             .iter()
-            .find(|(r, _)| r != "parent")
+            .find(|(r, _)| ["manager", "owner", "sponsor"].contains(&r.as_str()))
             .map(|(_, v)| v.clone()),
         version: meta.and_then(|m| text_ci(m, "version")),
-        emails: multi_values(value, "emails")
+        emails: emails.into_iter().map(|v| v.value).collect(),
+        primary_email,
+        employee_number: enterprise.and_then(|e| text_ci(e, "employeeNumber")),
+        department: enterprise.and_then(|e| text_ci(e, "department")),
+        extensions: attributes::extensions(value, &schemas),
+        protocols: attributes::multi_values(value, "protocols")
             .into_iter()
-            .map(|(v, _)| v)
+            .map(|v| v.value)
             .collect(),
-        members: members(value),
+        members: attributes::multi_values(value, "members"),
         entitlements: entitlements(value),
+        certificates: certificates(value, &scim_id, notes),
+        identifiers: attributes::identifiers(value),
         raw: value.to_string(),
         resource_type,
         scim_id,
@@ -302,33 +404,73 @@ fn meta_times(
     (read("created"), read("lastModified"))
 }
 
-/// The `value` (and `display`) of each item of a multi-valued attribute; plain strings
-/// count as values.
-fn multi_values(value: &Value, name: &str) -> Vec<(String, Option<String>)> {
-    let Some(items) = get_ci(value, name).and_then(Value::as_array) else {
-        return Vec::new();
-    };
-    items
-        .iter()
-        .filter_map(|item| match item {
-            Value::Object(_) => Some((text_ci(item, "value")?, text_ci(item, "display"))),
-            other => Some((as_text(other)?, None)),
-        })
-        .collect()
+/// Collects the manager (enterprise extension), owners, sponsors and parent of a resource.
+fn relations(value: &Value, enterprise: Option<&Value>) -> Vec<(String, String)> {
+    let mut relations = Vec::new();
+    if let Some(manager) = enterprise
+        .and_then(|e| get_ci(e, "manager"))
+        .and_then(|m| text_ci(m, "value").or_else(|| as_text(m)))
+    {
+        relations.push(("manager".to_string(), manager));
+    }
+    for (attribute, relation) in [("owners", "owner"), ("sponsors", "sponsor")] {
+        for item in attributes::multi_values(value, attribute) {
+            relations.push((relation.to_string(), item.value));
+        }
+    }
+    if let Some(parent) =
+        get_ci(value, "parent").and_then(|p| as_text(p).or_else(|| text_ci(p, "value")))
+    {
+        relations.push(("parent".to_string(), parent));
+    }
+    relations
 }
 
-fn members(value: &Value) -> Vec<(String, Option<String>, Option<String>)> {
-    let Some(items) = get_ci(value, "members").and_then(Value::as_array) else {
-        return Vec::new();
-    };
+/// Checks the resource against the schemas it lists whose definitions were read: the
+/// core schema's attributes at the top level, an extension's inside its container.
+/// Returns the references to other resources that the schemas define.
+fn typed_references(
+    value: &Value,
+    schemas: &[String],
+    definitions: &Definitions,
+    notes: &mut Vec<String>,
+    id: &str,
+) -> Vec<(String, String)> {
+    let mut references = Vec::new();
+    for schema in schemas {
+        let Some(attributes) = definitions.attributes(schema) else {
+            continue;
+        };
+        let object = get_ci(value, schema)
+            .filter(|c| c.is_object())
+            .unwrap_or(value);
+        references.extend(definitions::check(object, attributes, id, notes));
+    }
+    references
+}
+
+/// Reads each `x509Certificates` value. A value that is not a readable certificate is
+/// kept with the reason and noted, and never rejects the resource.
+fn certificates(value: &Value, id: &str, notes: &mut Vec<String>) -> Vec<Certificate> {
+    let items = attributes::multi_values(value, "x509Certificates");
+    let primary = attributes::primary_index(&items);
     items
         .iter()
-        .filter_map(|m| {
-            Some((
-                text_ci(m, "value")?,
-                text_ci(m, "type"),
-                text_ci(m, "display"),
-            ))
+        .enumerate()
+        .map(|(index, item)| {
+            let parsed = certificate::parse_base64(&item.value);
+            if let Err(reason) = &parsed {
+                notes.push(format!(
+                    "resource {id}: x509Certificates value {index} is not a readable certificate: {reason}"
+                ));
+            }
+            Certificate {
+                position: index as i64,
+                primary: primary == Some(index),
+                display: item.display.clone(),
+                error: parsed.as_ref().err().cloned(),
+                info: parsed.ok(),
+            }
         })
         .collect()
 }
@@ -340,11 +482,11 @@ fn entitlements(value: &Value) -> Vec<(String, String, Option<String>, String)> 
         ("entitlements", "entitlement"),
         ("groups", "group"),
     ] {
-        for (v, display) in multi_values(value, attribute) {
+        for item in attributes::multi_values(value, attribute) {
             out.push((
                 kind.to_string(),
-                v,
-                display,
+                item.value,
+                item.display,
                 format!("{attribute} attribute"),
             ));
         }
@@ -416,6 +558,11 @@ mod tests {
         assert_eq!(agent.kind, IdentityKind::Agent);
         assert_eq!(agent.resource_type, "Agent");
         assert_eq!(agent.owner.as_deref(), Some("u1"));
+        let with_protocols = one(
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Agent"],
+            "id": "a2", "protocols": ["MCP-Server", {"value": "A2A"}]}),
+        );
+        assert_eq!(with_protocols.protocols, ["MCP-Server", "A2A"]);
     }
 
     #[test]
@@ -456,6 +603,12 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(parsed.items[0], Item::Skipped(_)));
+    }
+
+    #[test]
+    fn partial_resource_with_user_name_is_user() {
+        let r = one(json!({"id": "2819c223", "userName": "bjensen"}));
+        assert_eq!(r.identity_key, "User/2819c223");
     }
 
     #[test]

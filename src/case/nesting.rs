@@ -1,0 +1,287 @@
+//! Group membership through nested groups, and the cycles that nesting can form.
+//!
+//! RFC 7644 section 3.7.1 shows two groups that are members of each other, so the walk
+//! keeps a visited set per group and reports each cycle instead of following it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+
+use duckdb::{Connection, params};
+
+use crate::Result;
+
+/// A direct membership: `group` lists `member`, both as identity keys.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Edge {
+    pub group: String,
+    pub member: String,
+}
+
+/// A membership with the path of groups that grants it, from the group that lists the
+/// member up to `group`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effective {
+    pub member: String,
+    pub group: String,
+    pub path: Vec<String>,
+}
+
+/// Expands direct memberships into effective ones (shortest path for each member and
+/// group) and finds the cycles among groups. `groups` are the keys that are groups.
+pub fn expand(edges: &[Edge], groups: &BTreeSet<String>) -> (Vec<Effective>, Vec<Vec<String>>) {
+    let mut children: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for edge in edges {
+        children
+            .entry(edge.group.as_str())
+            .or_default()
+            .push(edge.member.as_str());
+    }
+    let mut effective = Vec::new();
+    for top in groups {
+        effective.extend(members_of(top, &children));
+    }
+    (effective, cycles(&children, groups))
+}
+
+/// Walks down from `top` breadth first, so each member is reached by a shortest path.
+fn members_of(top: &str, children: &BTreeMap<&str, Vec<&str>>) -> Vec<Effective> {
+    let mut out = Vec::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::from([top]);
+    // Each entry is a group and the path from it up to `top`.
+    let mut queue: VecDeque<(&str, Vec<String>)> = VecDeque::from([(top, vec![top.to_string()])]);
+    while let Some((group, path)) = queue.pop_front() {
+        for &member in children.get(group).map(Vec::as_slice).unwrap_or_default() {
+            if !seen.insert(member) {
+                continue;
+            }
+            out.push(Effective {
+                member: member.to_string(),
+                group: top.to_string(),
+                path: path.clone(),
+            });
+            if children.contains_key(member) {
+                let mut longer = vec![member.to_string()];
+                longer.extend(path.iter().cloned());
+                queue.push_back((member, longer));
+            }
+        }
+    }
+    out
+}
+
+/// Finds cycles by depth-first search: each edge back to a group on the current stack
+/// closes one. Each cycle is rotated to start at its smallest key and reported once.
+/// A group graph can hold more elementary cycles than are reported here, but every group
+/// that lies on a cycle is in at least one reported cycle.
+fn cycles(children: &BTreeMap<&str, Vec<&str>>, groups: &BTreeSet<String>) -> Vec<Vec<String>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        OnStack,
+        Done,
+    }
+    let mut marks: HashMap<&str, Mark> = HashMap::new();
+    let mut found: BTreeSet<Vec<String>> = BTreeSet::new();
+    for start in groups {
+        if marks.contains_key(start.as_str()) {
+            continue;
+        }
+        // An explicit stack of (group, index of the next child) keeps deep nesting from
+        // overflowing the call stack.
+        let mut stack: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
+        marks.insert(start.as_str(), Mark::OnStack);
+        while let Some((group, next)) = stack.last_mut() {
+            let list = children.get(*group).map(Vec::as_slice).unwrap_or_default();
+            let Some(&child) = list.get(*next) else {
+                marks.insert(group, Mark::Done);
+                stack.pop();
+                continue;
+            };
+            *next += 1;
+            match marks.get(child) {
+                Some(Mark::OnStack) => {
+                    let from = stack.iter().position(|(g, _)| *g == child).unwrap_or(0);
+                    let cycle: Vec<String> =
+                        stack[from..].iter().map(|(g, _)| g.to_string()).collect();
+                    found.insert(rotate(cycle));
+                }
+                Some(Mark::Done) => {}
+                None if children.contains_key(child) => {
+                    marks.insert(child, Mark::OnStack);
+                    stack.push((child, 0));
+                }
+                None => {}
+            }
+        }
+    }
+    found.into_iter().collect()
+}
+
+/// Rotates a cycle to start at its smallest key, in the direction member-of: a group
+/// followed by the group that lists it.
+fn rotate(mut cycle: Vec<String>) -> Vec<String> {
+    // The stack runs from a group down to its members, so reversing gives member-of order.
+    cycle.reverse();
+    if let Some(min) = (0..cycle.len()).min_by_key(|&i| &cycle[i]) {
+        cycle.rotate_left(min);
+    }
+    cycle
+}
+
+/// Recomputes a snapshot's effective memberships and group cycles, and returns the
+/// cycles that were not recorded before, each as its group keys.
+pub fn refresh(conn: &Connection, snapshot_id: i64) -> Result<Vec<Vec<String>>> {
+    let (edges, groups) = read_edges(conn, snapshot_id)?;
+    let (effective, cycles) = expand(&edges, &groups);
+    let before = recorded_cycles(conn, snapshot_id)?;
+
+    conn.execute(
+        "DELETE FROM effective_memberships WHERE snapshot_id = ?",
+        params![snapshot_id],
+    )?;
+    conn.execute(
+        "DELETE FROM group_cycles WHERE snapshot_id = ?",
+        params![snapshot_id],
+    )?;
+    let mut rows = conn.appender("effective_memberships")?;
+    for item in &effective {
+        rows.append_row(params![
+            snapshot_id,
+            item.member,
+            item.group,
+            item.path.len() as i64,
+            serde_json::to_string(&item.path)?,
+        ])?;
+    }
+    rows.flush()?;
+    drop(rows);
+
+    let mut rows = conn.appender("group_cycles")?;
+    for cycle in &cycles {
+        rows.append_row(params![snapshot_id, serde_json::to_string(cycle)?])?;
+    }
+    rows.flush()?;
+
+    Ok(cycles
+        .into_iter()
+        .filter(|cycle| !before.contains(cycle))
+        .collect())
+}
+
+/// Reads the snapshot's memberships with each member resolved to an identity key: a
+/// member of type Group, or without a type, to the group with that id, else to the
+/// non-group identity with that id. Members that match no identity are left out.
+fn read_edges(conn: &Connection, snapshot_id: i64) -> Result<(Vec<Edge>, BTreeSet<String>)> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT m.group_key, coalesce(g.identity_key, u.identity_key)
+         FROM memberships m
+         LEFT JOIN identities g ON g.snapshot_id = m.snapshot_id AND g.scim_id = m.member_value
+              AND g.kind = 'group' AND coalesce(lower(m.member_type), 'group') = 'group'
+         LEFT JOIN identities u ON u.snapshot_id = m.snapshot_id AND u.scim_id = m.member_value
+              AND u.kind <> 'group' AND coalesce(lower(m.member_type), '') <> 'group'
+         WHERE m.snapshot_id = ? AND coalesce(g.identity_key, u.identity_key) IS NOT NULL
+         QUALIFY row_number() OVER (PARTITION BY m.group_key, m.member_value
+                                    ORDER BY g.identity_key NULLS LAST, u.identity_key) = 1
+         ORDER BY 1, 2",
+    )?;
+    let edges = stmt
+        .query_map(params![snapshot_id], |row| {
+            Ok(Edge {
+                group: row.get(0)?,
+                member: row.get(1)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut stmt = conn
+        .prepare("SELECT identity_key FROM identities WHERE snapshot_id = ? AND kind = 'group'")?;
+    let groups = stmt
+        .query_map(params![snapshot_id], |row| row.get::<_, String>(0))?
+        .collect::<Result<BTreeSet<_>, _>>()?;
+    Ok((edges, groups))
+}
+
+fn recorded_cycles(conn: &Connection, snapshot_id: i64) -> Result<BTreeSet<Vec<String>>> {
+    let mut stmt = conn.prepare("SELECT cycle FROM group_cycles WHERE snapshot_id = ?")?;
+    let texts = stmt
+        .query_map(params![snapshot_id], |row| row.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(texts
+        .iter()
+        .filter_map(|text| serde_json::from_str(text).ok())
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(group: &str, member: &str) -> Edge {
+        Edge {
+            group: group.into(),
+            member: member.into(),
+        }
+    }
+
+    fn groups(keys: &[&str]) -> BTreeSet<String> {
+        keys.iter().map(|k| k.to_string()).collect()
+    }
+
+    #[test]
+    fn nested_membership_has_path() {
+        let edges = [edge("Group/a", "User/u"), edge("Group/b", "Group/a")];
+        let (effective, cycles) = expand(&edges, &groups(&["Group/a", "Group/b"]));
+        let via_b = effective
+            .iter()
+            .find(|e| e.member == "User/u" && e.group == "Group/b")
+            .expect("u is in b through a");
+        assert_eq!(via_b.path, ["Group/a", "Group/b"]);
+        assert!(cycles.is_empty());
+    }
+
+    #[test]
+    fn two_group_cycle_reported() {
+        let edges = [edge("Group/a", "Group/b"), edge("Group/b", "Group/a")];
+        let (effective, cycles) = expand(&edges, &groups(&["Group/a", "Group/b"]));
+        assert_eq!(cycles, [vec!["Group/a".to_string(), "Group/b".to_string()]]);
+        assert_eq!(effective.len(), 2, "{effective:?}");
+    }
+
+    #[test]
+    fn three_group_cycle_reported_once() {
+        let edges = [
+            edge("Group/a", "Group/b"),
+            edge("Group/b", "Group/c"),
+            edge("Group/c", "Group/a"),
+            edge("Group/c", "User/u"),
+        ];
+        let (effective, cycles) = expand(&edges, &groups(&["Group/a", "Group/b", "Group/c"]));
+        assert_eq!(cycles.len(), 1);
+        // b is a member of a, c of b, a of c: member-of order from the smallest key.
+        assert_eq!(cycles[0], ["Group/a", "Group/c", "Group/b"]);
+        let u_in: BTreeSet<&str> = effective
+            .iter()
+            .filter(|e| e.member == "User/u")
+            .map(|e| e.group.as_str())
+            .collect();
+        assert_eq!(u_in, BTreeSet::from(["Group/a", "Group/b", "Group/c"]));
+    }
+
+    #[test]
+    fn self_membership_is_a_cycle() {
+        let (_, cycles) = expand(&[edge("Group/a", "Group/a")], &groups(&["Group/a"]));
+        assert_eq!(cycles, [vec!["Group/a".to_string()]]);
+    }
+
+    #[test]
+    fn shortest_path_wins() {
+        let edges = [
+            edge("Group/top", "Group/mid"),
+            edge("Group/mid", "User/u"),
+            edge("Group/top", "User/u"),
+        ];
+        let (effective, _) = expand(&edges, &groups(&["Group/top", "Group/mid"]));
+        let top = effective
+            .iter()
+            .find(|e| e.member == "User/u" && e.group == "Group/top")
+            .unwrap();
+        assert_eq!(top.path, ["Group/top"]);
+    }
+}
