@@ -4,8 +4,11 @@
 mod aliases;
 mod as_of;
 mod decisions;
+pub mod event_filter;
+mod event_pages;
 mod identities;
 mod integrity;
+mod overview;
 pub mod schema;
 mod snapshot_diff;
 mod snapshots;
@@ -17,7 +20,10 @@ use duckdb::{AccessMode, Config, Connection};
 
 use crate::{Error, Result};
 
+pub use event_filter::EventFilter;
+pub use event_pages::{EventSummary, Histogram};
 pub use integrity::{SourceCheck, SourceStatus};
+pub use overview::{IdentityCount, Overview};
 pub use snapshot_diff::{Change, DiffSide, SnapshotDiff};
 pub use snapshots::SnapshotRecord;
 pub use sources::SourceRecord;
