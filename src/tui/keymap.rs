@@ -2,7 +2,9 @@
 //! keys in the footer and the help overlay, so the shown keys are the working ones.
 
 use crossterm::event::KeyCode::Char;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use super::action::Action;
 use super::app::Screen;
@@ -10,7 +12,8 @@ use super::app::Screen;
 mod bindings;
 
 use bindings::{
-    FILTER, GLOBAL, HELP, IDENTITIES, JUSTIFICATION, LIST_MOVES, PICKER, REVIEW, TRACE, TRACE_INPUT,
+    EVENT_FILTER, EVENTS, EXPORT, FILTER, GLOBAL, HELP, IDENTITIES, JUSTIFICATION, LIST_MOVES,
+    OVERVIEW, PICKER, REVIEW, TRACE, TRACE_INPUT,
 };
 
 /// The input mode: a screen's commands, the help overlay, or text typed into a prompt.
@@ -22,6 +25,8 @@ pub enum Mode {
     TraceInput,
     Picker,
     Justification,
+    EventFilter,
+    Export,
 }
 
 impl Mode {
@@ -52,11 +57,15 @@ pub fn tables(mode: Mode) -> Vec<&'static [Binding]> {
         Mode::Normal(Screen::Identities) => vec![IDENTITIES, LIST_MOVES, GLOBAL],
         Mode::Normal(Screen::Trace) => vec![TRACE, GLOBAL],
         Mode::Normal(Screen::Review) => vec![REVIEW, LIST_MOVES, GLOBAL],
+        Mode::Normal(Screen::Events) => vec![EVENTS, LIST_MOVES, GLOBAL],
+        Mode::Normal(Screen::Overview) => vec![OVERVIEW, GLOBAL],
         Mode::Help(_) => vec![HELP],
         Mode::Filter => vec![FILTER],
         Mode::TraceInput => vec![TRACE_INPUT],
         Mode::Picker => vec![PICKER],
         Mode::Justification => vec![JUSTIFICATION],
+        Mode::EventFilter => vec![EVENT_FILTER],
+        Mode::Export => vec![EXPORT],
     }
 }
 
@@ -80,7 +89,14 @@ pub fn help_sections(screen: Screen) -> Vec<(&'static str, &'static [Binding])> 
             ("Justification prompt", JUSTIFICATION),
             ("Filter prompt", FILTER),
         ],
+        Screen::Events => vec![
+            ("Events", EVENTS),
+            ("Moving", LIST_MOVES),
+            ("Filter prompt", EVENT_FILTER),
+        ],
+        Screen::Overview => vec![("Overview", OVERVIEW)],
     };
+    sections.push(("Export prompt", EXPORT));
     sections.push(("Everywhere", GLOBAL));
     sections
 }
@@ -94,6 +110,9 @@ pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
     if control && key.code == Char('c') {
         return Some(Action::Quit);
     }
+    if control && key.code == Char('e') && matches!(mode, Mode::Normal(_)) {
+        return Some(Action::StartExport);
+    }
     if control || key.modifiers.contains(KeyModifiers::ALT) {
         return None;
     }
@@ -102,6 +121,20 @@ pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
     }
     match key.code {
         Char(c) if mode.takes_text() => Some(Action::InputChar(c)),
+        _ => None,
+    }
+}
+
+/// Returns the action of a mouse event in `mode`: the wheel moves the selection of the
+/// list or picker, and a left click selects a row outside prompts.
+pub fn action_for_mouse(mode: Mode, event: MouseEvent) -> Option<Action> {
+    let lists = matches!(mode, Mode::Normal(_) | Mode::Picker | Mode::Filter);
+    match event.kind {
+        MouseEventKind::ScrollDown if lists => Some(Action::MoveDown),
+        MouseEventKind::ScrollUp if lists => Some(Action::MoveUp),
+        MouseEventKind::Down(MouseButton::Left) if matches!(mode, Mode::Normal(_)) => {
+            Some(Action::Click { y: event.row })
+        }
         _ => None,
     }
 }

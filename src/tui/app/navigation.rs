@@ -3,29 +3,79 @@
 use crate::tui::state::ListCursor;
 use crate::tui::state::trace_view::DETAIL_SCROLL_STEP;
 use crate::tui::widgets::event_detail;
+use crate::tui::worker::Job;
 
 use super::{App, Prompt, Screen};
 
 impl App {
-    /// Esc outside a prompt: closes the help overlay, else clears the identity filter.
-    pub(super) fn back(&mut self) {
+    /// Esc outside a prompt: closes the help overlay; on Events zooms out, else clears
+    /// the event filter; on the identity screens clears the identity filter.
+    pub(super) fn back(&mut self) -> Option<Job> {
         if self.help_open {
             self.help_open = false;
-        } else if self.screen != Screen::Trace && !self.identities.filter.as_str().is_empty() {
-            self.identities.filter.clear();
-            self.identities.refilter();
+            return None;
+        }
+        match self.screen {
+            Screen::Events => self.events_back(),
+            Screen::Identities | Screen::Review => {
+                if !self.identities.filter.as_str().is_empty() {
+                    self.identities.filter.clear();
+                    self.identities.refilter();
+                }
+                None
+            }
+            Screen::Trace | Screen::Overview => None,
         }
     }
 
     /// Moves the cursor of the list that has the focus: the picker, else the screen's list.
-    pub(super) fn move_cursor(&mut self, change: impl FnOnce(&mut ListCursor, usize)) {
+    /// On Events a move off the loaded page returns the load of the page it lands on.
+    pub(super) fn move_cursor(
+        &mut self,
+        change: impl FnOnce(&mut ListCursor, usize),
+    ) -> Option<Job> {
         if let Some(Prompt::Picker(picker)) = &mut self.prompt {
             change(&mut picker.cursor, picker.ranked.len());
-        } else if self.screen == Screen::Trace {
-            self.trace.move_cursor(change);
-        } else {
-            let len = self.identities.visible.len();
-            change(&mut self.identities.cursor, len);
+            return None;
+        }
+        match self.screen {
+            Screen::Trace => self.trace.move_cursor(change),
+            Screen::Events => return self.move_event_cursor(change),
+            Screen::Overview => {}
+            Screen::Identities | Screen::Review => {
+                let len = self.identities.visible.len();
+                change(&mut self.identities.cursor, len);
+            }
+        }
+        None
+    }
+
+    /// Selects the row of the screen's list drawn at screen row `y`. Clicks are ignored
+    /// while a prompt or the help is open.
+    pub(super) fn click_row(&mut self, y: u16) {
+        if self.prompt.is_some() || self.help_open {
+            return;
+        }
+        match self.screen {
+            Screen::Identities | Screen::Review => {
+                let list = &mut self.identities;
+                if let Some(index) = list.cursor.index_at(y, list.visible.len()) {
+                    list.cursor.selected = index;
+                }
+            }
+            Screen::Events => {
+                let view = &mut self.events;
+                if let Some(index) = view.cursor.index_at(y, view.rows.len()) {
+                    view.cursor.selected = index;
+                }
+            }
+            Screen::Trace => {
+                let index = self.trace.cursor.index_at(y, self.trace.events.len());
+                if let Some(index) = index {
+                    self.trace.move_cursor(|cursor, _| cursor.selected = index);
+                }
+            }
+            Screen::Overview => {}
         }
     }
 
@@ -38,9 +88,10 @@ impl App {
         self.trace.scroll_detail(direction * step, line_count);
     }
 
-    /// Enter: from Identities opens Review on the selected identity, and from Trace
-    /// selects the identity that the event's actor resolved to.
-    pub(super) fn open_selected(&mut self) {
+    /// Enter: from Identities opens Review on the selected identity, from Trace selects
+    /// the identity that the event's actor resolved to, and from Events traces the
+    /// selected event.
+    pub(super) fn open_selected(&mut self) -> Option<Job> {
         match self.screen {
             Screen::Identities => {
                 if self.identities.selected().is_some() {
@@ -48,8 +99,10 @@ impl App {
                 }
             }
             Screen::Trace => self.open_event_identity(),
-            Screen::Review => {}
+            Screen::Events => return self.trace_selected_event(),
+            Screen::Review | Screen::Overview => {}
         }
+        None
     }
 
     pub(super) fn open_event_identity(&mut self) {

@@ -51,6 +51,7 @@ impl App {
                 picker.rerank(self.known_ids.as_deref().unwrap_or_default());
             }
             Some(Prompt::Justification(prompt)) => prompt.input.push(c),
+            Some(Prompt::EventFilter(input) | Prompt::Export(input)) => input.push(c),
             None => {}
         }
     }
@@ -67,11 +68,13 @@ impl App {
                 picker.rerank(self.known_ids.as_deref().unwrap_or_default());
             }
             Some(Prompt::Justification(prompt)) => prompt.input.pop(),
+            Some(Prompt::EventFilter(input) | Prompt::Export(input)) => input.pop(),
             None => {}
         }
     }
 
-    /// Esc in a prompt closes it. In the filter it also clears the filter text.
+    /// Esc in a prompt closes it. In the identity filter it also clears the filter text;
+    /// the event filter keeps the filter applied before the prompt opened.
     pub(super) fn input_cancel(&mut self) {
         if let Some(Prompt::Filter) = self.prompt {
             self.identities.filter.clear();
@@ -80,8 +83,9 @@ impl App {
         self.prompt = None;
     }
 
-    /// Enter in a prompt. The filter keeps its text, the trace prompt and the picker start
-    /// a trace, and the justification prompt records the decision.
+    /// Enter in a prompt. The identity filter keeps its text, the trace prompt and the
+    /// picker start a trace, the justification prompt records the decision, the event
+    /// filter is applied and the export prompt writes the file.
     pub(super) fn input_submit(&mut self) -> Option<Job> {
         match self.prompt.take()? {
             Prompt::Filter => None,
@@ -97,6 +101,8 @@ impl App {
                 self.submit_trace(id, Prompt::Picker(picker))
             }
             Prompt::Justification(prompt) => self.submit_decision(prompt),
+            Prompt::EventFilter(input) => self.submit_event_filter(input),
+            Prompt::Export(input) => self.submit_export(input),
         }
     }
 
@@ -107,11 +113,16 @@ impl App {
             self.set_status("Type an ID to trace, or press Esc to cancel.", true);
             return None;
         }
+        Some(self.start_trace(id))
+    }
+
+    /// Shows the Trace screen and returns the job that traces `id`.
+    pub(super) fn start_trace(&mut self, id: String) -> Job {
         let request = self.requests.issue();
         self.requests.trace = Some(request);
         self.trace.start(id.clone());
         self.screen = Screen::Trace;
-        Some(Job::Trace { request, id })
+        Job::Trace { request, id }
     }
 
     fn submit_decision(&mut self, prompt: JustificationPrompt) -> Option<Job> {

@@ -12,6 +12,8 @@ pub struct Requests {
     pub identities: Option<u64>,
     pub trace: Option<u64>,
     pub known_ids: Option<u64>,
+    pub overview: Option<u64>,
+    pub events: Option<u64>,
     /// Decisions sent to the worker whose result has not arrived. They are never replaced,
     /// so a count suffices.
     pub saving: usize,
@@ -28,6 +30,8 @@ impl Requests {
         self.identities.is_some()
             || self.trace.is_some()
             || self.known_ids.is_some()
+            || self.overview.is_some()
+            || self.events.is_some()
             || self.saving > 0
     }
 }
@@ -89,6 +93,38 @@ impl App {
                 self.requests.saving = self.requests.saving.saturating_sub(1);
                 self.apply_decision(identity_key, result);
             }
+            Action::OverviewLoaded { request, result } => {
+                if !finish(&mut self.requests.overview, request) {
+                    return;
+                }
+                match result {
+                    Ok(overview) => self.overview = Some(overview),
+                    Err(err) => {
+                        tracing::warn!(error = %err, "loading the overview failed");
+                        self.set_status(format!("Loading the overview failed: {err}"), true);
+                    }
+                }
+            }
+            Action::EventsLoaded { request, result } => {
+                if !finish(&mut self.requests.events, request) {
+                    return;
+                }
+                match result {
+                    Ok(page) => self.events.set_page(page),
+                    Err(err) => {
+                        tracing::warn!(error = %err, "loading events failed");
+                        self.events.pending_target = None;
+                        self.set_status(format!("Loading events failed: {err}"), true);
+                    }
+                }
+            }
+            Action::ExportWritten { path, result } => match result {
+                Ok(rows) => self.set_status(format!("Exported {rows} rows to {path}."), false),
+                Err(err) => {
+                    tracing::warn!(%path, error = %err, "export failed");
+                    self.set_status(format!("Export failed: {err}"), true);
+                }
+            },
             Action::WorkerStopped => {
                 tracing::error!("the database worker's result channel closed");
                 self.worker_stopped = true;

@@ -61,7 +61,28 @@ const fn pair(
     }
 }
 
-use KeyCode::{BackTab, Backspace, Char, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
+/// Builds a help-only binding for a pair of opposite moves.
+const fn hidden_pair(
+    keys: [&'static [KeyCode]; 2],
+    label: &'static str,
+    help: &'static str,
+    forward: Action,
+    back: Action,
+) -> Binding {
+    Binding {
+        keys: keys[0],
+        label,
+        help,
+        action: forward,
+        reverse: Some((keys[1], back)),
+        footer: None,
+    }
+}
+
+use KeyCode::{
+    BackTab, Backspace, Char, Down, End, Enter, Esc, F, Home, Left, PageDown, PageUp, Right, Tab,
+    Up,
+};
 use Verdict::{Approve, Flag, Revoke};
 
 const MOVE_KEYS: [&[KeyCode]; 2] = [&[Char('j'), Down], &[Char('k'), Up]];
@@ -70,14 +91,18 @@ const ARROW_KEYS: [&[KeyCode]; 2] = [&[Down], &[Up]];
 // One binding per line reads as a table, so rustfmt leaves these alone.
 #[rustfmt::skip]
 pub(super) const GLOBAL: &[Binding] = &[
-    shown(&[Char('?')], "?", "help", "show or hide this help", Action::ToggleHelp),
+    shown(&[Char('?'), F(1)], "? F1", "help", "show or hide this help", Action::ToggleHelp),
     shown(&[Char('q')], "q", "quit", "quit", Action::Quit),
     hidden(&[Tab], "Tab", "next screen", Action::NextScreen),
     hidden(&[BackTab], "Shift-Tab", "previous screen", Action::PreviousScreen),
     hidden(&[Char('1')], "1", "Identities screen", Action::ShowScreen(Screen::Identities)),
     hidden(&[Char('2')], "2", "Trace screen", Action::ShowScreen(Screen::Trace)),
     hidden(&[Char('3')], "3", "Review screen", Action::ShowScreen(Screen::Review)),
-    // Ctrl-C is matched before the tables, in every mode; this entry documents it.
+    hidden(&[Char('4')], "4", "Events screen", Action::ShowScreen(Screen::Events)),
+    hidden(&[Char('5')], "5", "Overview screen", Action::ShowScreen(Screen::Overview)),
+    hidden(&[Char('T')], "T", "colours: dark, light, none", Action::CyclePalette),
+    // Ctrl-E and Ctrl-C are matched before the tables; these entries document them.
+    hidden(&[], "Ctrl-E", "export this view to a file", Action::StartExport),
     hidden(&[], "Ctrl-C", "quit, even in a prompt", Action::Quit),
 ];
 
@@ -123,7 +148,7 @@ pub(super) const REVIEW: &[Binding] = &[
 
 #[rustfmt::skip]
 pub(super) const HELP: &[Binding] = &[
-    shown(&[Esc, Char('?')], "Esc ?", "close help", "close the help", Action::ToggleHelp),
+    shown(&[Esc, Char('?'), F(1)], "Esc ?", "close help", "close the help", Action::ToggleHelp),
     shown(&[Char('q')], "q", "quit", "quit", Action::Quit),
 ];
 
@@ -161,5 +186,35 @@ pub(super) const PICKER: &[Binding] = &[
 pub(super) const JUSTIFICATION: &[Binding] = &[
     shown(&[Enter], "Enter", "save", "save the decision", Action::InputSubmit),
     shown(&[Esc], "Esc", "cancel", "cancel, record nothing", Action::InputCancel),
+    BACKSPACE,
+];
+
+#[rustfmt::skip]
+pub(super) const EVENTS: &[Binding] = &[
+    shown(&[Char('/')], "/", "filter", "filter (field:value, -not)", Action::StartFilter),
+    shown(&[Enter], "Enter", "trace", "trace the event's ID", Action::Open),
+    hidden_pair([&[Right, Char('l')], &[Left, Char('h')]], "← → h l", "select a time slice", Action::MoveBucket(1), Action::MoveBucket(-1)),
+    shown(&[Char('z'), Char('+')], "z +", "zoom slice", "zoom into the time slice", Action::ZoomIn),
+    hidden(&[Char('Z'), Char('-')], "Z -", "zoom out", Action::ZoomOut),
+    hidden(&[Esc], "Esc", "zoom out, or clear filter", Action::Back),
+    hidden(&[Char('R')], "R", "reload from the case", Action::Reload),
+];
+
+#[rustfmt::skip]
+pub(super) const OVERVIEW: &[Binding] = &[
+    shown(&[Char('R')], "R", "reload", "reload from the case", Action::Reload),
+];
+
+#[rustfmt::skip]
+pub(super) const EVENT_FILTER: &[Binding] = &[
+    shown(&[Enter], "Enter", "apply", "apply the filter", Action::InputSubmit),
+    shown(&[Esc], "Esc", "cancel", "close, keep the old filter", Action::InputCancel),
+    BACKSPACE,
+];
+
+#[rustfmt::skip]
+pub(super) const EXPORT: &[Binding] = &[
+    shown(&[Enter], "Enter", "write", "write; .json gives JSON", Action::InputSubmit),
+    shown(&[Esc], "Esc", "cancel", "close, write nothing", Action::InputCancel),
     BACKSPACE,
 ];
