@@ -11,6 +11,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use scimtrail::case::Case;
+use scimtrail::tui::app::Prompt;
 use scimtrail::tui::{Action, App, Job, keymap, ui, worker};
 use tempfile::TempDir;
 
@@ -208,7 +209,7 @@ fn review_refuses_empty_justification() {
 #[test]
 fn help_overlay() {
     let mut harness = Harness::new();
-    for screen in ['1', '2', '3', '4', '5'] {
+    for screen in ['1', '2', '3', '4', '5', '6'] {
         harness.press(KeyCode::Char(screen));
         harness.press(KeyCode::Char('?'));
         let title = harness.app.screen.title().to_lowercase();
@@ -310,6 +311,39 @@ fn export_writes_view() {
         .collect();
     assert_eq!(names.len(), harness.app.identities.visible.len());
     assert!(names.iter().all(|name| name.contains("svc")), "{names:?}");
+}
+
+#[test]
+fn sql_console() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char(';'));
+    harness.keys("select kind, count(*) as n from current_identities group by kind order by kind");
+    insta::assert_snapshot!("sql_prompt_80x24", harness.render(80, 24));
+    harness.press(KeyCode::Enter);
+    let rows = harness.app.console.result.as_ref().map(|r| r.rows.len());
+    assert_eq!(rows, Some(4), "agent, group, human, service");
+    assert_screens("sql", &harness);
+}
+
+#[test]
+fn sql_console_rejects_writes() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char(';'));
+    harness.keys("delete from decisions");
+    harness.press(KeyCode::Enter);
+    assert!(harness.app.console.result.is_none());
+    insta::assert_snapshot!("sql_rejected_80x24", harness.render(80, 24));
+    harness.press(KeyCode::Char(';'));
+    harness.press(KeyCode::Backspace);
+    harness.press(KeyCode::Up);
+    let Some(Prompt::Sql(input)) = &harness.app.prompt else {
+        panic!("the query prompt is open");
+    };
+    assert_eq!(
+        input.as_str(),
+        "delete from decisions",
+        "Up recalls the history"
+    );
 }
 
 #[test]

@@ -42,6 +42,12 @@ pub enum Action {
     ZoomOut,
     /// Ctrl-E: opens the prompt that exports the current view to a file.
     StartExport,
+    /// `;`: shows the SQL console with its query prompt open.
+    OpenConsole,
+    /// Up and Down in the SQL prompt: the previous or next query of the history.
+    BrowseHistory(i8),
+    /// Scrolls the SQL result's columns.
+    ScrollColumns(i8),
     /// Switches to the next colour palette: dark, light, no colour.
     CyclePalette,
     /// A left click on screen row `y`: selects the list row drawn there.
@@ -80,6 +86,10 @@ pub enum Action {
         request: u64,
         result: Result<EventsPage, String>,
     },
+    SqlDone {
+        request: u64,
+        result: Result<crate::tui::console::QueryResult, String>,
+    },
     ExportWritten {
         path: String,
         result: Result<usize, String>,
@@ -103,6 +113,7 @@ impl Action {
                 | Action::OverviewLoaded { .. }
                 | Action::EventsLoaded { .. }
                 | Action::ExportWritten { .. }
+                | Action::SqlDone { .. }
                 | Action::WorkerStopped
         )
     }

@@ -1,5 +1,6 @@
 //! The TUI's state and the one function that changes it, [`App::update`].
 
+mod console;
 mod events;
 mod export;
 mod navigation;
@@ -10,7 +11,9 @@ use crate::model::Verdict;
 
 use super::action::Action;
 use super::keymap::Mode;
-use super::state::{EventsView, IdentityList, ListCursor, Picker, TextInput, TraceView};
+use super::state::{
+    EventsView, IdentityList, ListCursor, Picker, SqlConsole, TextInput, TraceView,
+};
 use super::widgets::theme::Palette;
 use super::worker::{Job, KnownId};
 use crate::case::Overview;
@@ -24,16 +27,18 @@ pub enum Screen {
     Review,
     Events,
     Overview,
+    Sql,
 }
 
 impl Screen {
     /// The screens in tab order; a screen's number key is its position plus one.
-    pub const ALL: [Screen; 5] = [
+    pub const ALL: [Screen; 6] = [
         Screen::Identities,
         Screen::Trace,
         Screen::Review,
         Screen::Events,
         Screen::Overview,
+        Screen::Sql,
     ];
 
     pub fn title(self) -> &'static str {
@@ -43,6 +48,7 @@ impl Screen {
             Screen::Review => "Review",
             Screen::Events => "Events",
             Screen::Overview => "Overview",
+            Screen::Sql => "SQL",
         }
     }
 
@@ -71,6 +77,8 @@ pub enum Prompt {
     EventFilter(TextInput),
     /// The file name that Ctrl-E exports the current view to.
     Export(TextInput),
+    /// A query of the SQL console.
+    Sql(TextInput),
 }
 
 /// The justification prompt of a decision that is about to be recorded.
@@ -102,6 +110,7 @@ pub struct App {
     pub events: EventsView,
     /// The Overview screen's data, once loaded.
     pub overview: Option<Overview>,
+    pub console: SqlConsole,
     /// The picker's IDs, loaded when the picker first opens.
     pub known_ids: Option<Vec<KnownId>>,
     pub prompt: Option<Prompt>,
@@ -126,6 +135,7 @@ impl App {
             trace: TraceView::default(),
             events: EventsView::default(),
             overview: None,
+            console: SqlConsole::default(),
             known_ids: None,
             prompt: None,
             help_open: false,
@@ -156,6 +166,7 @@ impl App {
             Some(Prompt::Justification(_)) => Mode::Justification,
             Some(Prompt::EventFilter(_)) => Mode::EventFilter,
             Some(Prompt::Export(_)) => Mode::Export,
+            Some(Prompt::Sql(_)) => Mode::SqlInput,
         }
     }
 
@@ -194,6 +205,9 @@ impl App {
                 self.set_status(format!("Colours: {}.", self.palette.name()), false);
             }
             Action::Click { y } => self.click_row(y),
+            Action::OpenConsole => self.open_console(),
+            Action::BrowseHistory(delta) => self.browse_history(delta),
+            Action::ScrollColumns(delta) => self.console.scroll_columns(isize::from(delta)),
             Action::InputChar(c) => self.input_char(c),
             Action::InputBackspace => self.input_backspace(),
             Action::InputSubmit => return self.input_submit(),

@@ -13,7 +13,7 @@ mod bindings;
 
 use bindings::{
     EVENT_FILTER, EVENTS, EXPORT, FILTER, GLOBAL, HELP, IDENTITIES, JUSTIFICATION, LIST_MOVES,
-    OVERVIEW, PICKER, REVIEW, TRACE, TRACE_INPUT,
+    OVERVIEW, PICKER, REVIEW, SQL, SQL_INPUT, TRACE, TRACE_INPUT,
 };
 
 /// The input mode: a screen's commands, the help overlay, or text typed into a prompt.
@@ -27,6 +27,7 @@ pub enum Mode {
     Justification,
     EventFilter,
     Export,
+    SqlInput,
 }
 
 impl Mode {
@@ -59,6 +60,7 @@ pub fn tables(mode: Mode) -> Vec<&'static [Binding]> {
         Mode::Normal(Screen::Review) => vec![REVIEW, LIST_MOVES, GLOBAL],
         Mode::Normal(Screen::Events) => vec![EVENTS, LIST_MOVES, GLOBAL],
         Mode::Normal(Screen::Overview) => vec![OVERVIEW, GLOBAL],
+        Mode::Normal(Screen::Sql) => vec![SQL, LIST_MOVES, GLOBAL],
         Mode::Help(_) => vec![HELP],
         Mode::Filter => vec![FILTER],
         Mode::TraceInput => vec![TRACE_INPUT],
@@ -66,6 +68,7 @@ pub fn tables(mode: Mode) -> Vec<&'static [Binding]> {
         Mode::Justification => vec![JUSTIFICATION],
         Mode::EventFilter => vec![EVENT_FILTER],
         Mode::Export => vec![EXPORT],
+        Mode::SqlInput => vec![SQL_INPUT],
     }
 }
 
@@ -95,6 +98,11 @@ pub fn help_sections(screen: Screen) -> Vec<(&'static str, &'static [Binding])> 
             ("Filter prompt", EVENT_FILTER),
         ],
         Screen::Overview => vec![("Overview", OVERVIEW)],
+        Screen::Sql => vec![
+            ("SQL", SQL),
+            ("Moving", LIST_MOVES),
+            ("Query prompt", SQL_INPUT),
+        ],
     };
     sections.push(("Export prompt", EXPORT));
     sections.push(("Everywhere", GLOBAL));

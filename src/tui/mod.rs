@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod app;
+pub mod console;
 mod event_loop;
 pub mod export;
 pub mod keymap;

@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Prompt, Screen};
-use super::screens::{events, help, identities, overview, review, trace};
+use super::screens::{events, help, identities, overview, review, sql, trace};
 use super::widgets::{footer, header, prompt, status, theme};
 
 /// The smallest terminal the layout is designed for, in columns and rows.
@@ -35,6 +35,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         Screen::Review => review::render(frame, body_area, app),
         Screen::Events => events::render(frame, body_area, app),
         Screen::Overview => overview::render(frame, body_area, app),
+        Screen::Sql => sql::render(frame, body_area, app),
     }
     if let Some(Prompt::Export(input)) = &app.prompt {
         let context = vec![

@@ -80,6 +80,11 @@ pub enum Job {
         /// filter needs.
         with_summary: bool,
     },
+    /// Runs a query of the SQL console.
+    RunSql {
+        request: u64,
+        sql: String,
+    },
     Decide(NewDecision),
     /// Writes a table to a file, as CSV or as JSON by the file's extension.
     Export {
@@ -99,6 +104,7 @@ impl Job {
             Job::LoadKnownIds { .. } => Some(2),
             Job::LoadOverview { .. } => Some(3),
             Job::LoadEvents { .. } => Some(4),
+            Job::RunSql { .. } => Some(5),
             Job::Decide(_) | Job::Export { .. } => None,
         }
     }
@@ -146,6 +152,10 @@ pub fn run_job(case: &Case, job: Job) -> Action {
         } => Action::EventsLoaded {
             request,
             result: load_events(case, &filter, offset, with_summary).map_err(|err| err.to_string()),
+        },
+        Job::RunSql { request, sql } => Action::SqlDone {
+            request,
+            result: super::console::run(case, &sql),
         },
         Job::Export { path, table } => Action::ExportWritten {
             path: path.display().to_string(),

@@ -35,13 +35,20 @@ impl App {
     }
 
     /// Returns the rows the current screen shows: the filtered identities, the trace's
-    /// events, the loaded page of events, or the Overview's sources.
+    /// events, the loaded page of events, the Overview's sources or the query result.
     pub fn view_table(&self) -> Table {
         match self.screen {
             Screen::Identities | Screen::Review => self.identities_table(),
             Screen::Trace => self.trace_table(),
             Screen::Events => self.events_table(),
             Screen::Overview => self.sources_table(),
+            Screen::Sql => {
+                let result = self.console.result.clone().unwrap_or_default();
+                Table {
+                    header: result.columns,
+                    rows: result.rows,
+                }
+            }
         }
     }
 

@@ -24,7 +24,7 @@ impl App {
                 }
                 None
             }
-            Screen::Trace | Screen::Overview => None,
+            Screen::Trace | Screen::Overview | Screen::Sql => None,
         }
     }
 
@@ -41,6 +41,10 @@ impl App {
         match self.screen {
             Screen::Trace => self.trace.move_cursor(change),
             Screen::Events => return self.move_event_cursor(change),
+            Screen::Sql => {
+                let len = self.console.result.as_ref().map_or(0, |r| r.rows.len());
+                change(&mut self.console.cursor, len);
+            }
             Screen::Overview => {}
             Screen::Identities | Screen::Review => {
                 let len = self.identities.visible.len();
@@ -75,6 +79,12 @@ impl App {
                     self.trace.move_cursor(|cursor, _| cursor.selected = index);
                 }
             }
+            Screen::Sql => {
+                let len = self.console.result.as_ref().map_or(0, |r| r.rows.len());
+                if let Some(index) = self.console.cursor.index_at(y, len) {
+                    self.console.cursor.selected = index;
+                }
+            }
             Screen::Overview => {}
         }
     }
@@ -89,8 +99,8 @@ impl App {
     }
 
     /// Enter: from Identities opens Review on the selected identity, from Trace selects
-    /// the identity that the event's actor resolved to, and from Events traces the
-    /// selected event.
+    /// the identity that the event's actor resolved to, from Events traces the selected
+    /// event, and on the SQL screen opens the query prompt.
     pub(super) fn open_selected(&mut self) -> Option<Job> {
         match self.screen {
             Screen::Identities => {
@@ -100,6 +110,7 @@ impl App {
             }
             Screen::Trace => self.open_event_identity(),
             Screen::Events => return self.trace_selected_event(),
+            Screen::Sql => self.open_console(),
             Screen::Review | Screen::Overview => {}
         }
         None

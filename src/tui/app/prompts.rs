@@ -51,7 +51,9 @@ impl App {
                 picker.rerank(self.known_ids.as_deref().unwrap_or_default());
             }
             Some(Prompt::Justification(prompt)) => prompt.input.push(c),
-            Some(Prompt::EventFilter(input) | Prompt::Export(input)) => input.push(c),
+            Some(Prompt::EventFilter(input) | Prompt::Export(input) | Prompt::Sql(input)) => {
+                input.push(c)
+            }
             None => {}
         }
     }
@@ -68,7 +70,9 @@ impl App {
                 picker.rerank(self.known_ids.as_deref().unwrap_or_default());
             }
             Some(Prompt::Justification(prompt)) => prompt.input.pop(),
-            Some(Prompt::EventFilter(input) | Prompt::Export(input)) => input.pop(),
+            Some(Prompt::EventFilter(input) | Prompt::Export(input) | Prompt::Sql(input)) => {
+                input.pop()
+            }
             None => {}
         }
     }
@@ -103,6 +107,7 @@ impl App {
             Prompt::Justification(prompt) => self.submit_decision(prompt),
             Prompt::EventFilter(input) => self.submit_event_filter(input),
             Prompt::Export(input) => self.submit_export(input),
+            Prompt::Sql(input) => self.submit_sql(input),
         }
     }
 

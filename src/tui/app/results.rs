@@ -14,6 +14,7 @@ pub struct Requests {
     pub known_ids: Option<u64>,
     pub overview: Option<u64>,
     pub events: Option<u64>,
+    pub sql: Option<u64>,
     /// Decisions sent to the worker whose result has not arrived. They are never replaced,
     /// so a count suffices.
     pub saving: usize,
@@ -32,6 +33,7 @@ impl Requests {
             || self.known_ids.is_some()
             || self.overview.is_some()
             || self.events.is_some()
+            || self.sql.is_some()
             || self.saving > 0
     }
 }
@@ -116,6 +118,15 @@ impl App {
                         self.events.pending_target = None;
                         self.set_status(format!("Loading events failed: {err}"), true);
                     }
+                }
+            }
+            Action::SqlDone { request, result } => {
+                if !finish(&mut self.requests.sql, request) {
+                    return;
+                }
+                match result {
+                    Ok(result) => self.console.set_result(result),
+                    Err(err) => self.set_status(format!("Query failed: {err}"), true),
                 }
             }
             Action::ExportWritten { path, result } => match result {

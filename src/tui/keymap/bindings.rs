@@ -100,6 +100,8 @@ pub(super) const GLOBAL: &[Binding] = &[
     hidden(&[Char('3')], "3", "Review screen", Action::ShowScreen(Screen::Review)),
     hidden(&[Char('4')], "4", "Events screen", Action::ShowScreen(Screen::Events)),
     hidden(&[Char('5')], "5", "Overview screen", Action::ShowScreen(Screen::Overview)),
+    hidden(&[Char('6')], "6", "SQL screen", Action::ShowScreen(Screen::Sql)),
+    hidden(&[Char(';')], ";", "SQL console: type a query", Action::OpenConsole),
     hidden(&[Char('T')], "T", "colours: dark, light, none", Action::CyclePalette),
     // Ctrl-E and Ctrl-C are matched before the tables; these entries document them.
     hidden(&[], "Ctrl-E", "export this view to a file", Action::StartExport),
@@ -216,5 +218,19 @@ pub(super) const EVENT_FILTER: &[Binding] = &[
 pub(super) const EXPORT: &[Binding] = &[
     shown(&[Enter], "Enter", "write", "write; .json gives JSON", Action::InputSubmit),
     shown(&[Esc], "Esc", "cancel", "close, write nothing", Action::InputCancel),
+    BACKSPACE,
+];
+
+#[rustfmt::skip]
+pub(super) const SQL: &[Binding] = &[
+    shown(&[Char(';'), Enter], "; Enter", "query", "type a SELECT query", Action::OpenConsole),
+    pair([&[Right, Char('l')], &[Left, Char('h')]], "← →", "columns", "scroll the columns, h l", Action::ScrollColumns(1), Action::ScrollColumns(-1)),
+];
+
+#[rustfmt::skip]
+pub(super) const SQL_INPUT: &[Binding] = &[
+    shown(&[Enter], "Enter", "run", "run the query (read-only)", Action::InputSubmit),
+    shown(&[Esc], "Esc", "close", "close the prompt", Action::InputCancel),
+    pair([&[Up], &[Down]], "↑ ↓", "history", "older or newer query", Action::BrowseHistory(-1), Action::BrowseHistory(1)),
     BACKSPACE,
 ];

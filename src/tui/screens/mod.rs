@@ -6,4 +6,5 @@ pub mod identities;
 pub mod identity_table;
 pub mod overview;
 pub mod review;
+pub mod sql;
 pub mod trace;

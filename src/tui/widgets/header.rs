@@ -32,30 +32,43 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         )
         .divider("|");
     frame.render_widget(tabs, tabs_area);
-    // The case name is dropped first when the line does not fit, then the labels.
+    // The case name is dropped first when the line does not fit, then the labels, then
+    // the reviewer, whom the Review screen names too; the spinner always stays.
     let fits = |line: &Line| line.width() <= usize::from(info_area.width);
-    let mut info = info_line(app, true, true);
-    if !fits(&info) {
-        info = info_line(app, false, true);
-    }
-    if !fits(&info) {
-        info = info_line(app, false, false);
+    let mut info = info_line(app, Info::All);
+    for less in [Info::NoCase, Info::NoLabels, Info::SpinnerOnly] {
+        if fits(&info) {
+            break;
+        }
+        info = info_line(app, less);
     }
     frame.render_widget(Paragraph::new(info).right_aligned(), info_area);
 }
 
-fn info_line(app: &App, with_case: bool, with_labels: bool) -> Line<'static> {
+/// How much of the information the header line shows.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Info {
+    All,
+    NoCase,
+    NoLabels,
+    SpinnerOnly,
+}
+
+fn info_line(app: &App, info: Info) -> Line<'static> {
     let mut spans = Vec::new();
     if app.requests.busy() {
         let text = format!("{} loading… ", theme::spinner_frame(app.spinner));
         spans.push(Span::styled(text, Style::new().fg(Color::Yellow)));
     }
-    if with_case {
+    if info == Info::SpinnerOnly {
+        return Line::from(spans);
+    }
+    if info == Info::All {
         spans.push(Span::styled("case ", theme::DIM));
         spans.push(Span::raw(theme::evidence(&app.case_name)));
         spans.push(Span::raw("  "));
     }
-    if with_labels {
+    if info < Info::NoLabels {
         spans.push(Span::styled("reviewer ", theme::DIM));
     }
     spans.push(Span::styled(
