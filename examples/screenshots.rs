@@ -71,7 +71,7 @@ fn run() -> Result<(), String> {
     driver.save("review", &out_dir, &fonts)?;
     driver.press(KeyCode::Esc);
     driver.press(KeyCode::Char('4'));
-    // Select the histogram's busiest slice, in late October, and an event below it.
+    // Select the histogram's busiest slice, at the start of November, and an event below it.
     driver.keys(&"l".repeat(46));
     driver.keys("jjjjj");
     driver.save("events", &out_dir, &fonts)?;

@@ -266,7 +266,7 @@ fn events_zoom_in_and_out() {
         34,
         "G selects the last event"
     );
-    // The last slice holds the newest event, so zooming into it keeps at least one.
+    // The last slice contains the newest event, so zooming into it keeps at least one.
     for _ in 0..60 {
         harness.press(KeyCode::Char('l'));
     }

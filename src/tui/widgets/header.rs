@@ -32,8 +32,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         )
         .divider("|");
     frame.render_widget(tabs, tabs_area);
-    // The case name is dropped first when the line does not fit, then the labels, then
-    // the reviewer, whom the Review screen names too; the spinner always stays.
+    // When the line does not fit, the case name goes first, then the labels, then the
+    // reviewer, whom the Review screen names too. The spinner always stays.
     let fits = |line: &Line| line.width() <= usize::from(info_area.width);
     let mut info = info_line(app, Info::All);
     for less in [Info::NoCase, Info::NoLabels, Info::SpinnerOnly] {
