@@ -198,6 +198,27 @@ fn review_screen() {
 }
 
 #[test]
+fn review_bulk_decision() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char('3'));
+    harness.press(KeyCode::Char(' '));
+    harness.press(KeyCode::Char(' '));
+    assert_eq!(harness.app.identities.marked.len(), 2);
+    harness.press(KeyCode::Char('f'));
+    harness.keys("Agents without a named owner");
+    assert_screens("review_bulk_prompt", &harness);
+    harness.press(KeyCode::Enter);
+    assert!(
+        harness.app.identities.marked.is_empty(),
+        "marks clear after deciding"
+    );
+    let decisions = harness.case.decisions().expect("ledger");
+    assert_eq!(decisions.len(), 2);
+    assert!(decisions.iter().all(|d| d.verdict == "flag"));
+    insta::assert_snapshot!("review_bulk_done_80x24", harness.render(80, 24));
+}
+
+#[test]
 fn review_refuses_empty_justification() {
     let mut harness = Harness::new();
     harness.press(KeyCode::Char('3'));

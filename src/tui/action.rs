@@ -34,6 +34,8 @@ pub enum Action {
     StartTraceInput,
     OpenPicker,
     StartDecision(Verdict),
+    /// Space on Review: marks or unmarks the selected identity for a bulk decision.
+    ToggleMark,
     /// Moves the selected slice of the Events histogram by the given number of slices.
     MoveBucket(i8),
     /// Narrows the Events screen's time range to the selected histogram slice.
@@ -78,6 +80,10 @@ pub enum Action {
         identity_key: String,
         result: Result<Decision, String>,
     },
+    /// The results of a bulk decision, in the order they were recorded.
+    DecisionsSaved {
+        results: Vec<(String, Result<Decision, String>)>,
+    },
     OverviewLoaded {
         request: u64,
         result: Result<Overview, String>,
@@ -110,6 +116,7 @@ impl Action {
                 | Action::TraceLoaded { .. }
                 | Action::KnownIdsLoaded { .. }
                 | Action::DecisionSaved { .. }
+                | Action::DecisionsSaved { .. }
                 | Action::OverviewLoaded { .. }
                 | Action::EventsLoaded { .. }
                 | Action::ExportWritten { .. }

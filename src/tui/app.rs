@@ -88,6 +88,8 @@ pub struct JustificationPrompt {
     pub identity_key: String,
     /// The identity's name as the list shows it.
     pub label: String,
+    /// Further identities, marked with Space, that receive the same decision.
+    pub also: Vec<String>,
     pub input: TextInput,
 }
 
@@ -196,6 +198,7 @@ impl App {
             Action::StartTraceInput => self.prompt = Some(Prompt::TraceId(TextInput::default())),
             Action::OpenPicker => return self.open_picker(),
             Action::StartDecision(verdict) => self.start_decision(verdict),
+            Action::ToggleMark => self.toggle_mark(),
             Action::MoveBucket(delta) => self.events.move_bucket(delta),
             Action::ZoomIn => return self.zoom_in(),
             Action::ZoomOut => return self.zoom_out(),

@@ -86,6 +86,8 @@ pub enum Job {
         sql: String,
     },
     Decide(NewDecision),
+    /// Records decisions one after another, stopping at none: each is its own ledger entry.
+    DecideAll(Vec<NewDecision>),
     /// Writes a table to a file, as CSV or as JSON by the file's extension.
     Export {
         path: std::path::PathBuf,
@@ -105,7 +107,7 @@ impl Job {
             Job::LoadOverview { .. } => Some(3),
             Job::LoadEvents { .. } => Some(4),
             Job::RunSql { .. } => Some(5),
-            Job::Decide(_) | Job::Export { .. } => None,
+            Job::Decide(_) | Job::DecideAll(_) | Job::Export { .. } => None,
         }
     }
 }
@@ -160,6 +162,15 @@ pub fn run_job(case: &Case, job: Job) -> Action {
         Job::Export { path, table } => Action::ExportWritten {
             path: path.display().to_string(),
             result: super::export::write(&path, &table).map_err(|err| err.to_string()),
+        },
+        Job::DecideAll(decisions) => Action::DecisionsSaved {
+            results: decisions
+                .iter()
+                .map(|new| {
+                    let result = case.decide(new).map_err(|err| err.to_string());
+                    (new.identity.clone(), result)
+                })
+                .collect(),
         },
         Job::Decide(new) => Action::DecisionSaved {
             identity_key: new.identity.clone(),

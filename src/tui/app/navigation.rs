@@ -8,8 +8,9 @@ use crate::tui::worker::Job;
 use super::{App, Prompt, Screen};
 
 impl App {
-    /// Esc outside a prompt: closes the help overlay; on Events zooms out, else clears
-    /// the event filter; on the identity screens clears the identity filter.
+    /// Esc outside a prompt: closes the help overlay. On Events it zooms out, else clears
+    /// the event filter. On Review it clears the marks, else the identity filter, which it
+    /// also clears on Identities.
     pub(super) fn back(&mut self) -> Option<Job> {
         if self.help_open {
             self.help_open = false;
@@ -17,6 +18,10 @@ impl App {
         }
         match self.screen {
             Screen::Events => self.events_back(),
+            Screen::Review if !self.identities.marked.is_empty() => {
+                self.identities.marked.clear();
+                None
+            }
             Screen::Identities | Screen::Review => {
                 if !self.identities.filter.as_str().is_empty() {
                     self.identities.filter.clear();

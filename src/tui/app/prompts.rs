@@ -30,12 +30,53 @@ impl App {
             self.set_status("No identity is selected.", true);
             return;
         };
+        // With marks, the decision covers the marked identities, starting with the
+        // selected one when it is marked too.
+        let marked = &self.identities.marked;
+        let (identity_key, label, also) = if marked.is_empty() || marked.contains(&row.identity_key)
+        {
+            let also = marked
+                .iter()
+                .filter(|key| **key != row.identity_key)
+                .cloned()
+                .collect();
+            (row.identity_key.clone(), row.label().to_string(), also)
+        } else {
+            let mut keys = marked.iter().cloned();
+            let first = keys.next().unwrap_or_default();
+            let label = self
+                .identities
+                .label_of(&first)
+                .unwrap_or(&first)
+                .to_string();
+            (first, label, keys.collect())
+        };
         self.prompt = Some(Prompt::Justification(JustificationPrompt {
             verdict,
-            identity_key: row.identity_key.clone(),
-            label: row.label().to_string(),
+            identity_key,
+            label,
+            also,
             input: TextInput::default(),
         }));
+    }
+
+    /// Marks or unmarks the selected identity and moves to the next row.
+    pub(super) fn toggle_mark(&mut self) {
+        if self.screen != Screen::Review {
+            return;
+        }
+        let Some(key) = self
+            .identities
+            .selected()
+            .map(|row| row.identity_key.clone())
+        else {
+            return;
+        };
+        if !self.identities.marked.remove(&key) {
+            self.identities.marked.insert(key);
+        }
+        let len = self.identities.visible.len();
+        self.identities.cursor.move_by(1, len);
     }
 
     pub(super) fn input_char(&mut self, c: char) {
@@ -139,16 +180,26 @@ impl App {
             );
             return None;
         }
-        self.identities
-            .pending
-            .insert(prompt.identity_key.clone(), prompt.verdict);
+        let justification = prompt.input.as_str().trim().to_string();
+        let keys = std::iter::once(prompt.identity_key).chain(prompt.also);
+        let decisions: Vec<NewDecision> = keys
+            .map(|identity| NewDecision {
+                identity,
+                entitlement: None,
+                verdict: prompt.verdict,
+                reviewer: self.reviewer.clone(),
+                justification: justification.clone(),
+            })
+            .collect();
+        for decision in &decisions {
+            let pending = &mut self.identities.pending;
+            pending.insert(decision.identity.clone(), prompt.verdict);
+        }
+        self.identities.marked.clear();
         self.requests.saving += 1;
-        Some(Job::Decide(NewDecision {
-            identity: prompt.identity_key,
-            entitlement: None,
-            verdict: prompt.verdict,
-            reviewer: self.reviewer.clone(),
-            justification: prompt.input.as_str().trim().to_string(),
-        }))
+        if decisions.len() == 1 {
+            return decisions.into_iter().next().map(Job::Decide);
+        }
+        Some(Job::DecideAll(decisions))
     }
 }

@@ -95,6 +95,26 @@ impl App {
                 self.requests.saving = self.requests.saving.saturating_sub(1);
                 self.apply_decision(identity_key, result);
             }
+            Action::DecisionsSaved { results } => {
+                self.requests.saving = self.requests.saving.saturating_sub(1);
+                let count = results.len();
+                let failed = results.iter().filter(|(_, result)| result.is_err()).count();
+                let verdict = results
+                    .iter()
+                    .find_map(|(_, result)| result.as_ref().ok())
+                    .map(|decision| decision.verdict.clone());
+                for (identity_key, result) in results {
+                    self.apply_decision(identity_key, result);
+                }
+                // A failure's own message stays when there is one; else one summary line.
+                if failed == 0
+                    && let Some(verdict) = verdict
+                {
+                    self.set_status(format!("Recorded {verdict} on {count} identities."), false);
+                } else if failed > 0 {
+                    tracing::warn!(failed, count, "some decisions of a bulk decision failed");
+                }
+            }
             Action::OverviewLoaded { request, result } => {
                 if !finish(&mut self.requests.overview, request) {
                     return;

@@ -109,7 +109,7 @@ fn tab_cycles_screens() {
     }
     assert_eq!(app.screen, Screen::Identities);
     app.update(Action::PreviousScreen);
-    assert_eq!(app.screen, Screen::Overview);
+    assert_eq!(app.screen, Screen::Sql);
     app.update(Action::ShowScreen(Screen::Trace));
     assert_eq!(app.screen, Screen::Trace);
 }
@@ -538,4 +538,35 @@ fn event_without_ids_cannot_pivot() {
     }];
     assert!(app.update(Action::Open).is_none());
     assert!(app.status.is_some(), "a message says why");
+}
+
+#[test]
+fn marks_gather_bulk_decision() {
+    let mut app = loaded_app();
+    app.screen = Screen::Review;
+    app.update(Action::ToggleMark);
+    app.update(Action::ToggleMark);
+    assert_eq!(app.identities.marked.len(), 2);
+    assert_eq!(app.identities.cursor.selected, 2, "Space moves down");
+    app.update(Action::StartDecision(Verdict::Revoke));
+    for c in "left the team".chars() {
+        app.update(Action::InputChar(c));
+    }
+    let job = app.update(Action::InputSubmit);
+    let Some(Job::DecideAll(decisions)) = job else {
+        panic!("expected one bulk job, got {job:?}");
+    };
+    let keys: Vec<&str> = decisions.iter().map(|d| d.identity.as_str()).collect();
+    assert_eq!(keys, ["User/u-1", "User/u-2"]);
+    assert!(app.identities.marked.is_empty());
+    assert_eq!(app.identities.pending.len(), 2);
+}
+
+#[test]
+fn esc_on_review_clears_marks_first() {
+    let mut app = loaded_app();
+    app.screen = Screen::Review;
+    app.update(Action::ToggleMark);
+    app.update(Action::Back);
+    assert!(app.identities.marked.is_empty());
 }

@@ -91,7 +91,7 @@ const ARROW_KEYS: [&[KeyCode]; 2] = [&[Down], &[Up]];
 // One binding per line reads as a table, so rustfmt leaves these alone.
 #[rustfmt::skip]
 pub(super) const GLOBAL: &[Binding] = &[
-    shown(&[Char('?'), F(1)], "? F1", "help", "show or hide this help", Action::ToggleHelp),
+    shown(&[Char('?'), F(1)], "?", "help", "this help; F1 too", Action::ToggleHelp),
     shown(&[Char('q')], "q", "quit", "quit", Action::Quit),
     hidden(&[Tab], "Tab", "next screen", Action::NextScreen),
     hidden(&[BackTab], "Shift-Tab", "previous screen", Action::PreviousScreen),
@@ -140,11 +140,12 @@ pub(super) const TRACE: &[Binding] = &[
 
 #[rustfmt::skip]
 pub(super) const REVIEW: &[Binding] = &[
-    shown(&[Char('a')], "a", "approve", "approve selected identity", Action::StartDecision(Approve)),
-    shown(&[Char('r')], "r", "revoke", "revoke selected identity", Action::StartDecision(Revoke)),
-    shown(&[Char('f')], "f", "flag", "flag selected identity", Action::StartDecision(Flag)),
-    shown(&[Char('/')], "/", "filter", "fuzzy filter the identities", Action::StartFilter),
-    hidden(&[Esc], "Esc", "clear the filter", Action::Back),
+    shown(&[Char('a')], "a", "approve", "approve selected or marked", Action::StartDecision(Approve)),
+    shown(&[Char('r')], "r", "revoke", "revoke selected or marked", Action::StartDecision(Revoke)),
+    shown(&[Char('f')], "f", "flag", "flag selected or marked", Action::StartDecision(Flag)),
+    shown(&[Char(' ')], "Space", "mark", "mark for a bulk decision", Action::ToggleMark),
+    hidden(&[Char('/')], "/", "fuzzy filter the identities", Action::StartFilter),
+    hidden(&[Esc], "Esc", "clear marks, else the filter", Action::Back),
     hidden(&[Char('R')], "R", "reload from the case", Action::Reload),
 ];
 

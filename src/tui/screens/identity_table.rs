@@ -60,6 +60,12 @@ impl Column {
     fn cell(self, row: &IdentityRow, app: &App, owners: &HashMap<&str, &str>) -> Cell<'static> {
         let decision = app.identities.decisions.get(&row.identity_key);
         match self {
+            Column::Name if app.identities.marked.contains(&row.identity_key) => {
+                Cell::from(Line::from(vec![
+                    Span::styled("● ", theme::LABEL),
+                    Span::raw(evidence(row.label())),
+                ]))
+            }
             Column::Name => Cell::from(evidence(row.label())),
             Column::Kind => Cell::from(theme::kind_badge(row.kind)),
             // SCIM Groups have no `active` attribute, so their state is not unknown but absent.

@@ -137,13 +137,7 @@ fn render_identities(frame: &mut Frame, area: Rect, counts: &[IdentityCount]) {
 
 /// Draws the share of identities with a current decision in the ledger.
 fn render_progress(frame: &mut Frame, area: Rect, app: &App) {
-    let list = &app.identities;
-    let total = list.rows.len();
-    let decided = list
-        .rows
-        .iter()
-        .filter(|row| list.decisions.contains_key(&row.identity_key))
-        .count();
+    let (decided, total) = app.identities.progress();
     let ratio = if total == 0 {
         0.0
     } else {
