@@ -136,6 +136,35 @@ fn identities_filtered() {
 }
 
 #[test]
+fn identity_detail() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char('/'));
+    harness.keys("dave.park");
+    harness.press(KeyCode::Enter);
+    harness.press(KeyCode::Enter);
+    let detail = harness
+        .app
+        .detail
+        .as_ref()
+        .and_then(|view| view.data.as_ref());
+    let detail = detail.expect("the detail loaded");
+    assert!(!detail.relations.is_empty(), "dave has a manager");
+    assert!(!detail.entitlements.is_empty(), "dave is in groups");
+    assert!(!detail.activity.counts.is_empty());
+    assert_screens("identity_detail", &harness);
+    harness.press(KeyCode::Char('j'));
+    harness.press(KeyCode::Char('j'));
+    insta::assert_snapshot!("identity_detail_scrolled_80x24", harness.render(80, 24));
+    harness.press(KeyCode::Enter);
+    assert_eq!(
+        harness.app.screen.title(),
+        "Review",
+        "Enter goes on to review"
+    );
+    assert!(harness.app.detail.is_none());
+}
+
+#[test]
 fn trace_screen() {
     let mut harness = Harness::new();
     harness.trace_run_id();

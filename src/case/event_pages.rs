@@ -51,6 +51,14 @@ pub struct Histogram {
 }
 
 impl Histogram {
+    /// Returns the width of one slice in microseconds, or 1 for an empty histogram.
+    pub fn bucket_width_us(&self) -> i64 {
+        match (self.start, self.end) {
+            (Some(start), Some(end)) => bucket_width_us(start, end, self.counts.len()),
+            _ => 1,
+        }
+    }
+
     /// Returns the time range `[from, to)` of bucket `index`.
     pub fn bucket_range(&self, index: usize) -> Option<(NaiveDateTime, NaiveDateTime)> {
         let (start, end) = (self.start?, self.end?);

@@ -7,6 +7,7 @@ mod decisions;
 pub mod event_filter;
 mod event_pages;
 mod identities;
+mod identity_detail;
 mod integrity;
 mod overview;
 pub mod schema;
@@ -22,6 +23,7 @@ use crate::{Error, Result};
 
 pub use event_filter::EventFilter;
 pub use event_pages::{EventSummary, Histogram};
+pub use identity_detail::{Entitlement, IdentityDetail, Relation, Session};
 pub use integrity::{SourceCheck, SourceStatus};
 pub use overview::{IdentityCount, Overview};
 pub use snapshot_diff::{Change, DiffSide, SnapshotDiff};

@@ -92,6 +92,10 @@ pub enum Action {
         request: u64,
         result: Result<EventsPage, String>,
     },
+    DetailLoaded {
+        request: u64,
+        result: Result<crate::case::IdentityDetail, String>,
+    },
     SqlDone {
         request: u64,
         result: Result<crate::tui::console::QueryResult, String>,
@@ -121,6 +125,7 @@ impl Action {
                 | Action::EventsLoaded { .. }
                 | Action::ExportWritten { .. }
                 | Action::SqlDone { .. }
+                | Action::DetailLoaded { .. }
                 | Action::WorkerStopped
         )
     }

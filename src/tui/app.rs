@@ -93,6 +93,15 @@ pub struct JustificationPrompt {
     pub input: TextInput,
 }
 
+/// The detail of one identity: its key at once, its data when the worker has loaded it.
+#[derive(Debug)]
+pub struct DetailView {
+    pub identity_key: String,
+    pub data: Option<crate::case::IdentityDetail>,
+    /// The first line shown of the scrolled detail text.
+    pub scroll: u16,
+}
+
 /// The message in the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
@@ -113,6 +122,8 @@ pub struct App {
     /// The Overview screen's data, once loaded.
     pub overview: Option<Overview>,
     pub console: SqlConsole,
+    /// The identity detail shown over the Identities screen, if open.
+    pub detail: Option<DetailView>,
     /// The picker's IDs, loaded when the picker first opens.
     pub known_ids: Option<Vec<KnownId>>,
     pub prompt: Option<Prompt>,
@@ -138,6 +149,7 @@ impl App {
             events: EventsView::default(),
             overview: None,
             console: SqlConsole::default(),
+            detail: None,
             known_ids: None,
             prompt: None,
             help_open: false,
@@ -161,6 +173,7 @@ impl App {
             return Mode::Help(self.screen);
         }
         match &self.prompt {
+            None if self.screen == Screen::Identities && self.detail.is_some() => Mode::Detail,
             None => Mode::Normal(self.screen),
             Some(Prompt::Filter) => Mode::Filter,
             Some(Prompt::TraceId(_)) => Mode::TraceInput,

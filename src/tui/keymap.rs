@@ -12,14 +12,16 @@ use super::app::Screen;
 mod bindings;
 
 use bindings::{
-    EVENT_FILTER, EVENTS, EXPORT, FILTER, GLOBAL, HELP, IDENTITIES, JUSTIFICATION, LIST_MOVES,
-    OVERVIEW, PICKER, REVIEW, SQL, SQL_INPUT, TRACE, TRACE_INPUT,
+    DETAIL, EVENT_FILTER, EVENTS, EXPORT, FILTER, GLOBAL, HELP, IDENTITIES, JUSTIFICATION,
+    LIST_MOVES, OVERVIEW, PICKER, REVIEW, SQL, SQL_INPUT, TRACE, TRACE_INPUT,
 };
 
 /// The input mode: a screen's commands, the help overlay, or text typed into a prompt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Normal(Screen),
+    /// The identity detail over the Identities screen.
+    Detail,
     Help(Screen),
     Filter,
     TraceInput,
@@ -33,7 +35,7 @@ pub enum Mode {
 impl Mode {
     /// Returns whether unbound printable keys are typed into a text field.
     pub fn takes_text(self) -> bool {
-        !matches!(self, Mode::Normal(_) | Mode::Help(_))
+        !matches!(self, Mode::Normal(_) | Mode::Help(_) | Mode::Detail)
     }
 }
 
@@ -61,6 +63,7 @@ pub fn tables(mode: Mode) -> Vec<&'static [Binding]> {
         Mode::Normal(Screen::Events) => vec![EVENTS, LIST_MOVES, GLOBAL],
         Mode::Normal(Screen::Overview) => vec![OVERVIEW, GLOBAL],
         Mode::Normal(Screen::Sql) => vec![SQL, LIST_MOVES, GLOBAL],
+        Mode::Detail => vec![DETAIL, GLOBAL],
         Mode::Help(_) => vec![HELP],
         Mode::Filter => vec![FILTER],
         Mode::TraceInput => vec![TRACE_INPUT],
@@ -80,6 +83,7 @@ pub fn help_sections(screen: Screen) -> Vec<(&'static str, &'static [Binding])> 
             ("Identities", IDENTITIES),
             ("Moving", LIST_MOVES),
             ("Filter prompt", FILTER),
+            ("Identity detail", DETAIL),
         ],
         Screen::Trace => vec![
             ("Trace", TRACE),
@@ -118,7 +122,7 @@ pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
     if control && key.code == Char('c') {
         return Some(Action::Quit);
     }
-    if control && key.code == Char('e') && matches!(mode, Mode::Normal(_)) {
+    if control && key.code == Char('e') && matches!(mode, Mode::Normal(_) | Mode::Detail) {
         return Some(Action::StartExport);
     }
     if control || key.modifiers.contains(KeyModifiers::ALT) {
@@ -138,8 +142,8 @@ pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
 pub fn action_for_mouse(mode: Mode, event: MouseEvent) -> Option<Action> {
     let lists = matches!(mode, Mode::Normal(_) | Mode::Picker | Mode::Filter);
     match event.kind {
-        MouseEventKind::ScrollDown if lists => Some(Action::MoveDown),
-        MouseEventKind::ScrollUp if lists => Some(Action::MoveUp),
+        MouseEventKind::ScrollDown if lists || mode == Mode::Detail => Some(Action::MoveDown),
+        MouseEventKind::ScrollUp if lists || mode == Mode::Detail => Some(Action::MoveUp),
         MouseEventKind::Down(MouseButton::Left) if matches!(mode, Mode::Normal(_)) => {
             Some(Action::Click { y: event.row })
         }

@@ -80,6 +80,11 @@ pub enum Job {
         /// filter needs.
         with_summary: bool,
     },
+    /// Loads the detail of one identity.
+    LoadDetail {
+        request: u64,
+        identity_key: String,
+    },
     /// Runs a query of the SQL console.
     RunSql {
         request: u64,
@@ -107,6 +112,7 @@ impl Job {
             Job::LoadOverview { .. } => Some(3),
             Job::LoadEvents { .. } => Some(4),
             Job::RunSql { .. } => Some(5),
+            Job::LoadDetail { .. } => Some(6),
             Job::Decide(_) | Job::DecideAll(_) | Job::Export { .. } => None,
         }
     }
@@ -154,6 +160,15 @@ pub fn run_job(case: &Case, job: Job) -> Action {
         } => Action::EventsLoaded {
             request,
             result: load_events(case, &filter, offset, with_summary).map_err(|err| err.to_string()),
+        },
+        Job::LoadDetail {
+            request,
+            identity_key,
+        } => Action::DetailLoaded {
+            request,
+            result: case
+                .identity_detail(&identity_key, HISTOGRAM_BUCKETS)
+                .map_err(|err| err.to_string()),
         },
         Job::RunSql { request, sql } => Action::SqlDone {
             request,

@@ -15,6 +15,7 @@ pub struct Requests {
     pub overview: Option<u64>,
     pub events: Option<u64>,
     pub sql: Option<u64>,
+    pub detail: Option<u64>,
     /// Decisions sent to the worker whose result has not arrived. They are never replaced,
     /// so a count suffices.
     pub saving: usize,
@@ -34,6 +35,7 @@ impl Requests {
             || self.overview.is_some()
             || self.events.is_some()
             || self.sql.is_some()
+            || self.detail.is_some()
             || self.saving > 0
     }
 }
@@ -137,6 +139,22 @@ impl App {
                         tracing::warn!(error = %err, "loading events failed");
                         self.events.pending_target = None;
                         self.set_status(format!("Loading events failed: {err}"), true);
+                    }
+                }
+            }
+            Action::DetailLoaded { request, result } => {
+                if !finish(&mut self.requests.detail, request) {
+                    return;
+                }
+                match (result, &mut self.detail) {
+                    (Ok(data), Some(view)) if view.identity_key == data.identity_key => {
+                        view.data = Some(data);
+                    }
+                    (Ok(_), _) => {}
+                    (Err(err), _) => {
+                        tracing::warn!(error = %err, "loading an identity's detail failed");
+                        self.detail = None;
+                        self.set_status(format!("Loading the identity failed: {err}"), true);
                     }
                 }
             }

@@ -171,12 +171,28 @@ fn navigation_clamps_to_list() {
 }
 
 #[test]
-fn enter_opens_review_on_selection() {
+fn enter_opens_detail_then_review() {
     let mut app = loaded_app();
     app.update(Action::MoveDown);
+    let job = app.update(Action::Open);
+    assert!(
+        matches!(&job, Some(Job::LoadDetail { identity_key, .. }) if identity_key == "User/u-2"),
+        "{job:?}"
+    );
+    assert_eq!(app.mode(), Mode::Detail);
     app.update(Action::Open);
     assert_eq!(app.screen, Screen::Review);
+    assert!(app.detail.is_none());
     assert_eq!(selected_id(&app), Some("u-2"));
+}
+
+#[test]
+fn esc_closes_detail() {
+    let mut app = loaded_app();
+    app.update(Action::Open);
+    app.update(Action::Back);
+    assert!(app.detail.is_none());
+    assert_eq!(app.screen, Screen::Identities);
 }
 
 #[test]

@@ -121,7 +121,7 @@ pub(super) const LIST_MOVES: &[Binding] = &[
 pub(super) const IDENTITIES: &[Binding] = &[
     shown(&[Char('/')], "/", "filter", "fuzzy filter the identities", Action::StartFilter),
     shown(&[Esc], "Esc", "clear", "clear the filter", Action::Back),
-    shown(&[Enter], "Enter", "review", "review the selected identity", Action::Open),
+    shown(&[Enter], "Enter", "detail", "open the identity's detail", Action::Open),
     hidden(&[Char('R')], "R", "reload from the case", Action::Reload),
 ];
 
@@ -234,4 +234,14 @@ pub(super) const SQL_INPUT: &[Binding] = &[
     shown(&[Esc], "Esc", "close", "close the prompt", Action::InputCancel),
     pair([&[Up], &[Down]], "↑ ↓", "history", "older or newer query", Action::BrowseHistory(-1), Action::BrowseHistory(1)),
     BACKSPACE,
+];
+
+#[rustfmt::skip]
+pub(super) const DETAIL: &[Binding] = &[
+    shown(&[Esc], "Esc", "back", "back to the list", Action::Back),
+    shown(&[Enter], "Enter", "review", "review this identity", Action::Open),
+    pair(MOVE_KEYS, "j/k", "scroll", "scroll the detail, ↓ ↑", Action::MoveDown, Action::MoveUp),
+    hidden(&[PageDown], "PgDn", "scroll a page down", Action::PageDown),
+    hidden(&[PageUp], "PgUp", "scroll a page up", Action::PageUp),
+    hidden(&[Char('g'), Home], "g/Home", "top of the detail", Action::First),
 ];

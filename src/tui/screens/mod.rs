@@ -3,6 +3,7 @@
 pub mod events;
 pub mod help;
 pub mod identities;
+pub mod identity_detail;
 pub mod identity_table;
 pub mod overview;
 pub mod review;
