@@ -154,3 +154,29 @@ fn hostile_query_result_is_escaped() {
     assert_inert(&screen);
     assert!(screen.contains("value\\x1b]0;owned\\x07"), "{screen}");
 }
+
+#[test]
+fn hostile_identity_in_explain_pane() {
+    let mut app = App::new("rita".into(), "case.duckdb".into());
+    let Job::LoadIdentities { request } = app.initial_job() else {
+        panic!("the initial job loads identities");
+    };
+    let mut identity = hostile_identity();
+    identity.active = Some(false);
+    let data = IdentityData {
+        identities: vec![identity],
+        decisions: Vec::new(),
+    };
+    app.update(Action::IdentitiesLoaded {
+        request,
+        result: Ok(data),
+    });
+    app.update(Action::ShowScreen(Screen::Review));
+    let screen = render(&app);
+    assert_inert(&screen);
+    assert!(screen.contains("Why review it"), "{screen}");
+    assert!(
+        screen.contains("! Inactive in the newest snapshot"),
+        "{screen}"
+    );
+}

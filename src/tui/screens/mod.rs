@@ -1,6 +1,7 @@
 //! The screens, each a pure function that draws the [`App`](super::App) into an area.
 
 pub mod events;
+pub mod explain;
 pub mod help;
 pub mod identities;
 pub mod identity_detail;

@@ -7,6 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph};
 
+use super::explain;
 use super::identity_table::{self, Column};
 use crate::model::Verdict;
 use crate::tui::app::{App, JustificationPrompt, Prompt};
@@ -24,6 +25,9 @@ const COLUMNS: &[Column] = &[
 
 /// The width of the progress gauge at the end of the intro line.
 const GAUGE_WIDTH: u16 = 20;
+/// The width from which the explain pane is shown beside the table, and its width.
+const EXPLAIN_FROM: u16 = 110;
+const EXPLAIN_WIDTH: u16 = 36;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let [intro_area, filter_area, table_area] = Layout::vertical([
@@ -39,7 +43,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(intro(app)), text_area);
     render_progress(frame, gauge_area, app);
     identity_table::render_filter(frame, filter_area, app);
-    identity_table::render(frame, table_area, app, "Review", COLUMNS);
+    if area.width >= EXPLAIN_FROM {
+        let [list_area, explain_area] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(EXPLAIN_WIDTH)])
+                .areas(table_area);
+        identity_table::render(frame, list_area, app, "Review", COLUMNS);
+        explain::render(frame, explain_area, app);
+    } else {
+        identity_table::render(frame, table_area, app, "Review", COLUMNS);
+    }
     if let Some(Prompt::Justification(justification)) = &app.prompt {
         render_prompt(frame, area, app, justification);
     }
