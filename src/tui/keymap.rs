@@ -125,7 +125,13 @@ pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
     if control && key.code == Char('e') && matches!(mode, Mode::Normal(_) | Mode::Detail) {
         return Some(Action::StartExport);
     }
-    if control || key.modifiers.contains(KeyModifiers::ALT) {
+    if control {
+        return None;
+    }
+    // Esc followed quickly by a key arrives as one Alt+key sequence. Outside prompts the
+    // key still counts, so a fast Esc and 3 switches screens; a prompt ignores it rather
+    // than type a character the user meant as a command.
+    if key.modifiers.contains(KeyModifiers::ALT) && mode.takes_text() {
         return None;
     }
     if let Some(action) = bound_action(mode, key.code) {

@@ -224,7 +224,8 @@ pub(super) const EXPORT: &[Binding] = &[
 
 #[rustfmt::skip]
 pub(super) const SQL: &[Binding] = &[
-    shown(&[Char(';'), Enter], "; Enter", "query", "type a SELECT query", Action::OpenConsole),
+    // `;` reaches the prompt from every screen through the global table.
+    shown(&[Enter], "Enter", "query", "type a SELECT query", Action::OpenConsole),
     pair([&[Right, Char('l')], &[Left, Char('h')]], "← →", "columns", "scroll the columns, h l", Action::ScrollColumns(1), Action::ScrollColumns(-1)),
 ];
 
