@@ -36,7 +36,9 @@ impl Column {
             Column::State => "State",
             Column::Owner => "Owner",
             Column::Events => "Events",
-            Column::LastSeen | Column::LastSeenDate => "Last seen",
+            // Every time in the case is UTC, and the header says so where the width allows.
+            Column::LastSeen => "Last seen (UTC)",
+            Column::LastSeenDate => "Seen (UTC)",
             Column::Decision => "Decision",
             Column::Reviewer => "By",
             Column::Justification => "Justification",
