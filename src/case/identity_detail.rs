@@ -13,7 +13,7 @@ use crate::model::Decision;
 /// Attribute names and values, in the order the detail shows them.
 pub type Attributes = Vec<(String, String)>;
 
-/// The most sessions the detail lists, newest first.
+/// The maximum number of sessions the detail lists, newest first.
 pub const SESSION_LIMIT: usize = 20;
 
 /// A relation of the identity: its manager, an owner or a parent.

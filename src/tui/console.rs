@@ -4,7 +4,8 @@
 use crate::case::Case;
 use crate::cli::sql::cell;
 
-/// The most rows the console keeps of one result; the rest are counted as cut off.
+/// The maximum number of rows the console keeps of one result. A longer result is marked
+/// as truncated.
 pub const ROW_LIMIT: usize = 1000;
 
 /// A query's result as text, not yet escaped for the terminal.
@@ -16,10 +17,10 @@ pub struct QueryResult {
     pub truncated: bool,
 }
 
-/// Runs `sql` if it is one SELECT statement. The check asks DuckDB's own parser
-/// (`json_serialize_sql` serialises SELECT statements only), and the query runs in a
-/// transaction that is rolled back, with external access disabled so it cannot read or
-/// write other files.
+/// Runs `sql` if it is one SELECT statement. DuckDB's own parser decides, because
+/// `json_serialize_sql` serialises SELECT statements only. The query runs in a transaction
+/// that is rolled back, with external access disabled so it cannot read or write other
+/// files.
 pub fn run(case: &Case, sql: &str) -> Result<QueryResult, String> {
     let conn = case.conn();
     let parsed: String = conn
@@ -34,8 +35,8 @@ pub fn run(case: &Case, sql: &str) -> Result<QueryResult, String> {
             "the console runs one SELECT statement only ({message})"
         ));
     }
-    // Disabling external access lasts for the database's lifetime, which the TUI never
-    // needs: it reads and writes only the case's own tables.
+    // Once off, external access stays off for the rest of the process. The TUI never needs
+    // it, because it reads and writes only the case's own tables.
     conn.execute_batch("SET enable_external_access = false; BEGIN TRANSACTION")
         .map_err(|err| err.to_string())?;
     let result = collect(case, sql);

@@ -129,8 +129,8 @@ pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
         return None;
     }
     // Esc followed quickly by a key arrives as one Alt+key sequence. Outside prompts the
-    // key still counts, so a fast Esc and 3 switches screens; a prompt ignores it rather
-    // than type a character the user meant as a command.
+    // key still counts, so a fast Esc and 3 switches screens. A prompt ignores it, because
+    // the user meant the key as a command, not as text.
     if key.modifiers.contains(KeyModifiers::ALT) && mode.takes_text() {
         return None;
     }
