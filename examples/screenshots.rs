@@ -70,6 +70,20 @@ fn run() -> Result<(), String> {
     driver.keys("Deactivated in September, still signing in");
     driver.save("review", &out_dir, &fonts)?;
     driver.press(KeyCode::Esc);
+    driver.press(KeyCode::Char('4'));
+    // Select the histogram's busiest slice, at the start of November, and an event below it.
+    driver.keys(&"l".repeat(46));
+    driver.keys("jjjjj");
+    driver.save("events", &out_dir, &fonts)?;
+    driver.press(KeyCode::Char('5'));
+    driver.save("overview", &out_dir, &fonts)?;
+    driver.press(KeyCode::Char(';'));
+    driver.keys(
+        "select actor_display, outcome, count(*) as events from events \
+         group by all order by events desc",
+    );
+    driver.press(KeyCode::Enter);
+    driver.save("sql", &out_dir, &fonts)?;
     driver.press(KeyCode::Char('1'));
     driver.press(KeyCode::Char('?'));
     driver.save("help", &out_dir, &fonts)

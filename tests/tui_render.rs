@@ -114,3 +114,69 @@ fn hostile_event_is_escaped() {
     );
     assert!(screen.contains("\\x1b[31mred"), "{screen}");
 }
+
+#[test]
+fn hostile_event_row_is_escaped() {
+    let mut app = App::new("rita".into(), "case.duckdb".into());
+    app.screen = Screen::Events;
+    app.events.rows = vec![scimtrail::case::EventSummary {
+        event_key: 1,
+        ts: "2026-10-14T09:00:00.000000Z".into(),
+        source_format: "okta".into(),
+        action: format!("user.session.start{OSC_TITLE}"),
+        outcome: format!("denied{BIDI}"),
+        actor: Some(format!("00u{OSC_TITLE}")),
+        client_ip: Some("\x1b[2J".into()),
+        correlation_id: None,
+        session_id: None,
+        request_id: None,
+        event_id: None,
+    }];
+    app.events.total = Some(1);
+    app.events.loaded = true;
+    let screen = render(&app);
+    assert_inert(&screen);
+    assert!(screen.contains("00u\\x1b]0;owned\\x07"), "{screen}");
+}
+
+#[test]
+fn hostile_query_result_is_escaped() {
+    let mut app = App::new("rita".into(), "case.duckdb".into());
+    app.screen = Screen::Sql;
+    app.console.query = Some(format!("select '{OSC_TITLE}'"));
+    app.console
+        .set_result(scimtrail::tui::console::QueryResult {
+            columns: vec![format!("col{BIDI}")],
+            rows: vec![vec![format!("value{OSC_TITLE}")]],
+            truncated: false,
+        });
+    let screen = render(&app);
+    assert_inert(&screen);
+    assert!(screen.contains("value\\x1b]0;owned\\x07"), "{screen}");
+}
+
+#[test]
+fn hostile_identity_in_explain_pane() {
+    let mut app = App::new("rita".into(), "case.duckdb".into());
+    let Job::LoadIdentities { request } = app.initial_job() else {
+        panic!("the initial job loads identities");
+    };
+    let mut identity = hostile_identity();
+    identity.active = Some(false);
+    let data = IdentityData {
+        identities: vec![identity],
+        decisions: Vec::new(),
+    };
+    app.update(Action::IdentitiesLoaded {
+        request,
+        result: Ok(data),
+    });
+    app.update(Action::ShowScreen(Screen::Review));
+    let screen = render(&app);
+    assert_inert(&screen);
+    assert!(screen.contains("Why review it"), "{screen}");
+    assert!(
+        screen.contains("! Inactive in the newest snapshot"),
+        "{screen}"
+    );
+}

@@ -6,10 +6,12 @@
 
 #![cfg(feature = "store")]
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::style::Color;
 use scimtrail::case::Case;
+use scimtrail::tui::app::Prompt;
 use scimtrail::tui::{Action, App, Job, keymap, ui, worker};
 use tempfile::TempDir;
 
@@ -72,6 +74,13 @@ impl Harness {
         self.apply(action);
     }
 
+    fn press_ctrl(&mut self, c: char) {
+        let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        let action = keymap::action_for(self.app.mode(), key)
+            .unwrap_or_else(|| panic!("Ctrl-{c} does nothing in {:?}", self.app.mode()));
+        self.apply(action);
+    }
+
     fn keys(&mut self, text: &str) {
         text.chars().for_each(|c| self.press(KeyCode::Char(c)));
     }
@@ -81,6 +90,14 @@ impl Harness {
         self.press(KeyCode::Char('/'));
         self.keys(RUN_ID);
         self.press(KeyCode::Enter);
+    }
+
+    fn buffer(&self, width: u16, height: u16) -> ratatui::buffer::Buffer {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+        terminal
+            .draw(|frame| ui::render(frame, &self.app))
+            .expect("draw");
+        terminal.backend().buffer().clone()
     }
 
     fn render(&self, width: u16, height: u16) -> String {
@@ -116,6 +133,35 @@ fn identities_filtered() {
     harness.press(KeyCode::Enter);
     harness.press(KeyCode::Char('j'));
     insta::assert_snapshot!("identities_filter_kept_80x24", harness.render(80, 24));
+}
+
+#[test]
+fn identity_detail() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char('/'));
+    harness.keys("dave.park");
+    harness.press(KeyCode::Enter);
+    harness.press(KeyCode::Enter);
+    let detail = harness
+        .app
+        .detail
+        .as_ref()
+        .and_then(|view| view.data.as_ref());
+    let detail = detail.expect("the detail loaded");
+    assert!(!detail.relations.is_empty(), "dave has a manager");
+    assert!(!detail.entitlements.is_empty(), "dave is in groups");
+    assert!(!detail.activity.counts.is_empty());
+    assert_screens("identity_detail", &harness);
+    harness.press(KeyCode::Char('j'));
+    harness.press(KeyCode::Char('j'));
+    insta::assert_snapshot!("identity_detail_scrolled_80x24", harness.render(80, 24));
+    harness.press(KeyCode::Enter);
+    assert_eq!(
+        harness.app.screen.title(),
+        "Review",
+        "Enter goes on to review"
+    );
+    assert!(harness.app.detail.is_none());
 }
 
 #[test]
@@ -181,6 +227,27 @@ fn review_screen() {
 }
 
 #[test]
+fn review_bulk_decision() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char('3'));
+    harness.press(KeyCode::Char(' '));
+    harness.press(KeyCode::Char(' '));
+    assert_eq!(harness.app.identities.marked.len(), 2);
+    harness.press(KeyCode::Char('f'));
+    harness.keys("Agents without a named owner");
+    assert_screens("review_bulk_prompt", &harness);
+    harness.press(KeyCode::Enter);
+    assert!(
+        harness.app.identities.marked.is_empty(),
+        "marks clear after deciding"
+    );
+    let decisions = harness.case.decisions().expect("ledger");
+    assert_eq!(decisions.len(), 2);
+    assert!(decisions.iter().all(|d| d.verdict == "flag"));
+    insta::assert_snapshot!("review_bulk_done_80x24", harness.render(80, 24));
+}
+
+#[test]
 fn review_refuses_empty_justification() {
     let mut harness = Harness::new();
     harness.press(KeyCode::Char('3'));
@@ -192,13 +259,179 @@ fn review_refuses_empty_justification() {
 #[test]
 fn help_overlay() {
     let mut harness = Harness::new();
-    for screen in ['1', '2', '3'] {
+    for screen in ['1', '2', '3', '4', '5', '6'] {
         harness.press(KeyCode::Char(screen));
         harness.press(KeyCode::Char('?'));
         let title = harness.app.screen.title().to_lowercase();
         assert_screens(&format!("help_{title}"), &harness);
         harness.press(KeyCode::Esc);
     }
+}
+
+#[test]
+fn events_screen() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char('4'));
+    assert_eq!(
+        harness.app.events.total,
+        Some(35),
+        "the demo case has 35 events"
+    );
+    assert_screens("events", &harness);
+}
+
+#[test]
+fn events_filter_and_pivot() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char('4'));
+    harness.press(KeyCode::Char('/'));
+    harness.keys("outcome:denied");
+    insta::assert_snapshot!("events_filter_typing_80x24", harness.render(80, 24));
+    harness.press(KeyCode::Enter);
+    assert_eq!(harness.app.events.total, Some(2));
+    assert_screens("events_filtered", &harness);
+    harness.press(KeyCode::Enter);
+    assert_eq!(harness.app.screen.title(), "Trace");
+    assert!(harness.app.trace.query.is_some(), "Enter starts a trace");
+}
+
+#[test]
+fn events_invalid_filter() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char('4'));
+    harness.press(KeyCode::Char('/'));
+    harness.keys("colour:red");
+    harness.press(KeyCode::Enter);
+    assert!(harness.app.prompt.is_some(), "the prompt stays open");
+    insta::assert_snapshot!("events_invalid_filter_80x24", harness.render(80, 24));
+}
+
+#[test]
+fn events_zoom_in_and_out() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char('4'));
+    harness.press(KeyCode::End);
+    assert_eq!(
+        harness.app.events.position(),
+        34,
+        "G selects the last event"
+    );
+    // The last slice contains the newest event, so zooming into it keeps at least one.
+    for _ in 0..60 {
+        harness.press(KeyCode::Char('l'));
+    }
+    harness.press(KeyCode::Char('z'));
+    let zoomed = harness.app.events.total.expect("counted");
+    assert!((1..35).contains(&zoomed), "zoomed total {zoomed}");
+    insta::assert_snapshot!("events_zoomed_120x40", harness.render(120, 40));
+    harness.press(KeyCode::Esc);
+    assert_eq!(harness.app.events.total, Some(35), "Esc zooms out");
+}
+
+#[test]
+fn overview_screen() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char('5'));
+    assert_screens("overview", &harness);
+}
+
+#[test]
+fn export_writes_view() {
+    let mut harness = Harness::new();
+    let out = tempfile::TempDir::new().expect("temporary directory");
+    let path = out.path().join("identities.json");
+    harness.press(KeyCode::Char('/'));
+    harness.keys("svc");
+    harness.press(KeyCode::Enter);
+    harness.press_ctrl('e');
+    insta::assert_snapshot!("export_prompt_80x24", harness.render(80, 24));
+    let default_name = "scimtrail-identities.csv";
+    for _ in default_name.chars() {
+        harness.press(KeyCode::Backspace);
+    }
+    harness.keys(&path.display().to_string());
+    harness.press(KeyCode::Enter);
+    let written = std::fs::read_to_string(&path).expect("export file");
+    let rows: serde_json::Value = serde_json::from_str(&written).expect("JSON export");
+    let names: Vec<&str> = rows
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|row| row["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), harness.app.identities.visible.len());
+    assert!(names.iter().all(|name| name.contains("svc")), "{names:?}");
+}
+
+#[test]
+fn sql_console() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char(';'));
+    harness.keys("select kind, count(*) as n from current_identities group by kind order by kind");
+    insta::assert_snapshot!("sql_prompt_80x24", harness.render(80, 24));
+    harness.press(KeyCode::Enter);
+    let rows = harness.app.console.result.as_ref().map(|r| r.rows.len());
+    assert_eq!(rows, Some(4), "agent, group, human, service");
+    assert_screens("sql", &harness);
+}
+
+#[test]
+fn sql_console_rejects_writes() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char(';'));
+    harness.keys("delete from decisions");
+    harness.press(KeyCode::Enter);
+    assert!(harness.app.console.result.is_none());
+    insta::assert_snapshot!("sql_rejected_80x24", harness.render(80, 24));
+    harness.press(KeyCode::Char(';'));
+    harness.press(KeyCode::Backspace);
+    harness.press(KeyCode::Up);
+    let Some(Prompt::Sql(input)) = &harness.app.prompt else {
+        panic!("the query prompt is open");
+    };
+    assert_eq!(
+        input.as_str(),
+        "delete from decisions",
+        "Up recalls the history"
+    );
+}
+
+#[test]
+fn click_and_wheel_select_rows() {
+    let mut harness = Harness::new();
+    harness.render(80, 24);
+    // Rows 0 to 3 are the tabs, the filter line, the table's border and its header.
+    harness.apply(Action::Click { y: 6 });
+    assert_eq!(harness.app.identities.cursor.selected, 2);
+    harness.apply(Action::Click { y: 3 });
+    assert_eq!(
+        harness.app.identities.cursor.selected, 2,
+        "the header selects nothing"
+    );
+    let wheel = MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 10,
+        row: 10,
+        modifiers: KeyModifiers::NONE,
+    };
+    let action = keymap::action_for_mouse(harness.app.mode(), wheel).expect("wheel moves");
+    harness.apply(action);
+    assert_eq!(harness.app.identities.cursor.selected, 3);
+}
+
+#[test]
+fn no_color_palette_has_no_colours() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char('T'));
+    harness.press(KeyCode::Char('T'));
+    assert_eq!(harness.app.palette.name(), "none");
+    let buffer = harness.buffer(80, 24);
+    let coloured = buffer
+        .content
+        .iter()
+        .filter(|cell| cell.fg != Color::Reset || cell.bg != Color::Reset)
+        .count();
+    assert_eq!(coloured, 0, "cells with a colour");
 }
 
 #[test]

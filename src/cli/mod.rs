@@ -11,7 +11,7 @@ mod listing;
 mod logging;
 mod output;
 mod snapshots;
-mod sql;
+pub(crate) mod sql;
 mod trace;
 
 use std::path::PathBuf;

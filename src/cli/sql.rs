@@ -101,7 +101,7 @@ fn timestamp_text(unit: duckdb::types::TimeUnit, value: i64) -> String {
         .unwrap_or_else(|| value.to_string())
 }
 
-fn cell(value: ValueRef<'_>) -> Cell {
+pub(crate) fn cell(value: ValueRef<'_>) -> Cell {
     let json = to_json(value.to_owned());
     let text = match &json {
         serde_json::Value::Null => String::new(),

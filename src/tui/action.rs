@@ -1,11 +1,12 @@
 //! The one message type of the TUI: commands from the keymap and results from the
 //! database worker both reach [`App::update`](super::App::update) as an [`Action`].
 
+use crate::case::Overview;
 use crate::model::{Decision, Verdict};
 use crate::trace::Trace;
 
 use super::app::Screen;
-use super::worker::{IdentityData, KnownId};
+use super::worker::{EventsPage, IdentityData, KnownId};
 
 /// A change to the TUI's state. Worker results carry their error as display text because
 /// [`crate::Error`] is not `Clone`.
@@ -33,6 +34,28 @@ pub enum Action {
     StartTraceInput,
     OpenPicker,
     StartDecision(Verdict),
+    /// Space on Review: marks or unmarks the selected identity for a bulk decision.
+    ToggleMark,
+    /// Moves the selected slice of the Events histogram by the given number of slices.
+    MoveBucket(i8),
+    /// Narrows the Events screen's time range to the selected histogram slice.
+    ZoomIn,
+    /// Returns to the time range before the last zoom.
+    ZoomOut,
+    /// Ctrl-E: opens the prompt that exports the current view to a file.
+    StartExport,
+    /// `;`: shows the SQL console with its query prompt open.
+    OpenConsole,
+    /// Up and Down in the SQL prompt: the previous or next query of the history.
+    BrowseHistory(i8),
+    /// Scrolls the SQL result's columns.
+    ScrollColumns(i8),
+    /// Switches to the next colour palette: dark, light, no colour.
+    CyclePalette,
+    /// A left click on screen row `y`: selects the list row drawn there.
+    Click {
+        y: u16,
+    },
     InputChar(char),
     InputBackspace,
     InputSubmit,
@@ -57,6 +80,30 @@ pub enum Action {
         identity_key: String,
         result: Result<Box<Decision>, String>,
     },
+    /// The results of a bulk decision, in the order they were recorded.
+    DecisionsSaved {
+        results: Vec<(String, Result<Decision, String>)>,
+    },
+    OverviewLoaded {
+        request: u64,
+        result: Result<Overview, String>,
+    },
+    EventsLoaded {
+        request: u64,
+        result: Result<EventsPage, String>,
+    },
+    DetailLoaded {
+        request: u64,
+        result: Result<crate::case::IdentityDetail, String>,
+    },
+    SqlDone {
+        request: u64,
+        result: Result<crate::tui::console::QueryResult, String>,
+    },
+    ExportWritten {
+        path: String,
+        result: Result<usize, String>,
+    },
     /// The worker's result channel closed, so its thread has ended.
     WorkerStopped,
 }
@@ -73,6 +120,12 @@ impl Action {
                 | Action::TraceLoaded { .. }
                 | Action::KnownIdsLoaded { .. }
                 | Action::DecisionSaved { .. }
+                | Action::DecisionsSaved { .. }
+                | Action::OverviewLoaded { .. }
+                | Action::EventsLoaded { .. }
+                | Action::ExportWritten { .. }
+                | Action::SqlDone { .. }
+                | Action::DetailLoaded { .. }
                 | Action::WorkerStopped
         )
     }

@@ -1,5 +1,8 @@
 //! The TUI's state and the one function that changes it, [`App::update`].
 
+mod console;
+mod events;
+mod export;
 mod navigation;
 mod prompts;
 mod results;
@@ -8,8 +11,12 @@ use crate::model::Verdict;
 
 use super::action::Action;
 use super::keymap::Mode;
-use super::state::{IdentityList, ListCursor, Picker, TextInput, TraceView};
+use super::state::{
+    EventsView, IdentityList, ListCursor, Picker, SqlConsole, TextInput, TraceView,
+};
+use super::widgets::theme::Palette;
 use super::worker::{Job, KnownId};
+use crate::case::Overview;
 
 pub use results::Requests;
 
@@ -18,16 +25,30 @@ pub enum Screen {
     Identities,
     Trace,
     Review,
+    Events,
+    Overview,
+    Sql,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 3] = [Screen::Identities, Screen::Trace, Screen::Review];
+    /// The screens in tab order; a screen's number key is its position plus one.
+    pub const ALL: [Screen; 6] = [
+        Screen::Identities,
+        Screen::Trace,
+        Screen::Review,
+        Screen::Events,
+        Screen::Overview,
+        Screen::Sql,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Screen::Identities => "Identities",
             Screen::Trace => "Trace",
             Screen::Review => "Review",
+            Screen::Events => "Events",
+            Screen::Overview => "Overview",
+            Screen::Sql => "SQL",
         }
     }
 
@@ -52,6 +73,12 @@ pub enum Prompt {
     TraceId(TextInput),
     Picker(Picker),
     Justification(JustificationPrompt),
+    /// Editing the Events filter; Enter applies the text.
+    EventFilter(TextInput),
+    /// The file name that Ctrl-E exports the current view to.
+    Export(TextInput),
+    /// A query of the SQL console.
+    Sql(TextInput),
 }
 
 /// The justification prompt of a decision that is about to be recorded.
@@ -61,7 +88,18 @@ pub struct JustificationPrompt {
     pub identity_key: String,
     /// The identity's name as the list shows it.
     pub label: String,
+    /// Further identities, marked with Space, that receive the same decision.
+    pub also: Vec<String>,
     pub input: TextInput,
+}
+
+/// The detail of one identity: its key at once, its data when the worker has loaded it.
+#[derive(Debug)]
+pub struct DetailView {
+    pub identity_key: String,
+    pub data: Option<crate::case::IdentityDetail>,
+    /// The first line shown of the scrolled detail text.
+    pub scroll: u16,
 }
 
 /// The message in the status line.
@@ -80,10 +118,18 @@ pub struct App {
     pub case_name: String,
     pub identities: IdentityList,
     pub trace: TraceView,
+    pub events: EventsView,
+    /// The Overview screen's data, once loaded.
+    pub overview: Option<Overview>,
+    pub console: SqlConsole,
+    /// The identity detail shown over the Identities screen, if open.
+    pub detail: Option<DetailView>,
     /// The picker's IDs, loaded when the picker first opens.
     pub known_ids: Option<Vec<KnownId>>,
     pub prompt: Option<Prompt>,
     pub help_open: bool,
+    /// The colours the frame is drawn with.
+    pub palette: Palette,
     pub status: Option<Status>,
     pub requests: Requests,
     /// The spinner's frame, advanced by ticks while a job runs.
@@ -100,9 +146,14 @@ impl App {
             case_name,
             identities: IdentityList::default(),
             trace: TraceView::default(),
+            events: EventsView::default(),
+            overview: None,
+            console: SqlConsole::default(),
+            detail: None,
             known_ids: None,
             prompt: None,
             help_open: false,
+            palette: Palette::default(),
             status: None,
             requests: Requests::default(),
             spinner: 0,
@@ -122,11 +173,15 @@ impl App {
             return Mode::Help(self.screen);
         }
         match &self.prompt {
+            None if self.screen == Screen::Identities && self.detail.is_some() => Mode::Detail,
             None => Mode::Normal(self.screen),
             Some(Prompt::Filter) => Mode::Filter,
             Some(Prompt::TraceId(_)) => Mode::TraceInput,
             Some(Prompt::Picker(_)) => Mode::Picker,
             Some(Prompt::Justification(_)) => Mode::Justification,
+            Some(Prompt::EventFilter(_)) => Mode::EventFilter,
+            Some(Prompt::Export(_)) => Mode::Export,
+            Some(Prompt::Sql(_)) => Mode::SqlInput,
         }
     }
 
@@ -137,25 +192,38 @@ impl App {
         }
         match action {
             Action::Quit => self.should_quit = true,
-            Action::NextScreen => self.screen = self.screen.next(),
-            Action::PreviousScreen => self.screen = self.screen.previous(),
-            Action::ShowScreen(screen) => self.screen = screen,
+            Action::NextScreen => return self.show_screen(self.screen.next()),
+            Action::PreviousScreen => return self.show_screen(self.screen.previous()),
+            Action::ShowScreen(screen) => return self.show_screen(screen),
             Action::ToggleHelp => self.help_open = !self.help_open,
-            Action::Back => self.back(),
-            Action::MoveUp => self.move_cursor(|c, len| c.move_by(-1, len)),
-            Action::MoveDown => self.move_cursor(|c, len| c.move_by(1, len)),
-            Action::PageUp => self.move_cursor(ListCursor::page_up),
-            Action::PageDown => self.move_cursor(ListCursor::page_down),
-            Action::First => self.move_cursor(|c, _| c.first()),
-            Action::Last => self.move_cursor(ListCursor::last),
+            Action::Back => return self.back(),
+            Action::MoveUp => return self.move_cursor(|c, len| c.move_by(-1, len)),
+            Action::MoveDown => return self.move_cursor(|c, len| c.move_by(1, len)),
+            Action::PageUp => return self.move_cursor(ListCursor::page_up),
+            Action::PageDown => return self.move_cursor(ListCursor::page_down),
+            Action::First => return self.move_cursor(|c, _| c.first()),
+            Action::Last => return self.move_cursor(ListCursor::last),
             Action::ScrollDetailUp => self.scroll_detail(-1),
             Action::ScrollDetailDown => self.scroll_detail(1),
-            Action::Open => self.open_selected(),
-            Action::Reload => return Some(self.request_identities()),
-            Action::StartFilter => self.prompt = Some(Prompt::Filter),
+            Action::Open => return self.open_selected(),
+            Action::Reload => return Some(self.reload()),
+            Action::StartFilter => self.start_filter(),
             Action::StartTraceInput => self.prompt = Some(Prompt::TraceId(TextInput::default())),
             Action::OpenPicker => return self.open_picker(),
             Action::StartDecision(verdict) => self.start_decision(verdict),
+            Action::ToggleMark => self.toggle_mark(),
+            Action::MoveBucket(delta) => self.events.move_bucket(delta),
+            Action::ZoomIn => return self.zoom_in(),
+            Action::ZoomOut => return self.zoom_out(),
+            Action::StartExport => self.start_export(),
+            Action::CyclePalette => {
+                self.palette = self.palette.next();
+                self.set_status(format!("Colours: {}.", self.palette.name()), false);
+            }
+            Action::Click { y } => self.click_row(y),
+            Action::OpenConsole => self.open_console(),
+            Action::BrowseHistory(delta) => self.browse_history(delta),
+            Action::ScrollColumns(delta) => self.console.scroll_columns(isize::from(delta)),
             Action::InputChar(c) => self.input_char(c),
             Action::InputBackspace => self.input_backspace(),
             Action::InputSubmit => return self.input_submit(),
@@ -182,6 +250,36 @@ impl App {
         let request = self.requests.issue();
         self.requests.identities = Some(request);
         Job::LoadIdentities { request }
+    }
+
+    /// Switches to `screen` and returns the load it needs the first time it is shown.
+    fn show_screen(&mut self, screen: Screen) -> Option<Job> {
+        self.screen = screen;
+        match screen {
+            Screen::Overview if self.overview.is_none() && self.requests.overview.is_none() => {
+                Some(self.request_overview())
+            }
+            Screen::Events if !self.events.loaded && self.requests.events.is_none() => {
+                Some(self.request_events(0, true))
+            }
+            _ => None,
+        }
+    }
+
+    /// R: reloads the data of the screen shown, the Overview's or the Events', else the
+    /// identities.
+    fn reload(&mut self) -> Job {
+        match self.screen {
+            Screen::Overview => self.request_overview(),
+            Screen::Events => self.request_events(self.events.page_offset, true),
+            _ => self.request_identities(),
+        }
+    }
+
+    fn request_overview(&mut self) -> Job {
+        let request = self.requests.issue();
+        self.requests.overview = Some(request);
+        Job::LoadOverview { request }
     }
 }
 

@@ -65,6 +65,7 @@ pub async fn run(
 fn translate(event: Event, app: &App) -> Option<Action> {
     match event {
         Event::Key(key) => keymap::action_for(app.mode(), key),
+        Event::Mouse(mouse) => keymap::action_for_mouse(app.mode(), mouse),
         Event::Resize(_, _) => Some(Action::Resize),
         _ => None,
     }

@@ -2,7 +2,9 @@
 //! keys in the footer and the help overlay, so the shown keys are the working ones.
 
 use crossterm::event::KeyCode::Char;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use super::action::Action;
 use super::app::Screen;
@@ -10,24 +12,30 @@ use super::app::Screen;
 mod bindings;
 
 use bindings::{
-    FILTER, GLOBAL, HELP, IDENTITIES, JUSTIFICATION, LIST_MOVES, PICKER, REVIEW, TRACE, TRACE_INPUT,
+    DETAIL, EVENT_FILTER, EVENTS, EXPORT, FILTER, GLOBAL, HELP, IDENTITIES, JUSTIFICATION,
+    LIST_MOVES, OVERVIEW, PICKER, REVIEW, SQL, SQL_INPUT, TRACE, TRACE_INPUT,
 };
 
 /// The input mode: a screen's commands, the help overlay, or text typed into a prompt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Normal(Screen),
+    /// The identity detail over the Identities screen.
+    Detail,
     Help(Screen),
     Filter,
     TraceInput,
     Picker,
     Justification,
+    EventFilter,
+    Export,
+    SqlInput,
 }
 
 impl Mode {
     /// Returns whether unbound printable keys are typed into a text field.
     pub fn takes_text(self) -> bool {
-        !matches!(self, Mode::Normal(_) | Mode::Help(_))
+        !matches!(self, Mode::Normal(_) | Mode::Help(_) | Mode::Detail)
     }
 }
 
@@ -52,11 +60,18 @@ pub fn tables(mode: Mode) -> Vec<&'static [Binding]> {
         Mode::Normal(Screen::Identities) => vec![IDENTITIES, LIST_MOVES, GLOBAL],
         Mode::Normal(Screen::Trace) => vec![TRACE, GLOBAL],
         Mode::Normal(Screen::Review) => vec![REVIEW, LIST_MOVES, GLOBAL],
+        Mode::Normal(Screen::Events) => vec![EVENTS, LIST_MOVES, GLOBAL],
+        Mode::Normal(Screen::Overview) => vec![OVERVIEW, GLOBAL],
+        Mode::Normal(Screen::Sql) => vec![SQL, LIST_MOVES, GLOBAL],
+        Mode::Detail => vec![DETAIL, GLOBAL],
         Mode::Help(_) => vec![HELP],
         Mode::Filter => vec![FILTER],
         Mode::TraceInput => vec![TRACE_INPUT],
         Mode::Picker => vec![PICKER],
         Mode::Justification => vec![JUSTIFICATION],
+        Mode::EventFilter => vec![EVENT_FILTER],
+        Mode::Export => vec![EXPORT],
+        Mode::SqlInput => vec![SQL_INPUT],
     }
 }
 
@@ -68,6 +83,7 @@ pub fn help_sections(screen: Screen) -> Vec<(&'static str, &'static [Binding])> 
             ("Identities", IDENTITIES),
             ("Moving", LIST_MOVES),
             ("Filter prompt", FILTER),
+            ("Identity detail", DETAIL),
         ],
         Screen::Trace => vec![
             ("Trace", TRACE),
@@ -80,7 +96,19 @@ pub fn help_sections(screen: Screen) -> Vec<(&'static str, &'static [Binding])> 
             ("Justification prompt", JUSTIFICATION),
             ("Filter prompt", FILTER),
         ],
+        Screen::Events => vec![
+            ("Events", EVENTS),
+            ("Moving", LIST_MOVES),
+            ("Filter prompt", EVENT_FILTER),
+        ],
+        Screen::Overview => vec![("Overview", OVERVIEW)],
+        Screen::Sql => vec![
+            ("SQL", SQL),
+            ("Moving", LIST_MOVES),
+            ("Query prompt", SQL_INPUT),
+        ],
     };
+    sections.push(("Export prompt", EXPORT));
     sections.push(("Everywhere", GLOBAL));
     sections
 }
@@ -94,7 +122,16 @@ pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
     if control && key.code == Char('c') {
         return Some(Action::Quit);
     }
-    if control || key.modifiers.contains(KeyModifiers::ALT) {
+    if control && key.code == Char('e') && matches!(mode, Mode::Normal(_) | Mode::Detail) {
+        return Some(Action::StartExport);
+    }
+    if control {
+        return None;
+    }
+    // Esc followed quickly by a key arrives as one Alt+key sequence. Outside prompts the
+    // key still counts, so a fast Esc and 3 switches screens. A prompt ignores it, because
+    // the user meant the key as a command, not as text.
+    if key.modifiers.contains(KeyModifiers::ALT) && mode.takes_text() {
         return None;
     }
     if let Some(action) = bound_action(mode, key.code) {
@@ -102,6 +139,20 @@ pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
     }
     match key.code {
         Char(c) if mode.takes_text() => Some(Action::InputChar(c)),
+        _ => None,
+    }
+}
+
+/// Returns the action of a mouse event in `mode`: the wheel moves the selection of the
+/// list or picker, and a left click selects a row outside prompts.
+pub fn action_for_mouse(mode: Mode, event: MouseEvent) -> Option<Action> {
+    let lists = matches!(mode, Mode::Normal(_) | Mode::Picker | Mode::Filter);
+    match event.kind {
+        MouseEventKind::ScrollDown if lists || mode == Mode::Detail => Some(Action::MoveDown),
+        MouseEventKind::ScrollUp if lists || mode == Mode::Detail => Some(Action::MoveUp),
+        MouseEventKind::Down(MouseButton::Left) if matches!(mode, Mode::Normal(_)) => {
+            Some(Action::Click { y: event.row })
+        }
         _ => None,
     }
 }

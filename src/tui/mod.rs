@@ -8,7 +8,9 @@
 
 pub mod action;
 pub mod app;
+pub mod console;
 mod event_loop;
+pub mod export;
 pub mod keymap;
 pub mod screens;
 pub mod state;
@@ -52,6 +54,7 @@ pub fn run(case_path: &Path, reviewer: String, read_only: bool) -> Result<()> {
         name.push_str(" [read-only]");
     }
     let mut app = App::new(reviewer, name);
+    app.palette = widgets::theme::Palette::from_env();
 
     let guard = terminal::enter()?;
     let outcome = Terminal::new(CrosstermBackend::new(std::io::stdout()))

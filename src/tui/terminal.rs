@@ -6,6 +6,7 @@ use std::panic::PanicHookInfo;
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute, terminal};
 
@@ -69,7 +70,8 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Installs the panic hook once, then enables raw mode and the alternate screen.
+/// Installs the panic hook once, then enables raw mode, the alternate screen and mouse
+/// capture.
 pub fn enter() -> Result<TerminalGuard> {
     PANIC_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -77,14 +79,19 @@ pub fn enter() -> Result<TerminalGuard> {
     });
     terminal::enable_raw_mode().map_err(|err| Error::io("terminal", err))?;
     TERMINAL.mark_active();
-    if let Err(err) = execute!(io::stdout(), EnterAlternateScreen, cursor::Hide) {
+    if let Err(err) = execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        cursor::Hide
+    ) {
         let _ = restore();
         return Err(Error::io("terminal", err));
     }
     Ok(TerminalGuard(()))
 }
 
-/// Leaves the alternate screen, disables raw mode and shows the cursor. Calls after the
+/// Leaves the alternate screen, disables raw mode and mouse capture, and shows the cursor. Calls after the
 /// first, and calls without [`enter`], do nothing.
 pub fn restore() -> io::Result<()> {
     TERMINAL.restore_with(undo_terminal_modes)
@@ -109,7 +116,12 @@ fn undo_terminal_modes() -> io::Result<()> {
     // Every step runs even when an earlier one fails, so the terminal gets as close to
     // normal as it can.
     let raw = terminal::disable_raw_mode();
-    let screen = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
+    let screen = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
     raw.and(screen)
 }
 

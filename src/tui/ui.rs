@@ -6,9 +6,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{App, Screen};
-use super::screens::{help, identities, review, trace};
-use super::widgets::{footer, header, status};
+use super::app::{App, Prompt, Screen};
+use super::screens::{events, help, identities, overview, review, sql, trace};
+use super::widgets::{footer, header, prompt, status, theme};
 
 /// The smallest terminal the layout is designed for, in columns and rows.
 pub const MIN_WIDTH: u16 = 80;
@@ -18,6 +18,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         render_too_small(frame, area);
+        app.palette.apply(frame.buffer_mut());
         return;
     }
     let [header_area, body_area, status_area, footer_area] = Layout::vertical([
@@ -32,12 +33,30 @@ pub fn render(frame: &mut Frame, app: &App) {
         Screen::Identities => identities::render(frame, body_area, app),
         Screen::Trace => trace::render(frame, body_area, app),
         Screen::Review => review::render(frame, body_area, app),
+        Screen::Events => events::render(frame, body_area, app),
+        Screen::Overview => overview::render(frame, body_area, app),
+        Screen::Sql => sql::render(frame, body_area, app),
+    }
+    if let Some(Prompt::Export(input)) = &app.prompt {
+        let context = vec![
+            Line::styled(
+                "A relative name is created in the current folder.",
+                theme::DIM,
+            ),
+            Line::styled(
+                "A name ending in .json writes JSON, any other CSV.",
+                theme::DIM,
+            ),
+        ];
+        let title = format!("Export {}", app.screen.title());
+        prompt::render(frame, body_area, &title, context, input);
     }
     if app.help_open {
         help::render(frame, body_area, app);
     }
     status::render(frame, status_area, app);
     footer::render(frame, footer_area, app);
+    app.palette.apply(frame.buffer_mut());
 }
 
 fn render_too_small(frame: &mut Frame, area: Rect) {

@@ -7,7 +7,7 @@ use std::thread::JoinHandle;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::case::Case;
+use crate::case::{Case, EventFilter, EventSummary, Histogram};
 use crate::model::{Decision, IdentityRow, NewDecision};
 use crate::{Error, Result, trace};
 
@@ -34,25 +34,86 @@ pub struct KnownId {
     pub count: i64,
 }
 
+/// The number of events one page of the Events screen holds.
+pub const EVENT_PAGE_ROWS: usize = 200;
+/// The number of time slices in the event histograms, one column each.
+pub const HISTOGRAM_BUCKETS: usize = 60;
+
+/// One page of the Events screen and, when the filter changed, the matching events' count
+/// and histogram.
+#[derive(Debug, Clone, Default)]
+pub struct EventsPage {
+    /// The position of the page's first row among all matching events.
+    pub offset: usize,
+    pub rows: Vec<EventSummary>,
+    pub summary: Option<EventsSummary>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EventsSummary {
+    pub total: usize,
+    pub histogram: Histogram,
+}
+
 /// A request to the worker. `request` numbers let the app drop a result that a newer
 /// request of the same kind has made stale.
 #[derive(Debug, Clone)]
 pub enum Job {
-    LoadIdentities { request: u64 },
-    Trace { request: u64, id: String },
-    LoadKnownIds { request: u64 },
+    LoadIdentities {
+        request: u64,
+    },
+    Trace {
+        request: u64,
+        id: String,
+    },
+    LoadKnownIds {
+        request: u64,
+    },
+    LoadOverview {
+        request: u64,
+    },
+    LoadEvents {
+        request: u64,
+        filter: EventFilter,
+        offset: usize,
+        /// Whether to count the matches and build the histogram too, which only a changed
+        /// filter needs.
+        with_summary: bool,
+    },
+    /// Loads the detail of one identity.
+    LoadDetail {
+        request: u64,
+        identity_key: String,
+    },
+    /// Runs a query of the SQL console.
+    RunSql {
+        request: u64,
+        sql: String,
+    },
     Decide(NewDecision),
+    /// Records decisions one after another, stopping at none: each is its own ledger entry.
+    DecideAll(Vec<NewDecision>),
+    /// Writes a table to a file, as CSV or as JSON by the file's extension.
+    Export {
+        path: std::path::PathBuf,
+        table: super::export::Table,
+    },
 }
 
 impl Job {
     /// Returns the kind of a query job, whose newer request replaces a pending one.
-    /// Decisions have none, because each is a separate ledger entry and must run in order.
+    /// Decisions have none, because each is a separate ledger entry and must run in order,
+    /// and neither do exports, because each writes its own file.
     fn replaceable_kind(&self) -> Option<u8> {
         match self {
             Job::LoadIdentities { .. } => Some(0),
             Job::Trace { .. } => Some(1),
             Job::LoadKnownIds { .. } => Some(2),
-            Job::Decide(_) => None,
+            Job::LoadOverview { .. } => Some(3),
+            Job::LoadEvents { .. } => Some(4),
+            Job::RunSql { .. } => Some(5),
+            Job::LoadDetail { .. } => Some(6),
+            Job::Decide(_) | Job::DecideAll(_) | Job::Export { .. } => None,
         }
     }
 }
@@ -85,6 +146,47 @@ pub fn run_job(case: &Case, job: Job) -> Action {
             request,
             result: load_known_ids(case).map_err(|err| err.to_string()),
         },
+        Job::LoadOverview { request } => Action::OverviewLoaded {
+            request,
+            result: case
+                .overview(HISTOGRAM_BUCKETS)
+                .map_err(|err| err.to_string()),
+        },
+        Job::LoadEvents {
+            request,
+            filter,
+            offset,
+            with_summary,
+        } => Action::EventsLoaded {
+            request,
+            result: load_events(case, &filter, offset, with_summary).map_err(|err| err.to_string()),
+        },
+        Job::LoadDetail {
+            request,
+            identity_key,
+        } => Action::DetailLoaded {
+            request,
+            result: case
+                .identity_detail(&identity_key, HISTOGRAM_BUCKETS)
+                .map_err(|err| err.to_string()),
+        },
+        Job::RunSql { request, sql } => Action::SqlDone {
+            request,
+            result: super::console::run(case, &sql),
+        },
+        Job::Export { path, table } => Action::ExportWritten {
+            path: path.display().to_string(),
+            result: super::export::write(&path, &table).map_err(|err| err.to_string()),
+        },
+        Job::DecideAll(decisions) => Action::DecisionsSaved {
+            results: decisions
+                .iter()
+                .map(|new| {
+                    let result = case.decide(new).map_err(|err| err.to_string());
+                    (new.identity.clone(), result)
+                })
+                .collect(),
+        },
         Job::Decide(new) => Action::DecisionSaved {
             identity_key: new.identity.clone(),
             result: case
@@ -99,6 +201,27 @@ pub fn load_identities(case: &Case) -> Result<IdentityData> {
     Ok(IdentityData {
         identities: case.identities()?,
         decisions: case.decisions()?,
+    })
+}
+
+pub fn load_events(
+    case: &Case,
+    filter: &EventFilter,
+    offset: usize,
+    with_summary: bool,
+) -> Result<EventsPage> {
+    let summary = if with_summary {
+        Some(EventsSummary {
+            total: usize::try_from(case.count_events(filter)?).unwrap_or(0),
+            histogram: case.event_histogram(filter, HISTOGRAM_BUCKETS)?,
+        })
+    } else {
+        None
+    };
+    Ok(EventsPage {
+        offset,
+        rows: case.event_page(filter, offset, EVENT_PAGE_ROWS)?,
+        summary,
     })
 }
 

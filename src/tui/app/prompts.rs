@@ -30,12 +30,53 @@ impl App {
             self.set_status("No identity is selected.", true);
             return;
         };
+        // With marks, the decision covers the marked identities, starting with the
+        // selected one when it is marked too.
+        let marked = &self.identities.marked;
+        let (identity_key, label, also) = if marked.is_empty() || marked.contains(&row.identity_key)
+        {
+            let also = marked
+                .iter()
+                .filter(|key| **key != row.identity_key)
+                .cloned()
+                .collect();
+            (row.identity_key.clone(), row.label().to_string(), also)
+        } else {
+            let mut keys = marked.iter().cloned();
+            let first = keys.next().unwrap_or_default();
+            let label = self
+                .identities
+                .label_of(&first)
+                .unwrap_or(&first)
+                .to_string();
+            (first, label, keys.collect())
+        };
         self.prompt = Some(Prompt::Justification(JustificationPrompt {
             verdict,
-            identity_key: row.identity_key.clone(),
-            label: row.label().to_string(),
+            identity_key,
+            label,
+            also,
             input: TextInput::default(),
         }));
+    }
+
+    /// Marks or unmarks the selected identity and moves to the next row.
+    pub(super) fn toggle_mark(&mut self) {
+        if self.screen != Screen::Review {
+            return;
+        }
+        let Some(key) = self
+            .identities
+            .selected()
+            .map(|row| row.identity_key.clone())
+        else {
+            return;
+        };
+        if !self.identities.marked.remove(&key) {
+            self.identities.marked.insert(key);
+        }
+        let len = self.identities.visible.len();
+        self.identities.cursor.move_by(1, len);
     }
 
     pub(super) fn input_char(&mut self, c: char) {
@@ -51,6 +92,9 @@ impl App {
                 picker.rerank(self.known_ids.as_deref().unwrap_or_default());
             }
             Some(Prompt::Justification(prompt)) => prompt.input.push(c),
+            Some(Prompt::EventFilter(input) | Prompt::Export(input) | Prompt::Sql(input)) => {
+                input.push(c)
+            }
             None => {}
         }
     }
@@ -67,11 +111,15 @@ impl App {
                 picker.rerank(self.known_ids.as_deref().unwrap_or_default());
             }
             Some(Prompt::Justification(prompt)) => prompt.input.pop(),
+            Some(Prompt::EventFilter(input) | Prompt::Export(input) | Prompt::Sql(input)) => {
+                input.pop()
+            }
             None => {}
         }
     }
 
-    /// Esc in a prompt closes it. In the filter it also clears the filter text.
+    /// Esc in a prompt closes it. In the identity filter it also clears the filter text;
+    /// the event filter keeps the filter applied before the prompt opened.
     pub(super) fn input_cancel(&mut self) {
         if let Some(Prompt::Filter) = self.prompt {
             self.identities.filter.clear();
@@ -80,8 +128,9 @@ impl App {
         self.prompt = None;
     }
 
-    /// Enter in a prompt. The filter keeps its text, the trace prompt and the picker start
-    /// a trace, and the justification prompt records the decision.
+    /// Enter in a prompt. The identity filter keeps its text, the trace prompt and the
+    /// picker start a trace, the justification prompt records the decision, the event
+    /// filter is applied and the export prompt writes the file.
     pub(super) fn input_submit(&mut self) -> Option<Job> {
         match self.prompt.take()? {
             Prompt::Filter => None,
@@ -97,6 +146,9 @@ impl App {
                 self.submit_trace(id, Prompt::Picker(picker))
             }
             Prompt::Justification(prompt) => self.submit_decision(prompt),
+            Prompt::EventFilter(input) => self.submit_event_filter(input),
+            Prompt::Export(input) => self.submit_export(input),
+            Prompt::Sql(input) => self.submit_sql(input),
         }
     }
 
@@ -107,11 +159,16 @@ impl App {
             self.set_status("Type an ID to trace, or press Esc to cancel.", true);
             return None;
         }
+        Some(self.start_trace(id))
+    }
+
+    /// Shows the Trace screen and returns the job that traces `id`.
+    pub(super) fn start_trace(&mut self, id: String) -> Job {
         let request = self.requests.issue();
         self.requests.trace = Some(request);
         self.trace.start(id.clone());
         self.screen = Screen::Trace;
-        Some(Job::Trace { request, id })
+        Job::Trace { request, id }
     }
 
     fn submit_decision(&mut self, prompt: JustificationPrompt) -> Option<Job> {
@@ -123,16 +180,26 @@ impl App {
             );
             return None;
         }
-        self.identities
-            .pending
-            .insert(prompt.identity_key.clone(), prompt.verdict);
+        let justification = prompt.input.as_str().trim().to_string();
+        let keys = std::iter::once(prompt.identity_key).chain(prompt.also);
+        let decisions: Vec<NewDecision> = keys
+            .map(|identity| NewDecision {
+                identity,
+                entitlement: None,
+                verdict: prompt.verdict,
+                reviewer: self.reviewer.clone(),
+                justification: justification.clone(),
+            })
+            .collect();
+        for decision in &decisions {
+            let pending = &mut self.identities.pending;
+            pending.insert(decision.identity.clone(), prompt.verdict);
+        }
+        self.identities.marked.clear();
         self.requests.saving += 1;
-        Some(Job::Decide(NewDecision {
-            identity: prompt.identity_key,
-            entitlement: None,
-            verdict: prompt.verdict,
-            reviewer: self.reviewer.clone(),
-            justification: prompt.input.as_str().trim().to_string(),
-        }))
+        if decisions.len() == 1 {
+            return decisions.into_iter().next().map(Job::Decide);
+        }
+        Some(Job::DecideAll(decisions))
     }
 }

@@ -12,6 +12,10 @@ pub struct Requests {
     pub identities: Option<u64>,
     pub trace: Option<u64>,
     pub known_ids: Option<u64>,
+    pub overview: Option<u64>,
+    pub events: Option<u64>,
+    pub sql: Option<u64>,
+    pub detail: Option<u64>,
     /// Decisions sent to the worker whose result has not arrived. They are never replaced,
     /// so a count suffices.
     pub saving: usize,
@@ -28,6 +32,10 @@ impl Requests {
         self.identities.is_some()
             || self.trace.is_some()
             || self.known_ids.is_some()
+            || self.overview.is_some()
+            || self.events.is_some()
+            || self.sql.is_some()
+            || self.detail.is_some()
             || self.saving > 0
     }
 }
@@ -89,6 +97,83 @@ impl App {
                 self.requests.saving = self.requests.saving.saturating_sub(1);
                 self.apply_decision(identity_key, result.map(|decision| *decision));
             }
+            Action::DecisionsSaved { results } => {
+                self.requests.saving = self.requests.saving.saturating_sub(1);
+                let count = results.len();
+                let failed = results.iter().filter(|(_, result)| result.is_err()).count();
+                let verdict = results
+                    .iter()
+                    .find_map(|(_, result)| result.as_ref().ok())
+                    .map(|decision| decision.verdict.clone());
+                for (identity_key, result) in results {
+                    self.apply_decision(identity_key, result);
+                }
+                // A failure's own message stays when there is one; else one summary line.
+                if failed == 0
+                    && let Some(verdict) = verdict
+                {
+                    self.set_status(format!("Recorded {verdict} on {count} identities."), false);
+                } else if failed > 0 {
+                    tracing::warn!(failed, count, "some decisions of a bulk decision failed");
+                }
+            }
+            Action::OverviewLoaded { request, result } => {
+                if !finish(&mut self.requests.overview, request) {
+                    return;
+                }
+                match result {
+                    Ok(overview) => self.overview = Some(overview),
+                    Err(err) => {
+                        tracing::warn!(error = %err, "loading the overview failed");
+                        self.set_status(format!("Loading the overview failed: {err}"), true);
+                    }
+                }
+            }
+            Action::EventsLoaded { request, result } => {
+                if !finish(&mut self.requests.events, request) {
+                    return;
+                }
+                match result {
+                    Ok(page) => self.events.set_page(page),
+                    Err(err) => {
+                        tracing::warn!(error = %err, "loading events failed");
+                        self.events.pending_target = None;
+                        self.set_status(format!("Loading events failed: {err}"), true);
+                    }
+                }
+            }
+            Action::DetailLoaded { request, result } => {
+                if !finish(&mut self.requests.detail, request) {
+                    return;
+                }
+                match (result, &mut self.detail) {
+                    (Ok(data), Some(view)) if view.identity_key == data.identity_key => {
+                        view.data = Some(data);
+                    }
+                    (Ok(_), _) => {}
+                    (Err(err), _) => {
+                        tracing::warn!(error = %err, "loading an identity's detail failed");
+                        self.detail = None;
+                        self.set_status(format!("Loading the identity failed: {err}"), true);
+                    }
+                }
+            }
+            Action::SqlDone { request, result } => {
+                if !finish(&mut self.requests.sql, request) {
+                    return;
+                }
+                match result {
+                    Ok(result) => self.console.set_result(result),
+                    Err(err) => self.set_status(format!("Query failed: {err}"), true),
+                }
+            }
+            Action::ExportWritten { path, result } => match result {
+                Ok(rows) => self.set_status(format!("Exported {rows} rows to {path}."), false),
+                Err(err) => {
+                    tracing::warn!(%path, error = %err, "export failed");
+                    self.set_status(format!("Export failed: {err}"), true);
+                }
+            },
             Action::WorkerStopped => {
                 tracing::error!("the database worker's result channel closed");
                 self.worker_stopped = true;

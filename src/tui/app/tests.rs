@@ -104,11 +104,12 @@ fn tab_cycles_screens() {
     let mut app = loaded_app();
     app.update(Action::NextScreen);
     assert_eq!(app.screen, Screen::Trace);
-    app.update(Action::NextScreen);
-    app.update(Action::NextScreen);
+    for _ in 1..Screen::ALL.len() {
+        app.update(Action::NextScreen);
+    }
     assert_eq!(app.screen, Screen::Identities);
     app.update(Action::PreviousScreen);
-    assert_eq!(app.screen, Screen::Review);
+    assert_eq!(app.screen, Screen::Sql);
     app.update(Action::ShowScreen(Screen::Trace));
     assert_eq!(app.screen, Screen::Trace);
 }
@@ -170,12 +171,28 @@ fn navigation_clamps_to_list() {
 }
 
 #[test]
-fn enter_opens_review_on_selection() {
+fn enter_opens_detail_then_review() {
     let mut app = loaded_app();
     app.update(Action::MoveDown);
+    let job = app.update(Action::Open);
+    assert!(
+        matches!(&job, Some(Job::LoadDetail { identity_key, .. }) if identity_key == "User/u-2"),
+        "{job:?}"
+    );
+    assert_eq!(app.mode(), Mode::Detail);
     app.update(Action::Open);
     assert_eq!(app.screen, Screen::Review);
+    assert!(app.detail.is_none());
     assert_eq!(selected_id(&app), Some("u-2"));
+}
+
+#[test]
+fn esc_closes_detail() {
+    let mut app = loaded_app();
+    app.update(Action::Open);
+    app.update(Action::Back);
+    assert!(app.detail.is_none());
+    assert_eq!(app.screen, Screen::Identities);
 }
 
 #[test]
@@ -457,4 +474,119 @@ fn quit_sets_flag() {
     let mut app = loaded_app();
     app.update(Action::Quit);
     assert!(app.should_quit);
+}
+
+#[test]
+fn first_visit_loads_screen_data() {
+    let mut app = loaded_app();
+    let job = app.update(Action::ShowScreen(Screen::Events));
+    assert!(matches!(
+        job,
+        Some(Job::LoadEvents {
+            offset: 0,
+            with_summary: true,
+            ..
+        })
+    ));
+    let job = app.update(Action::ShowScreen(Screen::Overview));
+    assert!(matches!(job, Some(Job::LoadOverview { .. })));
+    let again = app.update(Action::ShowScreen(Screen::Overview));
+    assert!(again.is_none(), "a pending load is not repeated");
+}
+
+#[test]
+fn event_move_off_page_loads_page() {
+    use crate::tui::worker::{EVENT_PAGE_ROWS, EventsPage, EventsSummary};
+    let mut app = loaded_app();
+    let Some(Job::LoadEvents { request, .. }) = app.update(Action::ShowScreen(Screen::Events))
+    else {
+        panic!("no events load");
+    };
+    let row = crate::case::EventSummary {
+        event_key: 1,
+        ts: "2026-11-02T10:00:00.000000Z".into(),
+        source_format: "okta".into(),
+        action: "user.session.start".into(),
+        outcome: "success".into(),
+        actor: None,
+        client_ip: None,
+        correlation_id: None,
+        session_id: None,
+        request_id: None,
+        event_id: None,
+    };
+    let page = EventsPage {
+        offset: 0,
+        rows: vec![row; EVENT_PAGE_ROWS],
+        summary: Some(EventsSummary {
+            total: EVENT_PAGE_ROWS + 5,
+            histogram: crate::case::Histogram::default(),
+        }),
+    };
+    app.update(Action::EventsLoaded {
+        request,
+        result: Ok(page),
+    });
+    assert!(
+        app.update(Action::MoveDown).is_none(),
+        "row 2 is on the page"
+    );
+    let job = app.update(Action::Last);
+    assert!(
+        matches!(job, Some(Job::LoadEvents { offset, with_summary: false, .. }) if offset == EVENT_PAGE_ROWS),
+        "{job:?}"
+    );
+    assert_eq!(app.events.pending_target, Some(EVENT_PAGE_ROWS + 4));
+}
+
+#[test]
+fn event_without_ids_cannot_pivot() {
+    let mut app = loaded_app();
+    app.screen = Screen::Events;
+    app.events.rows = vec![crate::case::EventSummary {
+        event_key: 1,
+        ts: String::new(),
+        source_format: "okta".into(),
+        action: "a".into(),
+        outcome: "success".into(),
+        actor: None,
+        client_ip: None,
+        correlation_id: None,
+        session_id: None,
+        request_id: None,
+        event_id: None,
+    }];
+    assert!(app.update(Action::Open).is_none());
+    assert!(app.status.is_some(), "a message says why");
+}
+
+#[test]
+fn marks_gather_bulk_decision() {
+    let mut app = loaded_app();
+    app.screen = Screen::Review;
+    app.update(Action::ToggleMark);
+    app.update(Action::ToggleMark);
+    assert_eq!(app.identities.marked.len(), 2);
+    assert_eq!(app.identities.cursor.selected, 2, "Space moves down");
+    app.update(Action::StartDecision(Verdict::Revoke));
+    for c in "left the team".chars() {
+        app.update(Action::InputChar(c));
+    }
+    let job = app.update(Action::InputSubmit);
+    let Some(Job::DecideAll(decisions)) = job else {
+        panic!("expected one bulk job, got {job:?}");
+    };
+    let keys: Vec<&str> = decisions.iter().map(|d| d.identity.as_str()).collect();
+    assert_eq!(keys, ["User/u-1", "User/u-2"]);
+    assert!(app.identities.marked.is_empty());
+    assert_eq!(app.identities.pending.len(), 2);
+}
+
+#[test]
+fn esc_on_review_clears_marks_first() {
+    let mut app = loaded_app();
+    app.screen = Screen::Review;
+    app.update(Action::ToggleMark);
+    app.update(Action::Back);
+    assert!(app.identities.marked.is_empty());
 }

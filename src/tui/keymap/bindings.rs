@@ -61,7 +61,28 @@ const fn pair(
     }
 }
 
-use KeyCode::{BackTab, Backspace, Char, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
+/// Builds a help-only binding for a pair of opposite moves.
+const fn hidden_pair(
+    keys: [&'static [KeyCode]; 2],
+    label: &'static str,
+    help: &'static str,
+    forward: Action,
+    back: Action,
+) -> Binding {
+    Binding {
+        keys: keys[0],
+        label,
+        help,
+        action: forward,
+        reverse: Some((keys[1], back)),
+        footer: None,
+    }
+}
+
+use KeyCode::{
+    BackTab, Backspace, Char, Down, End, Enter, Esc, F, Home, Left, PageDown, PageUp, Right, Tab,
+    Up,
+};
 use Verdict::{Approve, Flag, Revoke};
 
 const MOVE_KEYS: [&[KeyCode]; 2] = [&[Char('j'), Down], &[Char('k'), Up]];
@@ -70,14 +91,20 @@ const ARROW_KEYS: [&[KeyCode]; 2] = [&[Down], &[Up]];
 // One binding per line reads as a table, so rustfmt leaves these alone.
 #[rustfmt::skip]
 pub(super) const GLOBAL: &[Binding] = &[
-    shown(&[Char('?')], "?", "help", "show or hide this help", Action::ToggleHelp),
+    shown(&[Char('?'), F(1)], "?", "help", "this help; F1 too", Action::ToggleHelp),
     shown(&[Char('q')], "q", "quit", "quit", Action::Quit),
     hidden(&[Tab], "Tab", "next screen", Action::NextScreen),
     hidden(&[BackTab], "Shift-Tab", "previous screen", Action::PreviousScreen),
     hidden(&[Char('1')], "1", "Identities screen", Action::ShowScreen(Screen::Identities)),
     hidden(&[Char('2')], "2", "Trace screen", Action::ShowScreen(Screen::Trace)),
     hidden(&[Char('3')], "3", "Review screen", Action::ShowScreen(Screen::Review)),
-    // Ctrl-C is matched before the tables, in every mode; this entry documents it.
+    hidden(&[Char('4')], "4", "Events screen", Action::ShowScreen(Screen::Events)),
+    hidden(&[Char('5')], "5", "Overview screen", Action::ShowScreen(Screen::Overview)),
+    hidden(&[Char('6')], "6", "SQL screen", Action::ShowScreen(Screen::Sql)),
+    hidden(&[Char(';')], ";", "SQL console: type a query", Action::OpenConsole),
+    hidden(&[Char('T')], "T", "colours: dark, light, none", Action::CyclePalette),
+    // Ctrl-E and Ctrl-C are matched before the tables; these entries document them.
+    hidden(&[], "Ctrl-E", "export this view to a file", Action::StartExport),
     hidden(&[], "Ctrl-C", "quit, even in a prompt", Action::Quit),
 ];
 
@@ -94,7 +121,7 @@ pub(super) const LIST_MOVES: &[Binding] = &[
 pub(super) const IDENTITIES: &[Binding] = &[
     shown(&[Char('/')], "/", "filter", "fuzzy filter the identities", Action::StartFilter),
     shown(&[Esc], "Esc", "clear", "clear the filter", Action::Back),
-    shown(&[Enter], "Enter", "review", "review the selected identity", Action::Open),
+    shown(&[Enter], "Enter", "detail", "open the identity's detail", Action::Open),
     hidden(&[Char('R')], "R", "reload from the case", Action::Reload),
 ];
 
@@ -113,17 +140,18 @@ pub(super) const TRACE: &[Binding] = &[
 
 #[rustfmt::skip]
 pub(super) const REVIEW: &[Binding] = &[
-    shown(&[Char('a')], "a", "approve", "approve selected identity", Action::StartDecision(Approve)),
-    shown(&[Char('r')], "r", "revoke", "revoke selected identity", Action::StartDecision(Revoke)),
-    shown(&[Char('f')], "f", "flag", "flag selected identity", Action::StartDecision(Flag)),
-    shown(&[Char('/')], "/", "filter", "fuzzy filter the identities", Action::StartFilter),
-    hidden(&[Esc], "Esc", "clear the filter", Action::Back),
+    shown(&[Char('a')], "a", "approve", "approve selected or marked", Action::StartDecision(Approve)),
+    shown(&[Char('r')], "r", "revoke", "revoke selected or marked", Action::StartDecision(Revoke)),
+    shown(&[Char('f')], "f", "flag", "flag selected or marked", Action::StartDecision(Flag)),
+    shown(&[Char(' ')], "Space", "mark", "mark for a bulk decision", Action::ToggleMark),
+    hidden(&[Char('/')], "/", "fuzzy filter the identities", Action::StartFilter),
+    hidden(&[Esc], "Esc", "clear marks, else the filter", Action::Back),
     hidden(&[Char('R')], "R", "reload from the case", Action::Reload),
 ];
 
 #[rustfmt::skip]
 pub(super) const HELP: &[Binding] = &[
-    shown(&[Esc, Char('?')], "Esc ?", "close help", "close the help", Action::ToggleHelp),
+    shown(&[Esc, Char('?'), F(1)], "Esc ?", "close help", "close the help", Action::ToggleHelp),
     shown(&[Char('q')], "q", "quit", "quit", Action::Quit),
 ];
 
@@ -162,4 +190,59 @@ pub(super) const JUSTIFICATION: &[Binding] = &[
     shown(&[Enter], "Enter", "save", "save the decision", Action::InputSubmit),
     shown(&[Esc], "Esc", "cancel", "cancel, record nothing", Action::InputCancel),
     BACKSPACE,
+];
+
+#[rustfmt::skip]
+pub(super) const EVENTS: &[Binding] = &[
+    shown(&[Char('/')], "/", "filter", "filter (field:value, -not)", Action::StartFilter),
+    shown(&[Enter], "Enter", "trace", "trace the event's ID", Action::Open),
+    hidden_pair([&[Right, Char('l')], &[Left, Char('h')]], "← → h l", "select a time slice", Action::MoveBucket(1), Action::MoveBucket(-1)),
+    shown(&[Char('z'), Char('+')], "z +", "zoom slice", "zoom into the time slice", Action::ZoomIn),
+    hidden(&[Char('Z'), Char('-')], "Z -", "zoom out", Action::ZoomOut),
+    hidden(&[Esc], "Esc", "zoom out, or clear filter", Action::Back),
+    hidden(&[Char('R')], "R", "reload from the case", Action::Reload),
+];
+
+#[rustfmt::skip]
+pub(super) const OVERVIEW: &[Binding] = &[
+    shown(&[Char('R')], "R", "reload", "reload from the case", Action::Reload),
+];
+
+#[rustfmt::skip]
+pub(super) const EVENT_FILTER: &[Binding] = &[
+    shown(&[Enter], "Enter", "apply", "apply the filter", Action::InputSubmit),
+    shown(&[Esc], "Esc", "cancel", "close, keep the old filter", Action::InputCancel),
+    BACKSPACE,
+];
+
+#[rustfmt::skip]
+pub(super) const EXPORT: &[Binding] = &[
+    shown(&[Enter], "Enter", "write", "write; .json gives JSON", Action::InputSubmit),
+    shown(&[Esc], "Esc", "cancel", "close, write nothing", Action::InputCancel),
+    BACKSPACE,
+];
+
+#[rustfmt::skip]
+pub(super) const SQL: &[Binding] = &[
+    // `;` reaches the prompt from every screen through the global table.
+    shown(&[Enter], "Enter", "query", "type a SELECT query", Action::OpenConsole),
+    pair([&[Right, Char('l')], &[Left, Char('h')]], "← →", "columns", "scroll the columns, h l", Action::ScrollColumns(1), Action::ScrollColumns(-1)),
+];
+
+#[rustfmt::skip]
+pub(super) const SQL_INPUT: &[Binding] = &[
+    shown(&[Enter], "Enter", "run", "run the query (read-only)", Action::InputSubmit),
+    shown(&[Esc], "Esc", "close", "close the prompt", Action::InputCancel),
+    pair([&[Up], &[Down]], "↑ ↓", "history", "older or newer query", Action::BrowseHistory(-1), Action::BrowseHistory(1)),
+    BACKSPACE,
+];
+
+#[rustfmt::skip]
+pub(super) const DETAIL: &[Binding] = &[
+    shown(&[Esc], "Esc", "back", "back to the list", Action::Back),
+    shown(&[Enter], "Enter", "review", "review this identity", Action::Open),
+    pair(MOVE_KEYS, "j/k", "scroll", "scroll the detail, ↓ ↑", Action::MoveDown, Action::MoveUp),
+    hidden(&[PageDown], "PgDn", "scroll a page down", Action::PageDown),
+    hidden(&[PageUp], "PgUp", "scroll a page up", Action::PageUp),
+    hidden(&[Char('g'), Home], "g/Home", "top of the detail", Action::First),
 ];

@@ -3,15 +3,22 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::*;
 use crate::model::Verdict;
 
-const ALL_MODES: [Mode; 8] = [
+const ALL_MODES: [Mode; 15] = [
     Mode::Normal(Screen::Identities),
     Mode::Normal(Screen::Trace),
     Mode::Normal(Screen::Review),
+    Mode::Normal(Screen::Events),
+    Mode::Normal(Screen::Overview),
+    Mode::Normal(Screen::Sql),
+    Mode::Detail,
     Mode::Help(Screen::Identities),
     Mode::Filter,
     Mode::TraceInput,
     Mode::Picker,
     Mode::Justification,
+    Mode::EventFilter,
+    Mode::Export,
+    Mode::SqlInput,
 ];
 
 fn press(code: KeyCode) -> KeyEvent {
@@ -182,4 +189,24 @@ fn every_mode_footer_shows_a_way_out() {
             .any(|label| label.contains("Esc") || *label == "q");
         assert!(has_exit, "{mode:?} footer {footer:?}");
     }
+}
+
+#[test]
+fn alt_key_acts_as_plain_key() {
+    // A terminal sends Esc followed quickly by a key as one Alt+key sequence.
+    let alt_three = KeyEvent::new(Char('3'), KeyModifiers::ALT);
+    let action = action_name(Mode::Normal(Screen::Identities), alt_three);
+    assert_eq!(action, "Some(ShowScreen(Review))");
+    let alt_in_prompt = action_name(Mode::Filter, KeyEvent::new(Char('x'), KeyModifiers::ALT));
+    assert_eq!(alt_in_prompt, "None", "a prompt never types an Alt key");
+}
+
+#[test]
+fn ctrl_e_exports_outside_prompts() {
+    let ctrl_e = KeyEvent::new(Char('e'), KeyModifiers::CONTROL);
+    assert_eq!(
+        action_name(Mode::Normal(Screen::Events), ctrl_e),
+        "Some(StartExport)"
+    );
+    assert_eq!(action_name(Mode::Justification, ctrl_e), "None");
 }

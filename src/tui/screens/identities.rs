@@ -4,6 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use super::identity_detail;
 use super::identity_table::{self, Column};
 use crate::tui::app::App;
 
@@ -31,6 +32,10 @@ const NARROW_COLUMNS: &[Column] = &[
 ];
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    if let Some(view) = &app.detail {
+        identity_detail::render(frame, area, app, view);
+        return;
+    }
     let [filter_area, table_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     identity_table::render_filter(frame, filter_area, app);

@@ -36,7 +36,9 @@ impl Column {
             Column::State => "State",
             Column::Owner => "Owner",
             Column::Events => "Events",
-            Column::LastSeen | Column::LastSeenDate => "Last seen",
+            // Every time in the case is UTC, and the header says so where the width allows.
+            Column::LastSeen => "Last seen (UTC)",
+            Column::LastSeenDate => "Seen (UTC)",
             Column::Decision => "Decision",
             Column::Reviewer => "By",
             Column::Justification => "Justification",
@@ -60,6 +62,12 @@ impl Column {
     fn cell(self, row: &IdentityRow, app: &App, owners: &HashMap<&str, &str>) -> Cell<'static> {
         let decision = app.identities.decisions.get(&row.identity_key);
         match self {
+            Column::Name if app.identities.marked.contains(&row.identity_key) => {
+                Cell::from(Line::from(vec![
+                    Span::styled("● ", theme::LABEL),
+                    Span::raw(evidence(row.label())),
+                ]))
+            }
             Column::Name => Cell::from(evidence(row.label())),
             Column::Kind => Cell::from(theme::kind_badge(row.kind)),
             // SCIM Groups have no `active` attribute, so their state is not unknown but absent.

@@ -5,8 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{LineGauge, Paragraph};
 
+use super::explain;
 use super::identity_table::{self, Column};
 use crate::model::Verdict;
 use crate::tui::app::{App, JustificationPrompt, Prompt};
@@ -22,6 +23,12 @@ const COLUMNS: &[Column] = &[
     Column::Justification,
 ];
 
+/// The width of the progress gauge at the end of the intro line.
+const GAUGE_WIDTH: u16 = 20;
+/// The width from which the explain pane is shown beside the table, and its width.
+const EXPLAIN_FROM: u16 = 110;
+const EXPLAIN_WIDTH: u16 = 36;
+
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let [intro_area, filter_area, table_area] = Layout::vertical([
         Constraint::Length(1),
@@ -29,23 +36,57 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Fill(1),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(intro(app)), intro_area);
+    let [text_area, gauge_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(GAUGE_WIDTH)])
+            .spacing(1)
+            .areas(intro_area);
+    frame.render_widget(Paragraph::new(intro(app)), text_area);
+    render_progress(frame, gauge_area, app);
     identity_table::render_filter(frame, filter_area, app);
-    identity_table::render(frame, table_area, app, "Review", COLUMNS);
+    if area.width >= EXPLAIN_FROM {
+        let [list_area, explain_area] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(EXPLAIN_WIDTH)])
+                .areas(table_area);
+        identity_table::render(frame, list_area, app, "Review", COLUMNS);
+        explain::render(frame, explain_area, app);
+    } else {
+        identity_table::render(frame, table_area, app, "Review", COLUMNS);
+    }
     if let Some(Prompt::Justification(justification)) = &app.prompt {
         render_prompt(frame, area, app, justification);
     }
 }
 
 fn intro(app: &App) -> Line<'static> {
+    let marked = app.identities.marked.len();
+    let tail = if marked > 0 {
+        format!(". {marked} marked; Esc unmarks.")
+    } else {
+        ". Space marks rows.".to_string()
+    };
     Line::from(vec![
         Span::raw(" Reviewing as "),
         Span::styled(
             theme::evidence(&app.reviewer),
             Style::new().add_modifier(Modifier::BOLD),
         ),
-        Span::styled(". Decisions are appended to the case's ledger.", theme::DIM),
+        Span::styled(tail, theme::DIM),
     ])
+}
+
+/// Draws how many identities have a current decision, as a one-line gauge.
+fn render_progress(frame: &mut Frame, area: Rect, app: &App) {
+    let (decided, total) = app.identities.progress();
+    let ratio = if total == 0 {
+        0.0
+    } else {
+        decided as f64 / total as f64
+    };
+    let gauge = LineGauge::default()
+        .filled_style(theme::LABEL)
+        .ratio(ratio)
+        .label(format!("{decided}/{total} decided "));
+    frame.render_widget(gauge, area);
 }
 
 fn render_prompt(frame: &mut Frame, area: Rect, app: &App, justification: &JustificationPrompt) {
@@ -55,13 +96,22 @@ fn render_prompt(frame: &mut Frame, area: Rect, app: &App, justification: &Justi
         Verdict::Flag => "Flag",
         Verdict::Abstain => "Abstain",
     };
-    let title = format!("{action} {}", theme::evidence(&justification.label));
+    let label = theme::evidence(&justification.label);
+    let others = justification.also.len();
+    let title = match others {
+        0 => format!("{action} {label}"),
+        _ => format!("{action} {label} and {others} more"),
+    };
     let key = theme::evidence(&justification.identity_key);
+    let subject = match others {
+        0 => key,
+        _ => format!("{} identities", others + 1),
+    };
     let reviewer = theme::evidence(&app.reviewer);
     let context = vec![
         Line::from(vec![
             theme::verdict(justification.verdict.as_str()),
-            Span::raw(format!(" {key}, recorded as {reviewer}. Why?")),
+            Span::raw(format!(" {subject}, recorded as {reviewer}. Why?")),
         ]),
         Line::styled(
             "Enter saves, Esc cancels. A justification is required.",

@@ -1,7 +1,7 @@
 //! The identities that the Identities and Review screens share, with the fuzzy filter,
 //! the selection and the decisions of the ledger.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -19,6 +19,8 @@ pub struct IdentityList {
     pub decisions: HashMap<String, Decision>,
     /// Decisions sent to the worker and not yet saved, by identity key.
     pub pending: HashMap<String, Verdict>,
+    /// Identities marked for a bulk decision, by identity key.
+    pub marked: BTreeSet<String>,
     pub filter: TextInput,
     /// Indexes into `rows` that pass the filter, best match first.
     pub visible: Vec<usize>,
@@ -87,6 +89,16 @@ impl IdentityList {
             self.cursor.selected = position;
         }
         true
+    }
+
+    /// Returns how many identities have a current decision, and how many there are.
+    pub fn progress(&self) -> (usize, usize) {
+        let decided = self
+            .rows
+            .iter()
+            .filter(|row| self.decisions.contains_key(&row.identity_key))
+            .count();
+        (decided, self.rows.len())
     }
 
     /// Recomputes the visible rows from the filter text and keeps the selection in range.

@@ -13,6 +13,8 @@ pub struct ListCursor {
     pub selected: usize,
     pub offset: Cell<usize>,
     pub page_rows: Cell<usize>,
+    /// The screen row of the first visible list row at the last render, for mouse clicks.
+    pub first_row_y: Cell<Option<u16>>,
 }
 
 impl Default for ListCursor {
@@ -21,6 +23,7 @@ impl Default for ListCursor {
             selected: 0,
             offset: Cell::new(0),
             page_rows: Cell::new(DEFAULT_PAGE_ROWS),
+            first_row_y: Cell::new(None),
         }
     }
 }
@@ -58,6 +61,17 @@ impl ListCursor {
         self.offset.set(0);
     }
 
+    /// Returns the list index drawn at screen row `y`, if a row of the list is there.
+    pub fn index_at(&self, y: u16, len: usize) -> Option<usize> {
+        let top = self.first_row_y.get()?;
+        let visible_row = usize::from(y.checked_sub(top)?);
+        if visible_row >= self.page_rows.get() {
+            return None;
+        }
+        let index = self.offset.get() + visible_row;
+        (index < len).then_some(index)
+    }
+
     fn page_delta(&self) -> isize {
         isize::try_from(self.page_rows.get().max(1)).unwrap_or(isize::MAX)
     }
@@ -90,6 +104,20 @@ mod tests {
         assert_eq!(cursor.selected, 9);
         cursor.page_up(10);
         assert_eq!(cursor.selected, 6);
+    }
+
+    #[test]
+    fn index_at_maps_rows() {
+        let cursor = ListCursor::default();
+        assert_eq!(cursor.index_at(5, 10), None, "nothing drawn yet");
+        cursor.first_row_y.set(Some(4));
+        cursor.offset.set(2);
+        cursor.page_rows.set(5);
+        assert_eq!(cursor.index_at(4, 10), Some(2));
+        assert_eq!(cursor.index_at(8, 10), Some(6));
+        assert_eq!(cursor.index_at(9, 10), None, "below the last visible row");
+        assert_eq!(cursor.index_at(3, 10), None, "on the header");
+        assert_eq!(cursor.index_at(6, 4), None, "past the end of the list");
     }
 
     #[test]

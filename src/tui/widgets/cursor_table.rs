@@ -8,7 +8,9 @@ use super::theme;
 use crate::tui::state::ListCursor;
 
 /// Draws `table` with the cursor's row selected, then stores the scroll offset that
-/// ratatui computed and the page size, `page_rows`, back into the cursor.
+/// ratatui computed, the page size `page_rows` and the first row's screen position back
+/// into the cursor. Every caller's table has a border and a one-row header, so its first
+/// row is drawn two rows below `area`'s top.
 pub fn render(
     frame: &mut Frame,
     area: Rect,
@@ -27,4 +29,5 @@ pub fn render(
     frame.render_stateful_widget(table, area, &mut state);
     cursor.offset.set(state.offset());
     cursor.page_rows.set(usize::from(page_rows));
+    cursor.first_row_y.set(Some(area.y + 2));
 }
