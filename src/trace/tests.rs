@@ -1,0 +1,188 @@
+use serde_json::json;
+
+use super::flags::gaps;
+use super::graph::{Strength, exact_links, spanning_tree};
+use super::stages::{StageKind, classify};
+use crate::model::TraceEvent;
+
+fn event(key: i64, action: &str) -> TraceEvent {
+    TraceEvent {
+        event_key: key,
+        event_id: None,
+        ts: format!("2026-11-24T10:00:{key:02}.000000Z"),
+        ts_original: String::new(),
+        source_format: "otel".into(),
+        action: action.into(),
+        outcome: "success".into(),
+        reason: None,
+        actor_id: None,
+        actor_type: None,
+        actor_display: None,
+        session_id: None,
+        correlation_id: None,
+        request_id: None,
+        client_ip: None,
+        targets: json!([]),
+        links: json!([]),
+        matched_on: Vec::new(),
+        identity: None,
+        source_path: String::new(),
+        source_sha256: String::new(),
+        record_pos: key,
+        raw: String::new(),
+    }
+}
+
+fn with_links(mut event: TraceEvent, links: serde_json::Value) -> TraceEvent {
+    event.links = links;
+    event
+}
+
+#[test]
+fn shared_id_joins_first_event() {
+    let events: Vec<TraceEvent> = (1..=3)
+        .map(|key| {
+            let mut e = event(key, "GetObject");
+            e.session_id = Some("s1".into());
+            e
+        })
+        .collect();
+    let links = exact_links(&events);
+    let pairs: Vec<(i64, i64)> = links.iter().map(|l| (l.from, l.to)).collect();
+    assert_eq!(pairs, [(1, 2), (1, 3)]);
+    assert!(links.iter().all(|l| l.kind == "session_id"));
+    assert!(links.iter().all(|l| l.strength == Strength::Exact));
+}
+
+#[test]
+fn parent_span_needs_same_trace() {
+    let mut parent = with_links(
+        event(1, "invoke_agent"),
+        json!([{"kind": "span", "value": "aa", "role": "own"}]),
+    );
+    parent.correlation_id = Some("t1".into());
+    let mut child = with_links(
+        event(2, "chat"),
+        json!([{"kind": "span", "value": "aa", "role": "parent"}]),
+    );
+    child.correlation_id = Some("t1".into());
+    let mut stranger = with_links(
+        event(3, "chat"),
+        json!([{"kind": "span", "value": "aa", "role": "parent"}]),
+    );
+    stranger.correlation_id = Some("t2".into());
+    let links = exact_links(&[parent, child, stranger]);
+    let spans: Vec<(i64, i64)> = links
+        .iter()
+        .filter(|l| l.kind == "parent_span")
+        .map(|l| (l.from, l.to))
+        .collect();
+    assert_eq!(spans, [(1, 2)]);
+}
+
+#[test]
+fn credential_links_issuer_to_presenter() {
+    let issuer = with_links(
+        event(1, "AssumeRole"),
+        json!([{"kind": "access_key", "value": "ASIA1", "role": "issued"}]),
+    );
+    let user = with_links(
+        event(2, "GetObject"),
+        json!([{"kind": "access_key", "value": "ASIA1", "role": "presented"}]),
+    );
+    let other = with_links(
+        event(3, "GetObject"),
+        json!([{"kind": "token", "value": "ASIA1", "role": "presented"}]),
+    );
+    let links = exact_links(&[issuer, user, other]);
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].kind, "credential:access_key");
+    assert_eq!((links[0].from, links[0].to), (1, 2));
+}
+
+#[test]
+fn tree_prefers_causal_link() {
+    let mut root = with_links(
+        event(1, "invoke_agent"),
+        json!([{"kind": "span", "value": "aa", "role": "own"}]),
+    );
+    root.correlation_id = Some("t1".into());
+    let mut tool = with_links(
+        event(2, "execute_tool x"),
+        json!([{"kind": "span", "value": "bb", "role": "own"}, {"kind": "span", "value": "aa", "role": "parent"}]),
+    );
+    tool.correlation_id = Some("t1".into());
+    let mut sdk = with_links(
+        event(3, "S3.GetObject"),
+        json!([{"kind": "span", "value": "bb", "role": "parent"}]),
+    );
+    sdk.correlation_id = Some("t1".into());
+    let events = [root, tool, sdk];
+    let tree = spanning_tree(&events, &exact_links(&events));
+    assert_eq!(tree.get(&2), Some(&1));
+    // The SDK call hangs under its tool call, not under the trace's first span.
+    assert_eq!(tree.get(&3), Some(&2));
+    assert_eq!(tree.get(&1), None);
+}
+
+#[test]
+fn tree_never_closes_cycle() {
+    let a = with_links(
+        event(1, "a"),
+        json!([{"kind": "access_key", "value": "K1", "role": "issued"}, {"kind": "access_key", "value": "K2", "role": "presented"}]),
+    );
+    let b = with_links(
+        event(2, "b"),
+        json!([{"kind": "access_key", "value": "K2", "role": "issued"}, {"kind": "access_key", "value": "K1", "role": "presented"}]),
+    );
+    let events = [a, b];
+    let tree = spanning_tree(&events, &exact_links(&events));
+    assert_eq!(tree.len(), 1);
+}
+
+#[test]
+fn stages_follow_actions() {
+    let cases = [
+        ("user.session.start", StageKind::SessionStart),
+        ("interactive sign-in", StageKind::SessionStart),
+        (
+            "sts.amazonaws.com:AssumeRoleWithSAML",
+            StageKind::SessionStart,
+        ),
+        ("invoke_agent Research Assistant", StageKind::SessionStart),
+        ("execute_tool fetch_dataset", StageKind::ToolCall),
+        ("tools/call lookup_customer", StageKind::ToolCall),
+        ("user.session.end", StageKind::SessionEnd),
+        ("signin.amazonaws.com:ConsoleLogout", StageKind::SessionEnd),
+        ("signin.amazonaws.com:CheckMfa", StageKind::Request),
+        ("s3.amazonaws.com:GetObject", StageKind::Request),
+    ];
+    for (action, expected) in cases {
+        assert_eq!(classify(&event(1, action)), expected, "{action}");
+    }
+}
+
+#[test]
+fn lone_session_start_is_gap() {
+    let mut start = event(1, "user.session.start");
+    start.session_id = Some("s1".into());
+    let mut other = event(2, "user.session.start");
+    other.session_id = Some("s2".into());
+    let mut request = event(3, "app.oauth2.as.authorize");
+    request.session_id = Some("s2".into());
+    let events = [start, other, request];
+    let found = gaps(&events, &exact_links(&events));
+    let kinds: Vec<(&str, i64)> = found.iter().map(|f| (f.kind, f.event_key)).collect();
+    assert_eq!(kinds, [("session_start_only", 1)]);
+}
+
+#[test]
+fn unknown_outcome_is_gap() {
+    let mut tool = event(1, "execute_tool send_summary");
+    tool.outcome = "unknown".into();
+    let mut start = event(2, "invoke_agent x");
+    start.outcome = "unknown".into();
+    let found = gaps(&[tool, start], &[]);
+    let kinds: Vec<(&str, i64)> = found.iter().map(|f| (f.kind, f.event_key)).collect();
+    assert_eq!(kinds, [("no_outcome", 1)]);
+}
