@@ -136,6 +136,52 @@ fn deactivated_agent_activity_is_marked() {
     assert!(text.contains("[INACTIVE]"), "{text}");
 }
 
+fn flag_kinds(trace: &Value) -> Vec<&str> {
+    trace["flags"]
+        .as_array()
+        .expect("flags")
+        .iter()
+        .map(|f| f["kind"].as_str().expect("kind"))
+        .collect()
+}
+
+#[test]
+fn sign_on_after_disable_flagged() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    // Carol's account was disabled in Entra on 2026-09-15; five days later Okta denied
+    // her a sign-on.
+    let trace = ws.json(&["trace", "aK7pT2wX9mC4vL1qR6zHdgAAAA3", "--format", "json"]);
+    let kinds = flag_kinds(&trace);
+    assert!(kinds.contains(&"after_deprovisioning"), "{kinds:?}");
+    assert!(kinds.contains(&"after_deactivation"), "{kinds:?}");
+    assert!(kinds.contains(&"denied"), "{kinds:?}");
+    assert!(kinds.contains(&"policy_decision"), "{kinds:?}");
+    let deprovisioning = trace["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "after_deprovisioning")
+        .unwrap();
+    assert!(
+        deprovisioning["detail"]
+            .as_str()
+            .is_some_and(|d| d.ends_with("at 2026-09-15T16:58:00.000000Z")),
+        "{deprovisioning}"
+    );
+}
+
+#[test]
+fn token_after_deactivation_flagged() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let trace = ws.json(&["trace", "aJ5tR1mK8wQ3xN7vL2pZdAAAACq", "--format", "json"]);
+    assert_eq!(
+        flag_kinds(&trace),
+        ["after_deactivation", "credential_after_deactivation"]
+    );
+}
+
 #[test]
 fn trace_of_unknown_id_is_empty() {
     let ws = Workspace::new();

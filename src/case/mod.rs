@@ -3,6 +3,7 @@
 
 mod aliases;
 mod as_of;
+mod bookmarks;
 mod decisions;
 mod identities;
 mod integrity;
@@ -17,6 +18,7 @@ use duckdb::{AccessMode, Config, Connection};
 
 use crate::{Error, Result};
 
+pub use bookmarks::Bookmark;
 pub use integrity::{SourceCheck, SourceStatus};
 pub use snapshot_diff::{Change, DiffSide, SnapshotDiff};
 pub use snapshots::SnapshotRecord;

@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "event end time",
         sql: include_str!("migrations/0003_event_end.sql"),
     },
+    Migration {
+        version: 5,
+        name: "bookmarks",
+        sql: include_str!("migrations/0005_bookmarks.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.

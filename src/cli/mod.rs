@@ -1,5 +1,6 @@
 //! The command-line interface: argument definitions and one module per command.
 
+mod bookmark;
 mod decide;
 mod demo;
 mod export;
@@ -52,8 +53,12 @@ pub enum Command {
     Snapshots(listing::ListArgs),
     /// Show what changed between two SCIM snapshots (by default the two newest).
     Diff(snapshots::DiffArgs),
-    /// Show the events that carry a correlation, session, request or event id.
+    /// Show the events connected to an identifier by exact links, with flags and gaps.
     Trace(trace::TraceArgs),
+    /// Bookmark an event, with an optional note.
+    Bookmark(bookmark::BookmarkArgs),
+    /// List the bookmarked events and their notes.
+    Bookmarks(bookmark::BookmarksArgs),
     /// Record an approve, revoke or flag decision in the tamper-evident ledger.
     Decide(decide::DecideArgs),
     /// List the recorded decisions.
@@ -97,6 +102,7 @@ impl Command {
             Command::Demo(_) => Some("demo"),
             Command::Import(_) => Some("import"),
             Command::Decide(_) => Some("decide"),
+            Command::Bookmark(_) => Some("bookmark"),
             _ => None,
         }
     }
@@ -126,6 +132,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Diff(args)) => snapshots::diff(&case_path, args),
         Some(Command::Trace(args)) => trace::run(&case_path, args),
         Some(Command::Decide(args)) => decide::decide(&case_path, args),
+        Some(Command::Bookmark(args)) => bookmark::add(&case_path, args),
+        Some(Command::Bookmarks(args)) => bookmark::list(&case_path, args),
         Some(Command::Decisions(args)) => listing::decisions(&case_path, args),
         Some(Command::Verify(args)) => decide::verify(&case_path, args),
         Some(Command::Export(args)) => export::run(&case_path, args),

@@ -57,16 +57,16 @@ pub fn flags(
                 detail,
             })
         };
-        match event.outcome.as_str() {
-            "denied" | "failure" => add(
-                if event.outcome == "denied" {
-                    "denied"
-                } else {
-                    "failure"
-                },
+        let failed = match event.outcome.as_str() {
+            "denied" => Some("denied"),
+            "failure" => Some("failure"),
+            _ => None,
+        };
+        if let Some(kind) = failed {
+            add(
+                kind,
                 event.reason.clone().unwrap_or_else(|| event.action.clone()),
-            ),
-            _ => {}
+            );
         }
         if mentions_policy(event) {
             add(
@@ -93,13 +93,8 @@ pub fn flags(
                     identity.identity_key, identity.snapshot_id
                 ),
             );
-            let credentials: Vec<String> = event_links(event)
-                .into_iter()
-                .filter(|(_, _, role)| *role == "issued" || *role == "presented")
-                .map(|(kind, value, role)| format!("{kind} {value} {role}"))
-                .collect();
-            if !credentials.is_empty() {
-                add("credential_after_deactivation", credentials.join(", "));
+            if let Some(credentials) = credential_use(event) {
+                add("credential_after_deactivation", credentials);
             }
         }
         if let Some((key, at)) = deprovisioned.get(&identity.identity_key)
@@ -155,6 +150,25 @@ pub fn gaps(events: &[TraceEvent], links: &[TraceLink]) -> Vec<Finding> {
         }
     }
     found
+}
+
+/// Names the credentials an event issued or presented: its `issued` and `presented` links,
+/// or, for a source that records no such link (an Okta `app.oauth2.as.token.grant`), the
+/// action when it names a token.
+fn credential_use(event: &TraceEvent) -> Option<String> {
+    let credentials: Vec<String> = event_links(event)
+        .into_iter()
+        .filter(|(_, _, role)| *role == "issued" || *role == "presented")
+        .map(|(kind, value, role)| format!("{kind} {value} {role}"))
+        .collect();
+    if !credentials.is_empty() {
+        return Some(credentials.join(", "));
+    }
+    event
+        .action
+        .to_lowercase()
+        .contains("token")
+        .then(|| event.action.clone())
 }
 
 fn mentions_policy(event: &TraceEvent) -> bool {

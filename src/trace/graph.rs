@@ -182,6 +182,19 @@ pub fn spanning_tree(events: &[TraceEvent], links: &[TraceLink]) -> BTreeMap<i64
     parents
 }
 
+/// Returns the preferred link between each pair of events ([`preference`]), the one the
+/// tree shows.
+pub fn best_links(links: &[TraceLink]) -> HashMap<(i64, i64), &TraceLink> {
+    let mut best: HashMap<(i64, i64), &TraceLink> = HashMap::new();
+    for link in links {
+        let entry = best.entry((link.from, link.to)).or_insert(link);
+        if preference(&link.kind) < preference(&entry.kind) {
+            *entry = link;
+        }
+    }
+    best
+}
+
 /// Returns the rank of an edge kind as a tree parent, lower first.
 pub fn preference(kind: &str) -> usize {
     let base = kind.split(':').next().unwrap_or(kind);

@@ -197,7 +197,7 @@ fn seed_identity(case: &Case, id: &str) -> Result<BTreeMap<i64, Vec<String>>> {
 }
 
 /// Parses an event's `ts` (RFC 3339 in UTC, as [`format_ts`] writes it).
-pub(crate) fn event_time(event: &TraceEvent) -> Option<NaiveDateTime> {
+pub fn event_time(event: &TraceEvent) -> Option<NaiveDateTime> {
     chrono::DateTime::parse_from_rfc3339(&event.ts)
         .ok()
         .map(|ts| ts.naive_utc())

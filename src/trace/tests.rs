@@ -1,9 +1,12 @@
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
 use serde_json::json;
 
-use super::flags::gaps;
+use super::flags::{flags, gaps};
 use super::graph::{Strength, exact_links, spanning_tree};
 use super::stages::{StageKind, classify};
-use crate::model::TraceEvent;
+use crate::model::{IdentityKind, IdentityRef, StateBasis, TraceEvent};
 
 fn event(key: i64, action: &str) -> TraceEvent {
     TraceEvent {
@@ -185,4 +188,92 @@ fn unknown_outcome_is_gap() {
     let found = gaps(&[tool, start], &[]);
     let kinds: Vec<(&str, i64)> = found.iter().map(|f| (f.kind, f.event_key)).collect();
     assert_eq!(kinds, [("no_outcome", 1)]);
+}
+
+fn identity(active: Option<bool>, basis: StateBasis) -> IdentityRef {
+    IdentityRef {
+        identity_key: "User/u-1".into(),
+        id: "u-1".into(),
+        user_name: Some("bot@example.com".into()),
+        resource_type: "User".into(),
+        kind: IdentityKind::Agent,
+        active,
+        owner: None,
+        matched_by: "id".into(),
+        snapshot_id: 2,
+        state_basis: basis,
+    }
+}
+
+fn flag_kinds(
+    events: &[TraceEvent],
+    deprovisioned: &HashMap<String, (i64, NaiveDateTime)>,
+) -> Vec<(&'static str, i64)> {
+    flags(events, deprovisioned)
+        .into_iter()
+        .map(|f| (f.kind, f.event_key))
+        .collect()
+}
+
+#[test]
+fn inactive_actor_with_key_flagged() {
+    let mut call = with_links(
+        event(1, "GetObject"),
+        json!([{"kind": "access_key", "value": "ASIA1", "role": "presented"}]),
+    );
+    call.identity = Some(identity(Some(false), StateBasis::AsOf));
+    let found = flag_kinds(&[call], &HashMap::new());
+    assert_eq!(
+        found,
+        [
+            ("after_deactivation", 1),
+            ("credential_after_deactivation", 1)
+        ]
+    );
+}
+
+#[test]
+fn deleted_actor_flagged() {
+    let mut call = event(1, "GetObject");
+    call.identity = Some(identity(Some(true), StateBasis::Deleted));
+    assert_eq!(
+        flag_kinds(&[call], &HashMap::new()),
+        [("after_deletion", 1)]
+    );
+}
+
+#[test]
+fn action_after_deprovisioning_flagged() {
+    let mut before = event(1, "GetObject");
+    before.identity = Some(identity(Some(true), StateBasis::AsOf));
+    let mut after = event(5, "GetObject");
+    after.identity = Some(identity(Some(true), StateBasis::AsOf));
+    let at = NaiveDateTime::parse_from_str("2026-11-24 10:00:03", "%Y-%m-%d %H:%M:%S").unwrap();
+    let deprovisioned = HashMap::from([("User/u-1".to_string(), (99, at))]);
+    assert_eq!(
+        flag_kinds(&[before, after], &deprovisioned),
+        [("after_deprovisioning", 5)]
+    );
+}
+
+#[test]
+fn unknown_actor_and_denial_flagged() {
+    let mut call = event(1, "PutObject");
+    call.actor_id = Some("arn:aws:sts::111122223333:assumed-role/r/s".into());
+    call.outcome = "denied".into();
+    call.reason = Some("no identity-based policy allows it".into());
+    let found = flag_kinds(&[call], &HashMap::new());
+    assert_eq!(
+        found,
+        [
+            ("denied", 1),
+            ("policy_decision", 1),
+            ("actor_not_in_scim", 1)
+        ]
+    );
+}
+
+#[test]
+fn event_without_actor_not_flagged() {
+    assert!(flag_kinds(&[event(1, "chat gpt-4o")], &HashMap::new()).is_empty());
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use crate::model::TraceEvent;
 use crate::sanitize;
 use crate::trace::TraceReport;
-use crate::trace::graph::{Strength, TraceLink, preference};
+use crate::trace::graph::{Strength, best_links};
 use crate::trace::stages::classify;
 
 use super::{actor, identity_cell, matched_directly, outcome_cell};
@@ -49,13 +49,7 @@ fn write_tree(out: &mut String, report: &TraceReport) {
             .or_default()
             .push(event);
     }
-    let mut via: HashMap<(i64, i64), &TraceLink> = HashMap::new();
-    for link in &report.links {
-        let best = via.entry((link.from, link.to)).or_insert(link);
-        if preference(&link.kind) < preference(&best.kind) {
-            *best = link;
-        }
-    }
+    let via = best_links(&report.links);
     let mut stack: Vec<(&TraceEvent, usize)> = children
         .get(&None)
         .into_iter()
