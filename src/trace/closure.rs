@@ -1,8 +1,8 @@
-//! Closing a trace over exact links: from the events that carry the traced identifier,
-//! the events that share a correlation, session or request id with them, their
-//! OpenTelemetry parent and child spans, the events that share a trace id link, and the
-//! other side of every credential hand-off (an event that issued a credential and the
-//! events that presented it, whatever the credential's kind: CloudTrail access keys, GCP
+//! Closing a trace over exact links. From the events that carry the traced identifier, the
+//! closure adds the events that share a correlation, session or request id with them, their
+//! OpenTelemetry parent and child spans, and the events that share a trace id link. It also
+//! adds the other side of every credential hand-off: the event that issued a credential and
+//! the events that presented it, whatever the credential's kind (CloudTrail access keys, GCP
 //! service account keys, Entra tokens). Delegation and impersonation links are not
 //! followed, because one principal acts in many unrelated sessions; `graph` labels them
 //! between the events that are already in the trace.
@@ -40,9 +40,8 @@ WHERE request_id IN (SELECT request_id FROM mine)";
 /// the same trace id.
 const LINK_QUERY: &str = "
 WITH links AS (
-    SELECT event_key, link->>'kind' AS kind, link->>'value' AS value, link->>'role' AS role
-    FROM (SELECT event_key, unnest(json_extract(links, '$[*]')) AS link FROM events)
-    WHERE link->>'role' IN ('issued', 'presented') OR link->>'kind' IN ('span', 'trace')
+    SELECT * FROM trace_links
+    WHERE role IN ('issued', 'presented') OR kind IN ('span', 'trace')
 ),
 frontier AS (SELECT unnest(from_json($1::VARCHAR, '[\"BIGINT\"]')) AS event_key),
 mine AS (SELECT links.* FROM links JOIN frontier USING (event_key))
@@ -62,6 +61,7 @@ WHERE (mine.role = 'issued' AND other.role = 'presented')
 /// Adds to `matched` the events reached through exact links, each with how it joined.
 /// Returns true when the bound stopped the closure while more events would have joined.
 pub fn close(conn: &Connection, matched: &mut BTreeMap<i64, Vec<String>>) -> Result<bool> {
+    super::index::ensure(conn)?;
     let mut frontier: Vec<i64> = matched.keys().copied().collect();
     let mut joined = 0;
     for round in 0..=MAX_ROUNDS {

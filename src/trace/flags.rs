@@ -111,9 +111,9 @@ pub fn flags(
 }
 
 /// Finds evidence gaps: requests and tool calls without a recorded outcome, and sessions
-/// whose events in the trace are only session starts with no exact link to any other
-/// stage (an agent run that names the session on its root span but records its tool
-/// calls on child spans does not count).
+/// whose events in the trace are only session starts with no exact link to another stage.
+/// An agent run that names the session on its root span and records its tool calls on
+/// child spans is therefore no gap.
 pub fn gaps(events: &[TraceEvent], links: &[TraceLink]) -> Vec<Finding> {
     let mut found = Vec::new();
     let stages: HashMap<i64, StageKind> =

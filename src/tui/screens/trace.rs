@@ -20,13 +20,13 @@ const TABLE_MAX_PERCENT: u16 = 45;
 /// The narrowest body that shows the timeline beside the tree rather than below it.
 const SIDE_TIMELINE_MIN_WIDTH: u16 = 110;
 
-/// The timeline's width when it stands beside the tree.
+/// The timeline's width when it is beside the tree.
 const SIDE_TIMELINE_WIDTH: u16 = 36;
 
-/// The timeline's height when it stands below the tree: one row per stage and the border.
+/// The timeline's height when it is below the tree: one row per stage and the border.
 const TIMELINE_HEIGHT: u16 = 6;
 
-/// The lowest body that shows the timeline below a narrow tree; a lower one keeps the rows
+/// The lowest body that shows the timeline below a narrow tree. A lower body keeps its rows
 /// for the detail pane.
 const BELOW_TIMELINE_MIN_HEIGHT: u16 = 30;
 
@@ -209,7 +209,7 @@ fn link_line(app: &App) -> Line<'static> {
         None => "a root of the trace".to_string(),
     };
     Line::from(vec![
-        Span::styled("Stage ", theme::LABEL),
+        Span::styled("Stage       ", theme::LABEL),
         Span::raw(format!("{stage}, {link}")),
     ])
 }
