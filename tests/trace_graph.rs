@@ -275,3 +275,24 @@ fn markdown_has_tables() {
     );
     assert!(text.contains("### Gaps"), "{text}");
 }
+
+#[test]
+fn huge_window_does_not_overflow() {
+    let ws = scenario();
+    let trace = ws.json(&[
+        "trace",
+        "tokResearchAgent42",
+        "--window",
+        "1000000000d",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(trace["inferred_events"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn invalid_window_is_usage_error() {
+    let ws = scenario();
+    let output = ws.run(&["trace", "tokResearchAgent42", "--window", "15"]);
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -86,10 +86,17 @@ pub fn flags(
             _ => None,
         };
         if let Some(kind) = marker {
+            // NOTE: an event older than every snapshot takes the oldest later state, so
+            // the flag says so rather than claim the actor was inactive at the event.
+            let basis = if identity.state_basis == StateBasis::OldestAfter {
+                ", taken after the event"
+            } else {
+                ""
+            };
             add(
                 kind,
                 format!(
-                    "{} in snapshot {}",
+                    "{} in snapshot {}{basis}",
                     identity.identity_key, identity.snapshot_id
                 ),
             );
@@ -171,10 +178,14 @@ fn credential_use(event: &TraceEvent) -> Option<String> {
         .then(|| event.action.clone())
 }
 
+/// Returns true when the event records a policy decision: its reason names a policy (a
+/// denial "because no identity-based policy allows" it, a conditional access policy), or
+/// it is an Okta policy evaluation. An action that changes a policy, such as
+/// `PutBucketPolicy`, is no decision.
 fn mentions_policy(event: &TraceEvent) -> bool {
     let action = event.action.to_lowercase();
     let reason = event.reason.as_deref().unwrap_or_default().to_lowercase();
-    action.contains("policy") || reason.contains("policy")
+    reason.contains("policy") || action.contains("policy.evaluate")
 }
 
 /// Looks up the earliest deprovisioning event of each of `identities` in the whole case.

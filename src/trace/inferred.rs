@@ -30,14 +30,16 @@ pub fn nearby(case: &Case, events: &[TraceEvent], window: Duration) -> Result<BT
     let known: BTreeSet<i64> = events.iter().map(|e| e.event_key).collect();
     let mut found = BTreeSet::new();
     for (identity, (first, last)) in spans(events) {
+        // A window wider than the calendar allows clamps to its ends instead of overflowing.
+        let from = first
+            .checked_sub_signed(window)
+            .unwrap_or(NaiveDateTime::MIN);
+        let to = last
+            .checked_add_signed(window)
+            .unwrap_or(NaiveDateTime::MAX);
         let mut stmt = case.conn().prepare(NEARBY_QUERY)?;
         let rows = stmt.query_map(
-            params![
-                identity,
-                first - window,
-                last + window,
-                MAX_PER_IDENTITY as i64
-            ],
+            params![identity, from, to, MAX_PER_IDENTITY as i64],
             |row| row.get::<_, i64>(0),
         )?;
         for key in rows {

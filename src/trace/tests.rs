@@ -277,3 +277,15 @@ fn unknown_actor_and_denial_flagged() {
 fn event_without_actor_not_flagged() {
     assert!(flag_kinds(&[event(1, "chat gpt-4o")], &HashMap::new()).is_empty());
 }
+
+#[test]
+fn policy_change_is_no_decision() {
+    let mut change = event(1, "s3.amazonaws.com:PutBucketPolicy");
+    change.actor_id = None;
+    assert!(flag_kinds(&[change], &HashMap::new()).is_empty());
+    let evaluation = event(2, "policy.evaluate_sign_on");
+    assert_eq!(
+        flag_kinds(&[evaluation], &HashMap::new()),
+        [("policy_decision", 2)]
+    );
+}

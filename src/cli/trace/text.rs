@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
-use crate::model::TraceEvent;
+use crate::model::{StateBasis, TraceEvent};
 use crate::sanitize;
 use crate::trace::TraceReport;
 use crate::trace::graph::{Strength, best_links};
@@ -32,6 +32,21 @@ pub fn render(report: &TraceReport) -> String {
         trace.events.len() - direct
     );
     write_tree(&mut out, report);
+    let before_snapshots = trace
+        .events
+        .iter()
+        .filter(|e| {
+            e.identity
+                .as_ref()
+                .is_some_and(|i| i.state_basis == StateBasis::OldestAfter)
+        })
+        .count();
+    if before_snapshots > 0 {
+        let _ = writeln!(
+            out,
+            "note: {before_snapshots} of these events predate every snapshot; their identities show the state of the oldest snapshot that has them"
+        );
+    }
     if let Some(seconds) = report.inferred_window_seconds {
         write_inferred(&mut out, report, seconds);
     }
