@@ -255,6 +255,8 @@ fn text_tree_indents_tool_calls() {
     assert!(text.contains("<- credential:access_key "), "{text}");
     assert!(text.contains("<- session_id "), "{text}");
     assert!(text.contains("no_outcome"), "{text}");
+    // Event keys follow import order: 8 spans, 3 CloudTrail records, then the sign-in.
+    assert!(text.contains("#12  [session start] entra-signin"), "{text}");
 }
 
 #[test]

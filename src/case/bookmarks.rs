@@ -111,7 +111,7 @@ impl Case {
         match keys.as_slice() {
             [key] => Ok(*key),
             [] => Err(Error::InvalidInput(format!(
-                "no event has the key or event id {event:?}; `trace` shows event keys"
+                "no event has the key or event id {event:?}; `trace` shows each event's key as #KEY"
             ))),
             _ => Err(Error::InvalidInput(format!(
                 "several events match {event:?} (event keys {keys:?}); bookmark one by its event key"

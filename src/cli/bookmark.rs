@@ -10,14 +10,14 @@ use super::output::{self, outln};
 
 #[derive(Debug, clap::Args)]
 pub struct BookmarkArgs {
-    /// The event: its event key (as `trace` prints it) or its source's event id.
+    /// The event: its event key (`#KEY` in the `trace` tree) or its source's event id.
     pub event: String,
 
     /// A note on the event.
     #[arg(long)]
     pub note: Option<String>,
 
-    /// Who adds the bookmark. Defaults to $SCIMTRAIL_REVIEWER, then $USER.
+    /// The person who adds the bookmark. Defaults to $SCIMTRAIL_REVIEWER, then $USER.
     #[arg(long)]
     pub author: Option<String>,
 }

@@ -85,11 +85,13 @@ fn write_tree(out: &mut String, report: &TraceReport) {
     }
 }
 
-/// One event: time, stage, source, action, actor with its identity state, outcome.
+/// Formats one event: time, event key (for `bookmark`), stage, source, action, actor with
+/// its identity state, and outcome.
 fn line(event: &TraceEvent) -> String {
     format!(
-        "{}  [{}] {}  {}  {} ({})  {}",
+        "{}  #{}  [{}] {}  {}  {} ({})  {}",
         event.ts,
+        event.event_key,
         classify(event).label(),
         event.source_format,
         sanitize::for_terminal(&event.action),

@@ -227,6 +227,7 @@ fn render_timeline(frame: &mut Frame, area: Rect, app: &App) {
         .iter()
         .map(|e| crate::trace::event_time(e).map(|t| t.and_utc().timestamp_millis()))
         .collect();
+
     let first = times.iter().flatten().min().copied().unwrap_or(0);
     let last = times.iter().flatten().max().copied().unwrap_or(0);
     let column = |at: i64| -> usize {
@@ -236,6 +237,7 @@ fn render_timeline(frame: &mut Frame, area: Rect, app: &App) {
         let share = (at - first) as f64 / (last - first) as f64;
         ((share * (track_width - 1) as f64).round() as usize).min(track_width - 1)
     };
+
     let mut lines = Vec::with_capacity(STAGES.len());
     for stage in STAGES {
         let mut track = vec!['·'; track_width];
@@ -250,6 +252,7 @@ fn render_timeline(frame: &mut Frame, area: Rect, app: &App) {
                 selected_at = Some(col);
             }
         }
+
         let mut spans = vec![Span::styled(
             format!("{:<label_width$}", stage.label()),
             theme::LABEL,
