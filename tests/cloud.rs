@@ -141,7 +141,9 @@ fn trace_text_counts_hand_offs() {
     import(&ws, "cloudtrail");
     let text = ws.ok(&["trace", FIRST_ASSUME_ROLE]);
     assert!(
-        text.contains("1 events carry 7c1e4a20-5b3d-4f68-9a0e-2d4b6c8e0f11, and 6 more joined through credential hand-offs"),
+        text.contains(
+            "1 events carry 7c1e4a20-5b3d-4f68-9a0e-2d4b6c8e0f11, 6 more joined through exact links"
+        ),
         "{text}"
     );
 }

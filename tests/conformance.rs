@@ -10,6 +10,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::Workspace;
+use serde_json::Value;
 
 const FOLDERS: [&str; 6] = [
     "scim",
@@ -114,6 +115,54 @@ fn shared_correlation_id_traces_all_its_events() {
         times.windows(2).all(|w| w[0] <= w[1]),
         "not in time order: {times:?}"
     );
+}
+
+/// The correlation id that the Entra audit sample's three "Update device" records and the
+/// Entra sign-in sample's five records (one per sign-in log category) share, read from the
+/// files with `jq '.properties.correlationId'`. The sign-ins also share it as their
+/// `originalRequestId`, and no record of them has a `sessionId`.
+const ENTRA_CORRELATION: &str = "8a4de8b5-095c-47d0-a96f-a75130c61d53";
+
+#[test]
+fn entra_correlation_trace_is_exact() {
+    let Some(dir) = samples() else {
+        eprintln!("SCIMTRAIL_SAMPLES is not set; skipping the conformance check");
+        return;
+    };
+    let ws = Workspace::new();
+    for folder in FOLDERS {
+        ws.ok(&["import", dir.join(folder).to_str().unwrap()]);
+    }
+    let trace = ws.json(&["trace", ENTRA_CORRELATION, "--format", "json"]);
+    let events = trace["events"].as_array().expect("events");
+    let count = |format: &str| {
+        events
+            .iter()
+            .filter(|e| e["source_format"] == format)
+            .count()
+    };
+    assert_eq!(events.len(), 8);
+    assert_eq!(count("entra-audit"), 3);
+    assert_eq!(count("entra-signin"), 5);
+    for event in events {
+        assert_eq!(event["correlation_id"], ENTRA_CORRELATION, "{event}");
+    }
+    let audit_actions: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["source_format"] == "entra-audit")
+        .map(|e| &e["action"])
+        .collect();
+    assert!(audit_actions.iter().all(|a| *a == "Update device"));
+    // Each event joins the first with the id: 7 links; the 5 sign-ins share the
+    // request id: 4 more. Nothing else links them, and nothing is inferred.
+    let links = trace["links"].as_array().expect("links");
+    let of_kind = |kind: &str| links.iter().filter(|l| l["kind"] == kind).count();
+    assert_eq!(of_kind("correlation_id"), 7);
+    assert_eq!(of_kind("request_id"), 4);
+    assert_eq!(links.len(), 11);
+    assert!(links.iter().all(|l| l["strength"] == "exact"));
+    assert!(links.iter().all(|l| l["value"] == ENTRA_CORRELATION));
+    assert_eq!(trace["truncated"], false);
 }
 
 /// Folders of OpenTelemetry exports: OTLP/JSON requests and SDK span dumps of agent runs.

@@ -59,7 +59,7 @@ fn write_lines(path: &Path, lines: &[String]) {
 fn exported_pack_verifies() {
     let (ws, pack) = exported();
     let out = ws.ok(&["verify", pack.to_str().unwrap()]);
-    assert!(out.contains("pack intact: 9 files, 3 decisions"), "{out}");
+    assert!(out.contains("pack intact: 10 files, 3 decisions"), "{out}");
     let csv = std::fs::read_to_string(pack.join("decisions.csv")).unwrap();
     assert!(
         csv.contains("'=no owner"),

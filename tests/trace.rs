@@ -47,14 +47,21 @@ fn cross_system_trace_in_time_order() {
     let trace = ws.json(&["trace", CROSS_SYSTEM_RUN, "--format", "json"]);
     assert_eq!(trace["query"], CROSS_SYSTEM_RUN);
     let events = trace["events"].as_array().expect("events");
-    assert_eq!(events.len(), 5);
+    assert_eq!(events.len(), 6);
     let formats: Vec<&str> = events
         .iter()
         .map(|e| e["source_format"].as_str().unwrap())
         .collect();
     assert_eq!(
         formats,
-        ["okta", "okta", "entra-audit", "entra-audit", "entra-audit"]
+        [
+            "okta",
+            "okta",
+            "okta",
+            "entra-audit",
+            "entra-audit",
+            "entra-audit"
+        ]
     );
     let times: Vec<&str> = events.iter().map(|e| e["ts"].as_str().unwrap()).collect();
     let mut sorted = times.clone();
@@ -73,6 +80,14 @@ fn cross_system_trace_in_time_order() {
         ] {
             assert!(event.get(field).is_some(), "field {field} missing");
         }
+    }
+    // Bob's sign-in carries another transaction id but the same Okta session.
+    assert_eq!(events[0]["action"], "user.session.start");
+    assert_eq!(
+        events[0]["matched_on"],
+        serde_json::json!(["shared:session_id"])
+    );
+    for event in &events[1..] {
         assert_eq!(event["correlation_id"], CROSS_SYSTEM_RUN);
     }
     assert_eq!(events[0]["identity"]["id"], "u-1002");
@@ -80,9 +95,9 @@ fn cross_system_trace_in_time_order() {
         events[0]["identity"]["userName"],
         "bob.okafor@northwind.example"
     );
-    assert_eq!(events[2]["identity"]["id"], "a-4001");
-    assert_eq!(events[2]["identity"]["resource_type"], "Agent");
-    assert_eq!(events[4]["outcome"], "failure");
+    assert_eq!(events[3]["identity"]["id"], "a-4001");
+    assert_eq!(events[3]["identity"]["resource_type"], "Agent");
+    assert_eq!(events[5]["outcome"], "failure");
 }
 
 #[test]
@@ -119,6 +134,52 @@ fn deactivated_agent_activity_is_marked() {
         .to_string();
     let text = ws.ok(&["trace", &id]);
     assert!(text.contains("[INACTIVE]"), "{text}");
+}
+
+fn flag_kinds(trace: &Value) -> Vec<&str> {
+    trace["flags"]
+        .as_array()
+        .expect("flags")
+        .iter()
+        .map(|f| f["kind"].as_str().expect("kind"))
+        .collect()
+}
+
+#[test]
+fn sign_on_after_disable_flagged() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    // Carol's account was disabled in Entra on 2026-09-15; five days later Okta denied
+    // her a sign-on.
+    let trace = ws.json(&["trace", "aK7pT2wX9mC4vL1qR6zHdgAAAA3", "--format", "json"]);
+    let kinds = flag_kinds(&trace);
+    assert!(kinds.contains(&"after_deprovisioning"), "{kinds:?}");
+    assert!(kinds.contains(&"after_deactivation"), "{kinds:?}");
+    assert!(kinds.contains(&"denied"), "{kinds:?}");
+    assert!(kinds.contains(&"policy_decision"), "{kinds:?}");
+    let deprovisioning = trace["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "after_deprovisioning")
+        .unwrap();
+    assert!(
+        deprovisioning["detail"]
+            .as_str()
+            .is_some_and(|d| d.ends_with("at 2026-09-15T16:58:00.000000Z")),
+        "{deprovisioning}"
+    );
+}
+
+#[test]
+fn token_after_deactivation_flagged() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let trace = ws.json(&["trace", "aJ5tR1mK8wQ3xN7vL2pZdAAAACq", "--format", "json"]);
+    assert_eq!(
+        flag_kinds(&trace),
+        ["after_deactivation", "credential_after_deactivation"]
+    );
 }
 
 #[test]

@@ -168,7 +168,11 @@ fn identity_detail() {
 fn trace_screen() {
     let mut harness = Harness::new();
     harness.trace_run_id();
-    assert_eq!(harness.app.trace.events.len(), 5, "scenario C has 5 events");
+    assert_eq!(
+        harness.app.trace.events.len(),
+        6,
+        "scenario C has 5 events and the sign-in of their Okta session"
+    );
     harness.press(KeyCode::Char('j'));
     harness.press(KeyCode::Char('j'));
     assert_screens("trace", &harness);

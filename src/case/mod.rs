@@ -4,6 +4,7 @@
 mod aliases;
 mod as_of;
 mod campaigns;
+mod bookmarks;
 mod decisions;
 mod grants;
 pub mod event_filter;
@@ -28,6 +29,7 @@ use crate::{Error, Result};
 pub use aliases::UnknownActor;
 pub use grants::EffectiveEntitlement;
 pub use campaigns::{Campaign, CampaignItem, CampaignProgress, CampaignScope, NewCampaign};
+pub use bookmarks::Bookmark;
 pub use integrity::{SourceCheck, SourceStatus};
 pub use owners::OwnerlessIdentity;
 pub use event_filter::EventFilter;

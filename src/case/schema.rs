@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0004_scim_detail.sql"),
     },
     Migration {
+        version: 5,
+        name: "bookmarks",
+        sql: include_str!("migrations/0005_bookmarks.sql"),
+    },
+    Migration {
         version: 6,
         name: "review campaigns",
         sql: include_str!("migrations/0006_review_campaigns.sql"),

@@ -22,10 +22,11 @@ pub fn run(case_path: &Path, args: ExportArgs) -> anyhow::Result<()> {
     let findings = args.rules.run(&case)?;
     let summary = export::export_pack(&case, &args.out, &findings)?;
     outln!(
-        "wrote {} with {} decisions and {} sources",
+        "wrote {} with {} decisions, {} sources and {} bookmarks",
         args.out.display(),
         summary.decisions,
-        summary.sources
+        summary.sources,
+        summary.bookmarks
     )?;
     for file in &summary.files {
         outln!("  {}  {}", file.sha256, file.name)?;

@@ -1,6 +1,7 @@
 //! The command-line interface: argument definitions and one module per command.
 
 mod campaign;
+mod bookmark;
 mod decide;
 mod demo;
 mod export;
@@ -56,8 +57,12 @@ pub enum Command {
     Snapshots(listing::ListArgs),
     /// Show what changed between two SCIM snapshots (by default the two newest).
     Diff(snapshots::DiffArgs),
-    /// Show the events that carry a correlation, session, request or event id.
+    /// Show the events connected to an identifier by exact links, with flags and gaps.
     Trace(trace::TraceArgs),
+    /// Bookmark an event, with an optional note.
+    Bookmark(bookmark::BookmarkArgs),
+    /// List the bookmarked events and their notes.
+    Bookmarks(bookmark::BookmarksArgs),
     /// Create, list and show review campaigns with their progress.
     Campaign(campaign::CampaignArgs),
     /// Record an approve, revoke, flag or abstain decision in the tamper-evident ledger.
@@ -115,6 +120,7 @@ impl Command {
             Command::Campaign(campaign::CampaignArgs {
                 command: campaign::CampaignCommand::Create(_),
             }) => Some("campaign create"),
+            Command::Bookmark(_) => Some("bookmark"),
             _ => None,
         }
     }
@@ -145,6 +151,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Trace(args)) => trace::run(&case_path, args),
         Some(Command::Campaign(args)) => campaign::run(&case_path, args),
         Some(Command::Decide(args)) => decide::decide(&case_path, args),
+        Some(Command::Bookmark(args)) => bookmark::add(&case_path, args),
+        Some(Command::Bookmarks(args)) => bookmark::list(&case_path, args),
         Some(Command::Decisions(args)) => listing::decisions(&case_path, args),
         Some(Command::Merge(args)) => decide::merge(&case_path, args),
         Some(Command::Findings(args)) => findings::run(&case_path, args),

@@ -2,9 +2,10 @@
 //! checks without the case.
 //!
 //! A pack contains the decision ledger (CSV for reading, JSON Lines with the hash chain for
-//! checking) and the list of input sources with their SHA-256. It also has the findings
-//! with their evidence rows, the remediation status of each revoke, the revocations as
-//! SCIM PATCH and Bulk requests, and a Markdown and an HTML report. `manifest.json`
+//! checking), the list of input sources with their SHA-256, the analysts' bookmarks and
+//! notes on events (`bookmarks.jsonl`). It also has the findings with their evidence
+//! rows, the remediation status of each revoke, the revocations as SCIM PATCH and Bulk
+//! requests, and a Markdown and an HTML report. `manifest.json`
 //! records the SHA-256 of every other file of the pack and the ledger's head. Editing,
 //! deleting or adding a file, or editing, deleting or reordering a decision, makes
 //! verification fail and name what changed.
@@ -36,6 +37,7 @@ pub struct PackSummary {
     pub manifest_sha256: String,
     pub decisions: usize,
     pub sources: usize,
+    pub bookmarks: usize,
 }
 
 /// Writes the evidence pack of `case` into `out`, which must be missing or empty, with
@@ -67,14 +69,13 @@ pub fn export_pack(case: &Case, out: &Path, findings: &Findings) -> Result<PackS
         remediation: &remediation,
         revocation_requests: revocations.requests.len(),
     };
+    let bookmarks = case.bookmarks()?;
 
     let mut files = vec![
         write_file(out, "decisions.csv", decisions_csv(&decisions)?.as_bytes())?,
-        write_file(
-            out,
-            "decisions.jsonl",
-            decisions_jsonl(&decisions)?.as_bytes(),
-        )?,
+        // The ledger for machines: the exact fields each hash covers, so the chain can be
+        // recomputed from the pack alone.
+        write_file(out, "decisions.jsonl", json_lines(&decisions)?.as_bytes())?,
         write_file(out, "sources.json", sources_json(&sources)?.as_bytes())?,
         write_file(out, "findings.json", pretty(findings)?.as_bytes())?,
         write_file(out, "remediation.json", pretty(&remediation)?.as_bytes())?,
@@ -90,6 +91,7 @@ pub fn export_pack(case: &Case, out: &Path, findings: &Findings) -> Result<PackS
         )?,
         write_file(out, "report.md", report.markdown().as_bytes())?,
         write_file(out, "report.html", report.html().as_bytes())?,
+        write_file(out, BOOKMARKS, json_lines(&bookmarks)?.as_bytes())?,
     ];
     files.sort_by(|a, b| a.name.cmp(&b.name));
     let manifest = Manifest::new(case, &ledger, &sources, files.clone());
@@ -99,6 +101,7 @@ pub fn export_pack(case: &Case, out: &Path, findings: &Findings) -> Result<PackS
         manifest_sha256: manifest_file.sha256,
         decisions: decisions.len(),
         sources: sources.len(),
+        bookmarks: bookmarks.len(),
     })
 }
 
@@ -160,12 +163,13 @@ fn decisions_csv(decisions: &[Decision]) -> Result<String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// Formats the ledger for machines: the exact fields each hash covers, so the chain can
-/// be recomputed from the pack alone.
-fn decisions_jsonl(decisions: &[Decision]) -> Result<String> {
+/// The bookmarks file's name inside a pack.
+pub const BOOKMARKS: &str = "bookmarks.jsonl";
+
+fn json_lines<T: Serialize>(items: &[T]) -> Result<String> {
     let mut out = String::new();
-    for decision in decisions {
-        out.push_str(&serde_json::to_string(decision)?);
+    for item in items {
+        out.push_str(&serde_json::to_string(item)?);
         out.push('\n');
     }
     Ok(out)

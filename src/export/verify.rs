@@ -5,7 +5,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::BOOKMARKS;
 use super::manifest::{MANIFEST, Manifest, PACK_VERSION, PackFile};
+use crate::case::Bookmark;
 use crate::model::Decision;
 use crate::review::ledger::{self, StoredRow};
 use crate::{Error, Result};
@@ -38,6 +40,7 @@ pub fn verify_pack(dir: &Path) -> Result<(Manifest, Vec<PackProblem>)> {
     }
     let mut problems = check_files(dir, &manifest.files)?;
     problems.extend(check_chain(dir, &manifest));
+    problems.extend(check_bookmarks(dir));
     Ok((manifest, problems))
 }
 
@@ -78,6 +81,26 @@ fn check_files(dir: &Path, files: &[PackFile]) -> Result<Vec<PackProblem>> {
         problem: "not listed in the manifest: added after export".to_string(),
     }));
     Ok(problems)
+}
+
+/// Checks that every line of the bookmarks file is a bookmark. A pack without the file
+/// predates bookmarks; a listed file that is missing is reported against the manifest.
+fn check_bookmarks(dir: &Path) -> Vec<PackProblem> {
+    let Ok(text) = std::fs::read_to_string(dir.join(BOOKMARKS)) else {
+        return Vec::new();
+    };
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .filter_map(|(index, line)| {
+            serde_json::from_str::<Bookmark>(line)
+                .err()
+                .map(|err| PackProblem {
+                    file: BOOKMARKS.to_string(),
+                    problem: format!("line {}: not a bookmark: {err}", index + 1),
+                })
+        })
+        .collect()
 }
 
 /// Recomputes the chain from `decisions.jsonl`, so a decision edited together with the

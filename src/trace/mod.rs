@@ -1,11 +1,19 @@
-//! Tracing an identifier through the imported events, and from them across credential
-//! hand-offs: the call that issued a credential and the calls that presented it.
+//! Tracing an identifier through the imported events, and from them over exact links
+//! (shared ids, parent spans, credential hand-offs) to the connected events, with the
+//! link graph, stages and findings of the result.
 
-mod handoff;
+mod closure;
+pub mod flags;
+pub mod graph;
+mod index;
+mod inferred;
+pub mod stages;
 
-use std::collections::{BTreeMap, HashMap};
+pub use flags::Finding;
 
-use chrono::NaiveDateTime;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{Duration, NaiveDateTime};
 use duckdb::params;
 use serde::Serialize;
 
@@ -19,9 +27,9 @@ use crate::model::{IdentityRef, IdentityState, TraceEvent};
 pub struct Trace {
     pub query: String,
     pub events: Vec<TraceEvent>,
-    /// True when following credential hand-offs stopped at its bound (`MAX_ROUNDS`
-    /// hand-offs or `MAX_JOINED` joined events in `trace::handoff`) while more events
-    /// would have joined.
+    /// True when following exact links stopped at its bound (`MAX_ROUNDS` rounds or
+    /// `MAX_JOINED` joined events in `trace::closure`) while more events would have
+    /// joined.
     pub truncated: bool,
 }
 
@@ -34,7 +42,7 @@ SELECT e.event_key,
        e.links::VARCHAR
 FROM events e
 WHERE e.correlation_id = $1 OR e.session_id = $1 OR e.request_id = $1 OR e.event_id = $1
-   OR list_contains(json_extract_string(e.links, '$[*].value'), $1)";
+   OR e.event_key IN (SELECT event_key FROM trace_links WHERE value = $1)";
 
 const EVENTS_QUERY: &str = "
 SELECT e.event_key, e.event_id, e.ts, e.ts_original, e.source_format, e.action, e.outcome,
@@ -49,10 +57,13 @@ JOIN event_identities ei ON ei.event_key = e.event_key
 ORDER BY e.ts, e.event_key";
 
 /// Finds the events whose correlation, session, request or event id equals `id`, or that
-/// carry it among their links, then closes over credential hand-offs (`handoff::close`).
+/// carry it among their links, then closes over exact links (`closure::close`).
 /// An OpenTelemetry id is also tried in the lower-case hex form that import stores, so the
 /// id as a file wrote it (upper-case hex, base64 or a decimal integer) finds its trace.
+/// An identity (its SCIM id, userName, email or external id) that no event carries as an
+/// identifier finds the events its actor resolved to.
 pub fn trace(case: &Case, id: &str) -> Result<Trace> {
+    index::ensure(case.conn())?;
     let mut matched = seed(case, id)?;
     for form in normalised_trace_ids(id) {
         if form != id {
@@ -61,7 +72,97 @@ pub fn trace(case: &Case, id: &str) -> Result<Trace> {
             }
         }
     }
-    let truncated = handoff::close(case.conn(), &mut matched)?;
+    if matched.is_empty() {
+        matched = seed_identity(case, id)?;
+    }
+    let truncated = closure::close(case.conn(), &mut matched)?;
+    Ok(Trace {
+        query: id.to_string(),
+        events: load_events(case, matched)?,
+        truncated,
+    })
+}
+
+/// Settings of [`analyse`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceOptions {
+    /// Adds inferred links: events of the same resolved identity within `window` of that
+    /// identity's events in the trace.
+    pub inferred: bool,
+    pub window: Duration,
+}
+
+impl Default for TraceOptions {
+    fn default() -> TraceOptions {
+        TraceOptions {
+            inferred: false,
+            window: Duration::minutes(DEFAULT_WINDOW_MINUTES),
+        }
+    }
+}
+
+/// The default window of inferred links. A sign-in, the role session it leads to and an
+/// agent run on top of it usually start within minutes of each other.
+pub const DEFAULT_WINDOW_MINUTES: i64 = 15;
+
+/// A trace with its link graph, stages and findings.
+#[derive(Debug, Clone, Serialize)]
+pub struct TraceReport {
+    #[serde(flatten)]
+    pub trace: Trace,
+    /// Exact links between the trace's events, then inferred links to `inferred_events`.
+    pub links: Vec<graph::TraceLink>,
+    /// The parent of each event in the tree the text output shows, by event key.
+    pub tree: BTreeMap<i64, i64>,
+    pub stages: Vec<stages::Stage>,
+    pub flags: Vec<flags::Finding>,
+    /// Evidence gaps: events with no outcome, sessions that only start.
+    pub gaps: Vec<flags::Finding>,
+    /// Events that only an inferred link joins; empty unless `TraceOptions::inferred`.
+    pub inferred_events: Vec<TraceEvent>,
+    pub inferred_window_seconds: Option<i64>,
+}
+
+/// Traces `id` ([`trace`]) and builds the link graph, stages, flags and gaps of the
+/// result. This is the library entry point that the CLI uses.
+pub fn analyse(case: &Case, id: &str, options: &TraceOptions) -> Result<TraceReport> {
+    let trace = trace(case, id)?;
+    let mut links = graph::exact_links(&trace.events);
+    let tree = graph::spanning_tree(&trace.events, &links);
+    let gaps = flags::gaps(&trace.events, &links);
+    let identities: BTreeSet<String> = trace
+        .events
+        .iter()
+        .filter_map(|e| e.identity.as_ref().map(|i| i.identity_key.clone()))
+        .collect();
+    let deprovisioned = flags::deprovisioned(case, &identities)?;
+    let mut inferred_events = Vec::new();
+    if options.inferred {
+        let keys = inferred::nearby(case, &trace.events, options.window)?;
+        let keyed = keys
+            .into_iter()
+            .map(|k| (k, vec!["inferred:same_identity".to_string()]));
+        inferred_events = load_events(case, keyed.collect())?;
+        links.extend(inferred::links(&trace.events, &inferred_events));
+    }
+    Ok(TraceReport {
+        links,
+        tree,
+        stages: stages::stages(&trace.events),
+        flags: flags::flags(&trace.events, &deprovisioned),
+        gaps,
+        inferred_events,
+        inferred_window_seconds: options.inferred.then(|| options.window.num_seconds()),
+        trace,
+    })
+}
+
+/// Loads the events of `matched` in time order, each with why it matched and its actor's
+/// identity state at the event's time.
+fn load_events(case: &Case, mut matched: BTreeMap<i64, Vec<String>>) -> Result<Vec<TraceEvent>> {
+    if matched.is_empty() {
+        return Ok(Vec::new());
+    }
     let keys = serde_json::to_string(&matched.keys().collect::<Vec<_>>())?;
     let mut stmt = case.conn().prepare(EVENTS_QUERY)?;
     let rows = stmt.query_map(params![keys], read_event)?;
@@ -76,11 +177,32 @@ pub fn trace(case: &Case, id: &str) -> Result<Trace> {
         });
         events.push(event);
     }
-    Ok(Trace {
-        query: id.to_string(),
-        events,
-        truncated,
-    })
+    Ok(events)
+}
+
+/// Events whose actor resolves to the identity that `id` names through the aliases
+/// (`identity:RULE`). The aliases are lower case.
+fn seed_identity(case: &Case, id: &str) -> Result<BTreeMap<i64, Vec<String>>> {
+    let mut stmt = case.conn().prepare(
+        "SELECT ei.event_key, ei.matched_by FROM event_identities ei
+         WHERE ei.identity_key = (SELECT identity_key FROM aliases WHERE alias = lower($1))
+            OR ei.identity_key = $1",
+    )?;
+    let rows = stmt.query_map(params![id], |row| {
+        let rule: Option<String> = row.get(1)?;
+        Ok((
+            row.get::<_, i64>(0)?,
+            vec![format!("identity:{}", rule.unwrap_or_default())],
+        ))
+    })?;
+    Ok(rows.collect::<Result<BTreeMap<_, _>, _>>()?)
+}
+
+/// Parses an event's `ts` (RFC 3339 in UTC, as [`format_ts`] writes it).
+pub fn event_time(event: &TraceEvent) -> Option<NaiveDateTime> {
+    chrono::DateTime::parse_from_rfc3339(&event.ts)
+        .ok()
+        .map(|ts| ts.naive_utc())
 }
 
 /// Finds the events that carry `id` itself, each with the identifiers that matched: a
@@ -183,14 +305,19 @@ fn read_event(row: &duckdb::Row<'_>) -> duckdb::Result<(TraceEvent, Resolved)> {
     Ok((event, resolved))
 }
 
-/// Identifiers an analyst may want to trace, most used first: correlation, session and
-/// request ids that several events share, for the TUI's fuzzy picker.
+/// Identifiers an analyst may want to trace, most used first, for the TUI's fuzzy picker:
+/// correlation, session and request ids, issued credentials (tokens, access keys), and the
+/// identities that events resolved to, by userName, each with its number of events.
 pub fn known_ids(case: &Case, limit: usize) -> Result<Vec<(String, String, i64)>> {
+    index::ensure(case.conn())?;
     let mut stmt = case.conn().prepare(
         "SELECT id, kind, count(*) AS n FROM (
              SELECT correlation_id AS id, 'correlation' AS kind FROM events WHERE correlation_id IS NOT NULL
              UNION ALL SELECT session_id, 'session' FROM events WHERE session_id IS NOT NULL
              UNION ALL SELECT request_id, 'request' FROM events WHERE request_id IS NOT NULL
+             UNION ALL SELECT value, 'credential' FROM trace_links WHERE role = 'issued'
+             UNION ALL SELECT coalesce(i.user_name, i.identity_key), 'identity'
+                 FROM event_identities ei JOIN current_identities i USING (identity_key)
          )
          GROUP BY id, kind ORDER BY n DESC, id, kind LIMIT ?",
     )?;
@@ -199,3 +326,6 @@ pub fn known_ids(case: &Case, limit: usize) -> Result<Vec<(String, String, i64)>
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
+
+#[cfg(test)]
+mod tests;

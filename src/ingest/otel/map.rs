@@ -48,6 +48,7 @@ pub fn map(item: &Telemetry, inherited: Option<&Agent>) -> Result<MappedEvent, S
             "mcp.request.id",
             "jsonrpc.request.id",
             "rpc.jsonrpc.request_id",
+            "aws.request_id",
             "gen_ai.response.id",
         ]),
         client_ip: item.attr("client.address"),

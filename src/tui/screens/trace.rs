@@ -1,5 +1,6 @@
-//! The Trace screen: the events that carry one ID in time order, and the selected event's
-//! detail with its provenance and raw record.
+//! The Trace screen: the events connected to one ID as a tree of exact links, a timeline
+//! with one row per stage, and the selected event's detail with its provenance and raw
+//! record.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
 use crate::model::TraceEvent;
+use crate::trace::stages::{StageKind, classify};
 use crate::tui::app::{App, Prompt};
 use crate::tui::widgets::theme::{self, evidence};
 use crate::tui::widgets::{cursor_table, event_detail, picker, prompt};
@@ -15,20 +17,58 @@ use crate::tui::widgets::{cursor_table, event_detail, picker, prompt};
 /// The share of the body that the event table takes at most, in percent.
 const TABLE_MAX_PERCENT: u16 = 45;
 
+/// The narrowest body that shows the timeline beside the tree rather than below it.
+const SIDE_TIMELINE_MIN_WIDTH: u16 = 110;
+
+/// The timeline's width when it is beside the tree.
+const SIDE_TIMELINE_WIDTH: u16 = 36;
+
+/// The timeline's height when it is below the tree: one row per stage and the border.
+const TIMELINE_HEIGHT: u16 = 6;
+
+/// The lowest body that shows the timeline below a narrow tree. A lower body keeps its rows
+/// for the detail pane.
+const BELOW_TIMELINE_MIN_HEIGHT: u16 = 30;
+
+const STAGES: [StageKind; 4] = [
+    StageKind::SessionStart,
+    StageKind::Request,
+    StageKind::ToolCall,
+    StageKind::SessionEnd,
+];
+
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let view = &app.trace;
     let table_rows = u16::try_from(view.events.len())
         .unwrap_or(u16::MAX)
         .saturating_add(3);
     let table_height = table_rows.min((area.height * TABLE_MAX_PERCENT / 100).max(6));
-    let [summary_area, table_area, detail_area] = Layout::vertical([
+    let side = area.width >= SIDE_TIMELINE_MIN_WIDTH;
+    let below = if side || view.events.is_empty() || area.height < BELOW_TIMELINE_MIN_HEIGHT {
+        0
+    } else {
+        TIMELINE_HEIGHT
+    };
+    let [summary_area, table_area, below_area, detail_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(table_height),
+        Constraint::Length(below),
         Constraint::Fill(1),
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(summary(app)), summary_area);
-    render_events(frame, table_area, app);
+    if side && !view.events.is_empty() {
+        let [tree_area, timeline_area] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(SIDE_TIMELINE_WIDTH)])
+                .areas(table_area);
+        render_events(frame, tree_area, app);
+        render_timeline(frame, timeline_area, app);
+    } else {
+        render_events(frame, table_area, app);
+        if below > 0 {
+            render_timeline(frame, below_area, app);
+        }
+    }
     render_detail(frame, detail_area, app);
 
     match &app.prompt {
@@ -105,7 +145,10 @@ fn render_events(frame: &mut Frame, area: Rect, app: &App) {
     let page_rows = block.inner(area).height.saturating_sub(1);
 
     let header = Row::new(EVENT_COLUMNS.map(|(name, _)| name)).style(theme::HEADER_ROW);
-    let rows = view.events.iter().map(|event| event_row(event, app));
+    let rows =
+        view.events.iter().enumerate().map(|(index, event)| {
+            event_row(event, view.tree.get(index).map_or(0, |p| p.depth), app)
+        });
     let table = Table::new(rows, EVENT_COLUMNS.map(|(_, width)| width))
         .header(header)
         .block(block);
@@ -119,7 +162,7 @@ fn render_events(frame: &mut Frame, area: Rect, app: &App) {
     );
 }
 
-fn event_row(event: &TraceEvent, app: &App) -> Row<'static> {
+fn event_row(event: &TraceEvent, depth: usize, app: &App) -> Row<'static> {
     let actor_style = if event.identity.is_none() || is_flagged(event) {
         theme::ERROR
     } else {
@@ -132,7 +175,7 @@ fn event_row(event: &TraceEvent, app: &App) -> Row<'static> {
             event_detail::actor_label(event, &app.identities),
             actor_style,
         )),
-        Cell::from(evidence(&event.action)),
+        Cell::from(format!("{}{}", "  ".repeat(depth), evidence(&event.action))),
         Cell::from(evidence(&event.outcome)),
         Cell::from(event_detail::actor_marker(event).unwrap_or_default()),
     ])
@@ -144,10 +187,85 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(block, area);
         return;
     };
-    let lines = event_detail::lines(event, &app.identities);
+    let mut lines = vec![link_line(app)];
+    lines.extend(event_detail::lines(event, &app.identities));
     let paragraph = Paragraph::new(lines)
         .block(block)
         .wrap(Wrap { trim: false })
         .scroll((app.trace.detail_scroll, 0));
     frame.render_widget(paragraph, area);
+}
+
+/// Names the stage of the selected event and the exact link from its parent in the tree.
+fn link_line(app: &App) -> Line<'static> {
+    let view = &app.trace;
+    let stage = view.selected().map(|e| classify(e).label()).unwrap_or("-");
+    let link = match view
+        .tree
+        .get(view.cursor.selected)
+        .and_then(|p| p.via.clone())
+    {
+        Some(kind) => format!("joined by an exact {kind} link"),
+        None => "a root of the trace".to_string(),
+    };
+    Line::from(vec![
+        Span::styled("Stage       ", theme::LABEL),
+        Span::raw(format!("{stage}, {link}")),
+    ])
+}
+
+/// Draws one row per stage with a mark at each event's time between the trace's first and
+/// last event, the selected event's mark highlighted.
+fn render_timeline(frame: &mut Frame, area: Rect, app: &App) {
+    let block = Block::bordered().title(theme::title("Timeline"));
+    let inner = block.inner(area);
+    let view = &app.trace;
+    let label_width = 14usize;
+    let track_width = usize::from(inner.width).saturating_sub(label_width).max(1);
+    let times: Vec<Option<i64>> = view
+        .events
+        .iter()
+        .map(|e| crate::trace::event_time(e).map(|t| t.and_utc().timestamp_millis()))
+        .collect();
+
+    let first = times.iter().flatten().min().copied().unwrap_or(0);
+    let last = times.iter().flatten().max().copied().unwrap_or(0);
+    let column = |at: i64| -> usize {
+        if last == first {
+            return 0;
+        }
+        let share = (at - first) as f64 / (last - first) as f64;
+        ((share * (track_width - 1) as f64).round() as usize).min(track_width - 1)
+    };
+
+    let mut lines = Vec::with_capacity(STAGES.len());
+    for stage in STAGES {
+        let mut track = vec!['·'; track_width];
+        let mut selected_at = None;
+        for (index, event) in view.events.iter().enumerate() {
+            let (Some(at), true) = (times[index], classify(event) == stage) else {
+                continue;
+            };
+            let col = column(at);
+            track[col] = '●';
+            if index == view.cursor.selected {
+                selected_at = Some(col);
+            }
+        }
+
+        let mut spans = vec![Span::styled(
+            format!("{:<label_width$}", stage.label()),
+            theme::LABEL,
+        )];
+        match selected_at {
+            Some(col) => {
+                spans.push(Span::raw(track[..col].iter().collect::<String>()));
+                spans.push(Span::styled("◆", theme::SELECTED));
+                spans.push(Span::raw(track[col + 1..].iter().collect::<String>()));
+            }
+            None => spans.push(Span::raw(track.into_iter().collect::<String>())),
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -1,7 +1,11 @@
-//! The Trace screen's state: the traced ID, its events and the selected event.
+//! The Trace screen's state: the traced ID, its events in tree order and the selected
+//! event.
+
+use std::collections::BTreeMap;
 
 use crate::model::TraceEvent;
 use crate::trace::Trace;
+use crate::trace::graph;
 
 use super::ListCursor;
 
@@ -12,7 +16,12 @@ pub const DETAIL_SCROLL_STEP: u16 = 3;
 pub struct TraceView {
     /// The ID of the newest trace request, shown while its result is loading.
     pub query: Option<String>,
+    /// The events in the order of the link tree: each after its parent, siblings in time
+    /// order.
     pub events: Vec<TraceEvent>,
+    /// For each event of `events`, its depth in the tree and the kind of the link from its
+    /// parent.
+    pub tree: Vec<TreePosition>,
     pub cursor: ListCursor,
     /// The first line of the detail pane that is shown.
     pub detail_scroll: u16,
@@ -25,6 +34,7 @@ impl TraceView {
     pub fn start(&mut self, id: String) {
         self.query = Some(id);
         self.events.clear();
+        self.tree.clear();
         self.loaded = false;
         self.cursor.reset();
         self.detail_scroll = 0;
@@ -32,7 +42,7 @@ impl TraceView {
 
     pub fn set_result(&mut self, trace: Trace) {
         self.query = Some(trace.query);
-        self.events = trace.events;
+        (self.events, self.tree) = tree_order(trace.events);
         self.loaded = true;
         self.cursor.reset();
         self.detail_scroll = 0;
@@ -58,6 +68,53 @@ impl TraceView {
         let scrolled = i32::from(self.detail_scroll) + delta;
         self.detail_scroll = u16::try_from(scrolled.max(0)).unwrap_or(u16::MAX).min(last);
     }
+}
+
+/// An event's place in the link tree.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TreePosition {
+    pub depth: usize,
+    /// The kind of the exact link from the parent, such as `parent_span`; none for a root.
+    pub via: Option<String>,
+}
+
+/// Orders `events` (in time order) depth first along their exact link tree
+/// (`trace::graph::spanning_tree`).
+fn tree_order(events: Vec<TraceEvent>) -> (Vec<TraceEvent>, Vec<TreePosition>) {
+    let links = graph::exact_links(&events);
+    let parents = graph::spanning_tree(&events, &links);
+    let via = graph::best_links(&links);
+    let mut children: BTreeMap<Option<i64>, Vec<usize>> = BTreeMap::new();
+    for (index, event) in events.iter().enumerate() {
+        children
+            .entry(parents.get(&event.event_key).copied())
+            .or_default()
+            .push(index);
+    }
+    let mut order = Vec::with_capacity(events.len());
+    let mut stack: Vec<(usize, usize)> = children
+        .get(&None)
+        .into_iter()
+        .flatten()
+        .rev()
+        .map(|index| (*index, 0))
+        .collect();
+    while let Some((index, depth)) = stack.pop() {
+        let key = events[index].event_key;
+        let kind = parents
+            .get(&key)
+            .and_then(|parent| via.get(&(*parent, key)))
+            .map(|link| link.kind.clone());
+        order.push((index, TreePosition { depth, via: kind }));
+        if let Some(kids) = children.get(&Some(key)) {
+            stack.extend(kids.iter().rev().map(|kid| (*kid, depth + 1)));
+        }
+    }
+    let mut slots: Vec<Option<TraceEvent>> = events.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|(index, position)| Some((slots[index].take()?, position)))
+        .unzip()
 }
 
 #[cfg(test)]
