@@ -180,7 +180,7 @@ fn demo_review_in_tmux() {
     pane.press("/");
     pane.type_text(RUN_ID);
     pane.press("Enter");
-    pane.wait_text("5 events");
+    pane.wait_text("6 events");
 
     pane.press("3");
     pane.wait_text("Reviewing as");
