@@ -3,6 +3,7 @@
 mod decide;
 mod demo;
 mod export;
+mod generate;
 mod import;
 mod listing;
 mod logging;
@@ -66,6 +67,9 @@ pub enum Command {
     Sql(sql::SqlArgs),
     /// Open the case in the terminal UI (the default without a command).
     Open(OpenArgs),
+    /// Write a deterministic synthetic organisation's evidence (SCIM, CloudTrail, Okta,
+    /// Entra, OpenTelemetry) into a folder, for benchmarks and tests.
+    Generate(generate::GenerateArgs),
 }
 
 #[derive(Debug, clap::Args, Default)]
@@ -131,6 +135,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Export(args)) => export::run(&case_path, args),
         Some(Command::Sql(args)) => sql::run(&case_path, args),
         Some(Command::Open(args)) => open(&case_path, args, read_only),
+        Some(Command::Generate(args)) => generate::run(args),
         None => open(&case_path, OpenArgs::default(), read_only),
     }
 }

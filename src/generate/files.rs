@@ -1,0 +1,165 @@
+//! Writing records into a series of files of bounded size, each wrapped the way its
+//! vendor delivers it, so a generator holds one record in memory at a time.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDateTime;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use serde_json::Value;
+
+use crate::{Error, Result};
+
+/// How the records of one file are wrapped.
+#[derive(Debug, Clone, Copy)]
+pub enum Envelope {
+    /// One record per line.
+    Ndjson,
+    /// `head`, the records separated by commas, then `tail`: a JSON array or an object
+    /// with the array in one member.
+    Wrapped {
+        head: &'static str,
+        tail: &'static str,
+    },
+}
+
+/// Names the file that starts with record number `index` (from 0) written at `ts`.
+pub type Namer = Box<dyn FnMut(usize, NaiveDateTime) -> PathBuf>;
+
+/// A series of files under one folder, a new one every `per_file` records.
+pub struct Chunked {
+    root: PathBuf,
+    envelope: Envelope,
+    gzip: bool,
+    per_file: usize,
+    namer: Namer,
+    current: Option<(PathBuf, Out)>,
+    in_file: usize,
+    written: usize,
+    files: usize,
+}
+
+impl Chunked {
+    pub fn new(
+        root: &Path,
+        envelope: Envelope,
+        gzip: bool,
+        per_file: usize,
+        namer: Namer,
+    ) -> Chunked {
+        Chunked {
+            root: root.to_path_buf(),
+            envelope,
+            gzip,
+            per_file: per_file.max(1),
+            namer,
+            current: None,
+            in_file: 0,
+            written: 0,
+            files: 0,
+        }
+    }
+
+    /// Appends one record, starting a new file when the current one is full.
+    pub fn write(&mut self, ts: NaiveDateTime, record: &Value) -> Result<()> {
+        if self.in_file == self.per_file {
+            self.close()?;
+        }
+        if self.current.is_none() {
+            self.open(ts)?;
+        }
+        let Some((path, out)) = self.current.as_mut() else {
+            unreachable!("a file was just opened");
+        };
+        let separator = match self.envelope {
+            Envelope::Ndjson => "",
+            Envelope::Wrapped { .. } if self.in_file == 0 => "",
+            Envelope::Wrapped { .. } => ",",
+        };
+        let io = |err| Error::io(path.clone(), err);
+        out.write_all(separator.as_bytes()).map_err(io)?;
+        serde_json::to_writer(&mut *out, record)?;
+        if matches!(self.envelope, Envelope::Ndjson) {
+            out.write_all(b"\n")
+                .map_err(|err| Error::io(path.clone(), err))?;
+        }
+        self.in_file += 1;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Closes the last file; returns the number of files written.
+    pub fn finish(mut self) -> Result<usize> {
+        self.close()?;
+        Ok(self.files)
+    }
+
+    fn open(&mut self, ts: NaiveDateTime) -> Result<()> {
+        let path = self.root.join((self.namer)(self.written, ts));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
+        }
+        let file = File::create(&path).map_err(|err| Error::io(&path, err))?;
+        let buffered = BufWriter::with_capacity(1 << 16, file);
+        let mut out = if self.gzip {
+            // The header's modification time stays 0, so the same seed gives the same bytes.
+            Out::Gzip(GzEncoder::new(buffered, Compression::fast()))
+        } else {
+            Out::Plain(buffered)
+        };
+        if let Envelope::Wrapped { head, .. } = self.envelope {
+            out.write_all(head.as_bytes())
+                .map_err(|err| Error::io(&path, err))?;
+        }
+        self.current = Some((path, out));
+        self.in_file = 0;
+        self.files += 1;
+        Ok(())
+    }
+
+    fn close(&mut self) -> Result<()> {
+        let Some((path, mut out)) = self.current.take() else {
+            return Ok(());
+        };
+        let io = |err| Error::io(&path, err);
+        if let Envelope::Wrapped { tail, .. } = self.envelope {
+            out.write_all(tail.as_bytes()).map_err(io)?;
+        }
+        out.finish().map_err(io)
+    }
+}
+
+/// A file being written, plain or gzip-compressed.
+enum Out {
+    Plain(BufWriter<File>),
+    Gzip(GzEncoder<BufWriter<File>>),
+}
+
+impl Out {
+    /// Writes the gzip trailer, if any, and flushes, reporting errors that a drop would
+    /// swallow.
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            Out::Plain(mut out) => out.flush(),
+            Out::Gzip(out) => out.finish()?.flush(),
+        }
+    }
+}
+
+impl Write for Out {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Out::Plain(out) => out.write(buf),
+            Out::Gzip(out) => out.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Out::Plain(out) => out.flush(),
+            Out::Gzip(out) => out.flush(),
+        }
+    }
+}
