@@ -6,6 +6,7 @@ mod as_of;
 mod decisions;
 mod identities;
 mod integrity;
+pub mod resources;
 pub mod schema;
 mod snapshot_diff;
 mod snapshots;

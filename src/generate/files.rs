@@ -39,6 +39,9 @@ pub struct Chunked {
     in_file: usize,
     written: usize,
     files: usize,
+    /// The record being written, serialised here first so that each record reaches the
+    /// file (and the compressor) in one write rather than in many small ones.
+    scratch: Vec<u8>,
 }
 
 impl Chunked {
@@ -59,6 +62,7 @@ impl Chunked {
             in_file: 0,
             written: 0,
             files: 0,
+            scratch: Vec::with_capacity(4096),
         }
     }
 
@@ -73,18 +77,16 @@ impl Chunked {
         let Some((path, out)) = self.current.as_mut() else {
             unreachable!("a file was just opened");
         };
-        let separator = match self.envelope {
-            Envelope::Ndjson => "",
-            Envelope::Wrapped { .. } if self.in_file == 0 => "",
-            Envelope::Wrapped { .. } => ",",
-        };
-        let io = |err| Error::io(path.clone(), err);
-        out.write_all(separator.as_bytes()).map_err(io)?;
-        serde_json::to_writer(&mut *out, record)?;
-        if matches!(self.envelope, Envelope::Ndjson) {
-            out.write_all(b"\n")
-                .map_err(|err| Error::io(path.clone(), err))?;
+        self.scratch.clear();
+        if matches!(self.envelope, Envelope::Wrapped { .. }) && self.in_file > 0 {
+            self.scratch.push(b',');
         }
+        serde_json::to_writer(&mut self.scratch, record)?;
+        if matches!(self.envelope, Envelope::Ndjson) {
+            self.scratch.push(b'\n');
+        }
+        out.write_all(&self.scratch)
+            .map_err(|err| Error::io(path.clone(), err))?;
         self.in_file += 1;
         self.written += 1;
         Ok(())
@@ -105,7 +107,10 @@ impl Chunked {
         let buffered = BufWriter::with_capacity(1 << 16, file);
         let mut out = if self.gzip {
             // The header's modification time stays 0, so the same seed gives the same bytes.
-            Out::Gzip(GzEncoder::new(buffered, Compression::fast()))
+            Out::Gzip(BufWriter::with_capacity(
+                1 << 20,
+                GzEncoder::new(buffered, Compression::fast()),
+            ))
         } else {
             Out::Plain(buffered)
         };
@@ -134,7 +139,8 @@ impl Chunked {
 /// A file being written, plain or gzip-compressed.
 enum Out {
     Plain(BufWriter<File>),
-    Gzip(GzEncoder<BufWriter<File>>),
+    /// Buffered in front of the compressor too, because flate2 does work per write call.
+    Gzip(BufWriter<GzEncoder<BufWriter<File>>>),
 }
 
 impl Out {
@@ -143,7 +149,11 @@ impl Out {
     fn finish(self) -> std::io::Result<()> {
         match self {
             Out::Plain(mut out) => out.flush(),
-            Out::Gzip(out) => out.finish()?.flush(),
+            Out::Gzip(out) => out
+                .into_inner()
+                .map_err(|err| err.into_error())?
+                .finish()?
+                .flush(),
         }
     }
 }
