@@ -7,6 +7,7 @@
 //! deleting or adding a file, or editing, deleting or reordering a decision, makes
 //! verification fail and name what changed.
 
+mod lake;
 mod manifest;
 mod verify;
 
@@ -18,6 +19,7 @@ use crate::case::{Case, SourceRecord};
 use crate::model::Decision;
 use crate::{Error, Result, sanitize};
 
+pub use lake::{LakeSummary, export_parquet, open_lake};
 pub use manifest::{MANIFEST, Manifest, PackFile};
 pub use verify::{PackProblem, verify_pack};
 
@@ -70,7 +72,7 @@ fn prepare_folder(out: &Path) -> Result<()> {
     let mut entries = std::fs::read_dir(out).map_err(|err| Error::io(out, err))?;
     if entries.next().is_some() {
         return Err(Error::InvalidInput(format!(
-            "{} is not empty; export a pack into a new or empty folder",
+            "{} is not empty; export into a new or empty folder",
             out.display()
         )));
     }

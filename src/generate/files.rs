@@ -71,12 +71,11 @@ impl Chunked {
         if self.in_file == self.per_file {
             self.close()?;
         }
-        if self.current.is_none() {
-            self.open(ts)?;
-        }
-        let Some((path, out)) = self.current.as_mut() else {
-            unreachable!("a file was just opened");
+        let current = match self.current.take() {
+            Some(current) => current,
+            None => self.open(ts)?,
         };
+        let (path, out) = self.current.insert(current);
         self.scratch.clear();
         if matches!(self.envelope, Envelope::Wrapped { .. }) && self.in_file > 0 {
             self.scratch.push(b',');
@@ -98,7 +97,7 @@ impl Chunked {
         Ok(self.files)
     }
 
-    fn open(&mut self, ts: NaiveDateTime) -> Result<()> {
+    fn open(&mut self, ts: NaiveDateTime) -> Result<(PathBuf, Out)> {
         let path = self.root.join((self.namer)(self.written, ts));
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
@@ -118,10 +117,9 @@ impl Chunked {
             out.write_all(head.as_bytes())
                 .map_err(|err| Error::io(&path, err))?;
         }
-        self.current = Some((path, out));
         self.in_file = 0;
         self.files += 1;
-        Ok(())
+        Ok((path, out))
     }
 
     fn close(&mut self) -> Result<()> {
