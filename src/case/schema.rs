@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "event end time",
         sql: include_str!("migrations/0003_event_end.sql"),
     },
+    Migration {
+        version: 7,
+        name: "event key hashes",
+        sql: include_str!("migrations/0007_event_key_hashes.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.
