@@ -43,6 +43,10 @@ struct Args {
     /// Reuse the evidence already generated in DIR/evidence.
     #[arg(long)]
     reuse: bool,
+    /// Reuse the case already imported into DIR/case.duckdb: skips the import and the
+    /// read_json ceiling, for trace and TUI figures on a large case.
+    #[arg(long, requires = "reuse")]
+    skip_import: bool,
     /// DuckDB's memory limit for the import and for the read_json ceiling.
     #[arg(long, value_parser = MemoryLimit::parse, default_value = "1GiB")]
     memory_limit: MemoryLimit,
@@ -69,9 +73,11 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let evidence = args.dir.join("evidence");
     let case_path = args.dir.join("case.duckdb");
     let ceiling_path = args.dir.join("ceiling.duckdb");
-    for stale in [&case_path, &ceiling_path] {
-        let _ = std::fs::remove_file(stale);
-        let _ = std::fs::remove_file(format!("{}.wal", stale.display()));
+    if !args.skip_import {
+        for stale in [&case_path, &ceiling_path] {
+            let _ = std::fs::remove_file(stale);
+            let _ = std::fs::remove_file(format!("{}.wal", stale.display()));
+        }
     }
     let memory_mib = args.memory_limit.bytes().ok_or_else(|| {
         anyhow::anyhow!("physical memory is unknown; give --memory-limit in bytes")
@@ -93,19 +99,22 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let evidence_bytes = folder_bytes(&evidence);
     results.insert("evidence_mib".into(), json!(mib(evidence_bytes)));
 
-    let imported = import(&case_path, &evidence, args.memory_limit)?;
-    results.extend(imported.as_object().cloned().unwrap_or_default());
-    let import_s = results["import_s"].as_f64().unwrap_or(f64::NAN);
-    let events = results["events"].as_i64().unwrap_or(0);
+    let mut import_s = f64::NAN;
+    if !args.skip_import {
+        let imported = import(&case_path, &evidence, args.memory_limit)?;
+        results.extend(imported.as_object().cloned().unwrap_or_default());
+        import_s = results["import_s"].as_f64().unwrap_or(f64::NAN);
+        save(&args.dir, &results)?;
 
-    let (rows, ceiling_took) = timed(|| ceiling::load(&ceiling_path, &evidence, memory_mib));
-    let rows = rows?;
-    results.insert("ceiling_rows".into(), json!(rows));
-    results.insert("ceiling_s".into(), json!(ceiling_took.as_secs_f64()));
-    results.insert(
-        "import_vs_ceiling".into(),
-        json!(ceiling_took.as_secs_f64() / import_s),
-    );
+        let (rows, ceiling_took) = timed(|| ceiling::load(&ceiling_path, &evidence, memory_mib));
+        results.insert("ceiling_rows".into(), json!(rows?));
+        results.insert("ceiling_s".into(), json!(ceiling_took.as_secs_f64()));
+        results.insert(
+            "import_vs_ceiling".into(),
+            json!(ceiling_took.as_secs_f64() / import_s),
+        );
+        save(&args.dir, &results)?;
+    }
 
     let (opened, reopen) = timed(|| -> anyhow::Result<(Case, tui::Screen)> {
         let case = Case::open_read_only(&case_path)?;
@@ -117,6 +126,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
         "reopen_to_first_frame_ms".into(),
         json!(reopen.as_secs_f64() * 1000.0),
     );
+    save(&args.dir, &results)?;
 
     let ids = sample_ids(&case, args.samples)?;
     for (kind, list) in &ids {
@@ -129,6 +139,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
             format!("trace_{kind}_p95_ms"),
             json!(percentile_ms(&samples, 95.0)),
         );
+        save(&args.dir, &results)?;
     }
 
     let keys = screen.down_keys(&case, 200);
@@ -146,6 +157,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
         "tui_trace_submit_p95_ms".into(),
         json!(percentile_ms(&submits, 95.0)),
     );
+    save(&args.dir, &results)?;
     let keys = screen.down_keys(&case, 200);
     results.insert(
         "tui_trace_key_p95_ms".into(),
@@ -159,14 +171,18 @@ fn run(args: &Args) -> anyhow::Result<()> {
     }
     results.insert("events_generated".into(), json!(args.events));
     results.insert("memory_limit_mib".into(), json!(memory_mib));
-    results.insert("case_events".into(), json!(events));
-
-    let results = Value::Object(results);
-    let path = args.dir.join("results.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&results)?)?;
-    print_table(&results);
+    let path = save(&args.dir, &results)?;
+    print_table(&Value::Object(results));
     println!("\nresults written to {}", path.display());
     Ok(())
+}
+
+/// Writes the results so far to DIR/results.json, so a long run that is stopped keeps
+/// what it measured.
+fn save(dir: &Path, results: &serde_json::Map<String, Value>) -> anyhow::Result<PathBuf> {
+    let path = dir.join("results.json");
+    std::fs::write(&path, serde_json::to_string_pretty(results)?)?;
+    Ok(path)
 }
 
 /// Imports `evidence` into a new case and returns time, throughput, peak memory and size.
