@@ -286,6 +286,7 @@ fn compare_jq(
             .arg(id)
             .output()
     });
+
     let output = match output {
         Ok(output) if output.status.success() => output,
         _ => {
@@ -293,11 +294,13 @@ fn compare_jq(
             return Ok(results);
         }
     };
+
     let (_, first) = timed(|| trace::trace(case, id));
     let repeats: Vec<Duration> = (0..20)
         .map(|_| timed(|| trace::trace(case, id)).1)
         .collect();
     let repeat_ms = percentile_ms(&repeats, 50.0);
+
     let jq_s = jq_took.as_secs_f64();
     results.insert("jq_s".into(), json!(jq_s));
     results.insert(

@@ -24,7 +24,7 @@ const EVENT_COLUMNS: &str = "event_key, source_id, record_pos, event_id, content
     targets::VARCHAR AS targets, raw::VARCHAR AS raw, links::VARCHAR AS links, ts_end,
     source_format, CAST(ts AS DATE) AS event_date";
 
-/// What [`export_parquet`] wrote.
+/// Row counts of the tables [`export_parquet`] wrote.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct LakeSummary {
     pub events: i64,
@@ -69,7 +69,7 @@ pub fn open_lake(dir: &Path) -> Result<Connection> {
         )
     };
     conn.execute_batch(&views)?;
-    // Reading stays possible under `dir` only; nothing can be written, attached or
+    // Reading stays possible under `dir` only. Nothing can be written, attached or
     // installed, and the query cannot change these settings back.
     conn.execute_batch(&format!(
         "SET allowed_directories = ['{root}'];

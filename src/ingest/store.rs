@@ -249,7 +249,7 @@ fn append_event(
 /// Each staged event with its natural key, its hash and how it relates to the case: a
 /// duplicate (same key and content) or a collision with the earliest event of the same
 /// key and other content. Candidates come from `event_key_hashes`, so the statement scans
-/// an integer column of the case rather than its event ids and content hashes; a hash
+/// an integer column of the case rather than its event ids and content hashes. Each hash
 /// match is then confirmed on the text.
 const STAGE_STATUS: &str = "
 CREATE TABLE import_stage_status AS
