@@ -1,5 +1,5 @@
 //! Writing records into a series of files of bounded size, each wrapped the way its
-//! vendor delivers it, so a generator holds one record in memory at a time.
+//! vendor delivers it, so a generator keeps one record in memory at a time.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::{Error, Result};
 
-/// How the records of one file are wrapped.
+/// The wrapping of the records of one file.
 #[derive(Debug, Clone, Copy)]
 pub enum Envelope {
     /// One record per line.

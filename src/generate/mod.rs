@@ -44,7 +44,7 @@ pub struct Options {
     pub seed: u64,
 }
 
-/// What was written, per source.
+/// Events and files written, per source.
 #[derive(Debug, Serialize)]
 pub struct Summary {
     pub scim: SourceSummary,
@@ -79,7 +79,7 @@ impl Budget {
     }
 }
 
-/// The first instant of the generated period (2026-11-01T00:00:00Z).
+/// Returns the first instant of the generated period (2026-11-01T00:00:00Z).
 fn start() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 11, 1)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -159,7 +159,7 @@ fn write_readme(root: &Path, org: &Org) -> Result<()> {
         "# Generated evidence\n\n\
          Synthetic data written by `scimtrail generate`; every name is fictional.\n\n\
          Planted findings:\n\n\
-         - One identity in {DEACTIVATED_EVERY} is inactive in SCIM since {} and keeps acting in every log, for example: {}.\n\
+         - One identity in {DEACTIVATED_EVERY} is inactive in SCIM since {} and keeps acting in the logs, for example: {}.\n\
          - One active identity in {DORMANT_EVERY} never acts (dormant), for example: {}.\n\
          - About {UNKNOWN_ACTOR_PER_MILLE} sessions in 1,000 belong to actors SCIM does not know: {}.\n\
          - Denials: CloudTrail `AccessDenied`, Okta sign-on policy `DENY`, Entra Conditional Access error 53003, \

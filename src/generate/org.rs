@@ -114,7 +114,7 @@ fn identity(index: usize, rng: &mut Rng) -> Identity {
 }
 
 fn unknown_actor(index: usize, rng: &mut Rng) -> Identity {
-    let kind = if index % 2 == 0 {
+    let kind = if index.is_multiple_of(2) {
         Kind::Human
     } else {
         Kind::Agent
