@@ -86,3 +86,55 @@ pub fn applied_version(conn: &Connection) -> Result<i64> {
         })?;
     Ok(version.unwrap_or(0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A case at schema version 3 with one event, as builds before the key hashes made it.
+    fn case_before_key_hashes() -> Connection {
+        let conn = Connection::open_in_memory().expect("in-memory database");
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (
+                version BIGINT PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)",
+        )
+        .expect("migrations table");
+        for migration in MIGRATIONS.iter().filter(|m| m.version <= 3) {
+            conn.execute_batch(migration.sql).expect("old migration");
+            conn.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)",
+                params![migration.version, migration.name],
+            )
+            .expect("record migration");
+        }
+        conn.execute_batch(
+            "INSERT INTO events (event_key, source_id, record_pos, event_id, content_sha256, ts,
+                 ts_original, source_format, action, outcome, targets, raw)
+             VALUES (1, 1, 1, 'evt-1', 'abc', TIMESTAMP '2026-11-01 00:00:00',
+                 '2026-11-01T00:00:00Z', 'okta', 'user.session.start', 'success', '[]', '{}')",
+        )
+        .expect("old event");
+        conn
+    }
+
+    #[test]
+    fn key_hashes_backfilled_on_migration() {
+        let conn = case_before_key_hashes();
+        migrate(&conn).expect("migrate");
+        let (rows, matches): (i64, bool) = conn
+            .query_row(
+                "SELECT count(*),
+                        bool_and(h.key_hash = md5_number_lower('okta' || chr(31) || 'evt-1'))
+                 FROM event_key_hashes h WHERE h.event_key = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("hashes");
+        assert_eq!(rows, 1);
+        assert!(
+            matches,
+            "the backfilled hash differs from the one import computes"
+        );
+        assert_eq!(applied_version(&conn).expect("version"), current_version());
+    }
+}
