@@ -19,6 +19,7 @@ pub mod demo;
 pub mod error;
 #[cfg(feature = "store")]
 pub mod export;
+pub mod generate;
 pub mod ingest;
 pub mod model;
 pub mod review;

@@ -216,3 +216,29 @@ fn natural_key_collision_keeps_both() {
         1
     );
 }
+
+#[test]
+fn later_file_duplicates_and_collisions() {
+    let ws = Workspace::new();
+    let first = ws.file(
+        "first.ndjson",
+        b"{\"uuid\":\"a\",\"published\":\"2026-01-01T00:00:00Z\",\"eventType\":\"x\"}\n\
+          {\"uuid\":\"b\",\"published\":\"2026-01-01T00:00:01Z\",\"eventType\":\"x\"}\n",
+    );
+    let second = ws.file(
+        "second.ndjson",
+        b"{\"uuid\":\"a\",\"published\":\"2026-01-01T00:00:00Z\",\"eventType\":\"x\"}\n\
+          {\"uuid\":\"b\",\"published\":\"2026-01-01T00:00:09Z\",\"eventType\":\"changed\"}\n\
+          {\"uuid\":\"c\",\"published\":\"2026-01-01T00:00:02Z\",\"eventType\":\"x\"}\n",
+    );
+    ws.ok(&["import", first.to_str().unwrap()]);
+    ws.ok(&["import", second.to_str().unwrap()]);
+    assert_eq!(ws.count("select count(*) from events"), 4);
+    assert_eq!(ws.count("select max(duplicates) from sources"), 1);
+    assert_eq!(ws.count("select max(collisions) from sources"), 1);
+    assert_eq!(
+        ws.count("select count(*) from event_collisions where event_id = 'b'"),
+        1
+    );
+    assert_eq!(ws.count("select count(*) from event_key_hashes"), 4);
+}

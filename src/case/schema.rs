@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "review campaigns",
         sql: include_str!("migrations/0006_review_campaigns.sql"),
     },
+    Migration {
+        version: 7,
+        name: "event key hashes",
+        sql: include_str!("migrations/0007_event_key_hashes.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.
@@ -101,31 +106,37 @@ pub fn applied_version(conn: &Connection) -> Result<i64> {
 mod tests {
     use super::*;
 
-    /// A case written by an earlier build, with identities in it, migrates to the newest
-    /// schema with its rows kept.
-    #[test]
-    fn populated_case_migrates_forward() {
-        let conn = Connection::open_in_memory().unwrap();
+    /// A case at schema version 3, as builds before the SCIM detail and the key hashes made
+    /// it, with `rows` inserted.
+    fn case_at_version_3(rows: &str) -> Connection {
+        let conn = Connection::open_in_memory().expect("in-memory database");
         conn.execute_batch(
             "CREATE TABLE schema_migrations (
                 version BIGINT PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)",
         )
-        .unwrap();
+        .expect("migrations table");
         for migration in MIGRATIONS.iter().filter(|m| m.version <= 3) {
-            conn.execute_batch(migration.sql).unwrap();
+            conn.execute_batch(migration.sql).expect("old migration");
             conn.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)",
                 params![migration.version, migration.name],
             )
-            .unwrap();
+            .expect("record migration");
         }
-        conn.execute_batch(
+        conn.execute_batch(rows).expect("old rows");
+        conn
+    }
+
+    /// A case written by an earlier build, with identities in it, migrates to the newest
+    /// schema with its rows kept.
+    #[test]
+    fn populated_case_migrates_forward() {
+        let conn = case_at_version_3(
             "INSERT INTO snapshots VALUES (1, NULL, 'option', now()::TIMESTAMP);
              INSERT INTO identities VALUES (1, 1, 1, 'User/u1', 'User', 'u1', NULL, 'u1', NULL,
                  'human', NULL, true, NULL, NULL, NULL, NULL, '[]', '[]', '{}');
              INSERT INTO memberships VALUES (1, 'Group/g1', 'u1', 'User', NULL);",
-        )
-        .unwrap();
+        );
 
         migrate(&conn).unwrap();
 
@@ -150,5 +161,31 @@ mod tests {
             )
             .unwrap();
         assert_eq!(members, 1);
+    }
+
+    #[test]
+    fn key_hashes_backfilled_on_migration() {
+        let conn = case_at_version_3(
+            "INSERT INTO events (event_key, source_id, record_pos, event_id, content_sha256, ts,
+                 ts_original, source_format, action, outcome, targets, raw)
+             VALUES (1, 1, 1, 'evt-1', 'abc', TIMESTAMP '2026-11-01 00:00:00',
+                 '2026-11-01T00:00:00Z', 'okta', 'user.session.start', 'success', '[]', '{}')",
+        );
+        migrate(&conn).expect("migrate");
+        let (rows, matches): (i64, bool) = conn
+            .query_row(
+                "SELECT count(*),
+                        bool_and(h.key_hash = md5_number_lower('okta' || chr(31) || 'evt-1'))
+                 FROM event_key_hashes h WHERE h.event_key = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("hashes");
+        assert_eq!(rows, 1);
+        assert!(
+            matches,
+            "the backfilled hash differs from the one import computes"
+        );
+        assert_eq!(applied_version(&conn).expect("version"), current_version());
     }
 }

@@ -8,10 +8,17 @@ use crate::export;
 use crate::sanitize;
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["out", "parquet"])))]
 pub struct ExportArgs {
-    /// The folder to write the pack into; it must be missing or empty.
+    /// The folder to write the evidence pack into; it must be missing or empty.
     #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
+
+    /// Write the normalised events as Hive-partitioned Parquet into this folder instead
+    /// (`events/source_format=.../event_date=.../`, and `sources/`); it must be missing or
+    /// empty. Query it in place with `sql --lake DIR`, or with Trino, Spark or Athena.
+    #[arg(long, value_name = "DIR")]
+    pub parquet: Option<PathBuf>,
 
     #[command(flatten)]
     pub rules: super::findings::RuleArgs,
@@ -19,11 +26,36 @@ pub struct ExportArgs {
 
 pub fn run(case_path: &Path, args: ExportArgs) -> anyhow::Result<()> {
     let case = Case::open_read_only(case_path)?;
-    let findings = args.rules.run(&case)?;
-    let summary = export::export_pack(&case, &args.out, &findings)?;
+    match (&args.parquet, &args.out) {
+        (Some(dir), _) => parquet(&case, dir),
+        (None, Some(out)) => pack(&case, out, &args.rules),
+        (None, None) => anyhow::bail!(
+            "nothing to export: give --out DIR for an evidence pack or --parquet DIR for Parquet"
+        ),
+    }
+}
+
+fn parquet(case: &Case, dir: &Path) -> anyhow::Result<()> {
+    let summary = export::export_parquet(case, dir)?;
+    outln!(
+        "wrote {} events and {} sources as Parquet under {}",
+        summary.events,
+        summary.sources,
+        dir.display()
+    )?;
+    outln!(
+        "Query it in place: scimtrail sql --lake {} \"select count(*) from events\"",
+        dir.display()
+    )?;
+    Ok(())
+}
+
+fn pack(case: &Case, out: &Path, rules: &super::findings::RuleArgs) -> anyhow::Result<()> {
+    let findings = rules.run(case)?;
+    let summary = export::export_pack(case, out, &findings)?;
     outln!(
         "wrote {} with {} decisions, {} sources and {} bookmarks",
-        args.out.display(),
+        out.display(),
         summary.decisions,
         summary.sources,
         summary.bookmarks

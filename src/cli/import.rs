@@ -7,6 +7,7 @@ use clap::CommandFactory;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
+use crate::case::resources::{self, MemoryLimit};
 use crate::case::{Case, SnapshotRecord};
 use crate::ingest::{self, FileOutcome, ImportOptions, Mapping, Progress};
 use crate::model::SourceFormat;
@@ -45,6 +46,16 @@ pub struct ImportArgs {
     /// Print the import report as one JSON document.
     #[arg(long)]
     pub json: bool,
+
+    /// The most memory DuckDB may use, such as 2GiB, 1500MB or 40% of physical memory.
+    /// Defaults to 25% of physical memory. The importer's own buffers come on top and
+    /// grow with the largest file.
+    #[arg(long, value_parser = MemoryLimit::parse, value_name = "SIZE")]
+    pub memory_limit: Option<MemoryLimit>,
+
+    /// Threads DuckDB may use; defaults to one per core.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub threads: Option<u32>,
 }
 
 fn parse_format(name: &str) -> Result<SourceFormat, String> {
@@ -85,6 +96,11 @@ pub fn run(case_path: &Path, args: ImportArgs) -> anyhow::Result<()> {
         return load_aliases_only(case_path, &args);
     }
     let case = Case::open(case_path)?;
+    resources::apply(
+        case.conn(),
+        args.memory_limit.unwrap_or_default(),
+        args.threads,
+    )?;
     let options = ImportOptions {
         format: args.format,
         taken_at: args.taken_at,

@@ -1,11 +1,12 @@
 //! The command-line interface: argument definitions and one module per command.
 
-mod campaign;
 mod bookmark;
+mod campaign;
 mod decide;
 mod demo;
 mod export;
 mod findings;
+mod generate;
 mod identity_views;
 mod import;
 mod listing;
@@ -85,6 +86,9 @@ pub enum Command {
     Sql(sql::SqlArgs),
     /// Open the case in the terminal UI (the default without a command).
     Open(OpenArgs),
+    /// Write a deterministic synthetic organisation's evidence (SCIM, CloudTrail, Okta,
+    /// Entra, OpenTelemetry) into a folder, for benchmarks and tests.
+    Generate(generate::GenerateArgs),
 }
 
 #[derive(Debug, clap::Args, Default)]
@@ -161,6 +165,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Export(args)) => export::run(&case_path, args),
         Some(Command::Sql(args)) => sql::run(&case_path, args),
         Some(Command::Open(args)) => open(&case_path, args, read_only),
+        Some(Command::Generate(args)) => generate::run(args),
         None => open(&case_path, OpenArgs::default(), read_only),
     }
 }

@@ -14,6 +14,11 @@ pub struct SqlArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// Query a Parquet folder in place instead of the case: one that `export --parquet`
+    /// wrote (views `events` and `sources`), or an OCSF data lake (view `ocsf`).
+    #[arg(long, value_name = "DIR")]
+    pub lake: Option<std::path::PathBuf>,
 }
 
 pub fn run(case_path: &Path, args: SqlArgs) -> anyhow::Result<()> {
@@ -26,13 +31,19 @@ pub fn run(case_path: &Path, args: SqlArgs) -> anyhow::Result<()> {
             )
             .exit();
     }
-    let case = Case::open_read_only(case_path)?;
-    // Read-only protects the case, not the machine: also forbid reading or writing other
-    // files (COPY, read_text, ATTACH) and installing extensions, and lock the settings so
-    // the query cannot turn this back on.
-    case.conn()
-        .execute_batch("SET enable_external_access = false; SET lock_configuration = true;")?;
-    let (columns, rows) = query(&case, &args.query)?;
+    let (columns, rows) = match &args.lake {
+        Some(dir) => query(&crate::export::open_lake(dir)?, &args.query)?,
+        None => {
+            let case = Case::open_read_only(case_path)?;
+            // Read-only protects the case, not the machine: also forbid reading or writing
+            // other files (COPY, read_text, ATTACH) and installing extensions, and lock the
+            // settings so the query cannot turn this back on.
+            case.conn().execute_batch(
+                "SET enable_external_access = false; SET lock_configuration = true;",
+            )?;
+            query(case.conn(), &args.query)?
+        }
+    };
     match args.format {
         Format::Json => {
             let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
@@ -69,8 +80,11 @@ pub struct Cell {
 }
 
 /// Runs `sql` and returns the column names and every row.
-pub fn query(case: &Case, sql: &str) -> anyhow::Result<(Vec<String>, Vec<Vec<Cell>>)> {
-    let mut stmt = case.conn().prepare(sql)?;
+pub fn query(
+    conn: &duckdb::Connection,
+    sql: &str,
+) -> anyhow::Result<(Vec<String>, Vec<Vec<Cell>>)> {
+    let mut stmt = conn.prepare(sql)?;
     let mut result = stmt.query([])?;
     let columns: Vec<String> = result
         .as_ref()

@@ -10,6 +10,7 @@
 //! deleting or adding a file, or editing, deleting or reordering a decision, makes
 //! verification fail and name what changed.
 
+mod lake;
 mod manifest;
 mod report;
 pub mod scim_requests;
@@ -25,6 +26,7 @@ use crate::review::{self, findings::Findings};
 use crate::{Error, Result, sanitize};
 use report::Report;
 
+pub use lake::{LakeSummary, export_parquet, open_lake};
 pub use manifest::{MANIFEST, Manifest, PackFile};
 pub use verify::{PackProblem, verify_pack};
 
@@ -110,7 +112,7 @@ fn prepare_folder(out: &Path) -> Result<()> {
     let mut entries = std::fs::read_dir(out).map_err(|err| Error::io(out, err))?;
     if entries.next().is_some() {
         return Err(Error::InvalidInput(format!(
-            "{} is not empty; export a pack into a new or empty folder",
+            "{} is not empty; export into a new or empty folder",
             out.display()
         )));
     }

@@ -246,6 +246,33 @@ fn append_event(
     Ok(())
 }
 
+/// Each staged event with its natural key, its hash and how it relates to the case: a
+/// duplicate (same key and content) or a collision with the earliest event of the same
+/// key and other content. Candidates come from `event_key_hashes`, so the statement scans
+/// an integer column of the case rather than its event ids and content hashes. Each hash
+/// match is then confirmed on the text.
+const STAGE_STATUS: &str = "
+CREATE TABLE import_stage_status AS
+WITH staged AS (
+    SELECT s.event_key, s.source_format, s.content_sha256,
+           coalesce(s.event_id, s.content_sha256) AS natural_key,
+           md5_number_lower(s.source_format || chr(31) || coalesce(s.event_id, s.content_sha256)) AS key_hash
+    FROM import_stage_events s
+),
+matched AS (
+    SELECT st.event_key AS staged_key, e.event_key, e.content_sha256 = st.content_sha256 AS same_content
+    FROM staged st
+    JOIN event_key_hashes h ON h.key_hash = st.key_hash
+    JOIN events e ON e.event_key = h.event_key
+    WHERE e.source_format = st.source_format
+      AND coalesce(e.event_id, e.content_sha256) = st.natural_key
+)
+SELECT st.event_key, st.natural_key, st.key_hash,
+       coalesce(bool_or(m.same_content), false) AS duplicate,
+       min(m.event_key) FILTER (WHERE NOT m.same_content) AS earlier_key
+FROM staged st LEFT JOIN matched m ON m.staged_key = st.event_key
+GROUP BY ALL";
+
 /// Moves staged events into `events`, skipping those the case already has and
 /// recording collisions with events of earlier sources.
 fn merge_stage(
@@ -254,20 +281,7 @@ fn merge_stage(
     in_file: &[(usize, usize)],
     format: &str,
 ) -> Result<LoadCounts> {
-    conn.execute_batch(
-        "CREATE TABLE import_stage_status AS
-         SELECT s.event_key,
-                coalesce(s.event_id, s.content_sha256) AS natural_key,
-                EXISTS (SELECT 1 FROM events e
-                        WHERE e.source_format = s.source_format
-                          AND coalesce(e.event_id, e.content_sha256) = coalesce(s.event_id, s.content_sha256)
-                          AND e.content_sha256 = s.content_sha256) AS duplicate,
-                (SELECT min(e.event_key) FROM events e
-                        WHERE e.source_format = s.source_format
-                          AND coalesce(e.event_id, e.content_sha256) = coalesce(s.event_id, s.content_sha256)
-                          AND e.content_sha256 <> s.content_sha256) AS earlier_key
-         FROM import_stage_events s",
-    )?;
+    conn.execute_batch(STAGE_STATUS)?;
     let (duplicates, collisions): (i64, i64) = conn.query_row(
         "SELECT count(*) FILTER (WHERE duplicate),
                 count(*) FILTER (WHERE NOT duplicate AND earlier_key IS NOT NULL)
@@ -298,6 +312,8 @@ fn merge_stage(
          INSERT INTO events
          SELECT s.* FROM import_stage_events s JOIN import_stage_status t USING (event_key)
          WHERE NOT t.duplicate;
+         INSERT INTO event_key_hashes
+         SELECT key_hash, event_key FROM import_stage_status WHERE NOT duplicate;
          DROP TABLE import_stage_status;",
     )?;
     let staged: i64 =

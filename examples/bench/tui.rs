@@ -1,0 +1,81 @@
+//! Key press to finished frame on ratatui's TestBackend, the way the TUI's loop does it:
+//! the key's action, the database job it starts (run inline, as the worker thread would),
+//! the result applied, and the frame drawn.
+
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use scimtrail::case::Case;
+use scimtrail::tui::{Action, App, Job, ui, worker};
+
+const WIDTH: u16 = 160;
+const HEIGHT: u16 = 48;
+
+pub struct Screen {
+    app: App,
+    terminal: Terminal<TestBackend>,
+}
+
+impl Screen {
+    /// Opens the app on `case` and draws its first frame, as the TUI does at start.
+    pub fn open(case: &Case) -> Screen {
+        let mut screen = Screen {
+            app: App::new("bench".into(), "bench.duckdb".into()),
+            terminal: Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test backend"),
+        };
+        let job = screen.app.initial_job();
+        screen.run(case, job);
+        screen.draw();
+        screen
+    }
+
+    fn run(&mut self, case: &Case, job: Job) {
+        let mut next = Some(job);
+        while let Some(job) = next.take() {
+            let action = worker::run_job(case, job);
+            next = self.app.update(action);
+        }
+    }
+
+    fn apply(&mut self, case: &Case, action: Action) {
+        if let Some(job) = self.app.update(action) {
+            self.run(case, job);
+        }
+    }
+
+    fn draw(&mut self) {
+        self.terminal
+            .draw(|frame| ui::render(frame, &self.app))
+            .expect("draw on the test backend");
+    }
+
+    /// Times Down, `presses` times, on the screen shown: the identity list, or the trace's
+    /// events after [`Screen::trace_submits`].
+    pub fn down_keys(&mut self, case: &Case, presses: usize) -> Vec<Duration> {
+        (0..presses)
+            .map(|_| {
+                let started = Instant::now();
+                self.apply(case, Action::MoveDown);
+                self.draw();
+                started.elapsed()
+            })
+            .collect()
+    }
+
+    /// Times Enter in the trace prompt for each of `ids`: the trace query and the frame.
+    pub fn trace_submits(&mut self, case: &Case, ids: &[String]) -> Vec<Duration> {
+        ids.iter()
+            .map(|id| {
+                self.apply(case, Action::StartTraceInput);
+                for c in id.chars() {
+                    self.apply(case, Action::InputChar(c));
+                }
+                let started = Instant::now();
+                self.apply(case, Action::InputSubmit);
+                self.draw();
+                started.elapsed()
+            })
+            .collect()
+    }
+}
