@@ -3,18 +3,18 @@
 
 mod aliases;
 mod as_of;
-mod campaigns;
 mod bookmarks;
+mod campaigns;
 mod decisions;
-mod grants;
 pub mod event_filter;
 mod event_pages;
+mod grants;
 mod identities;
 mod identity_detail;
 mod integrity;
 pub(crate) mod nesting;
-mod owners;
 mod overview;
+mod owners;
 pub mod schema;
 mod snapshot_diff;
 mod snapshots;
@@ -26,16 +26,16 @@ use duckdb::{AccessMode, Config, Connection};
 
 use crate::{Error, Result};
 
-pub use aliases::UnknownActor;
-pub use grants::EffectiveEntitlement;
-pub use campaigns::{Campaign, CampaignItem, CampaignProgress, CampaignScope, NewCampaign};
+pub use aliases::{UNKNOWN_ACTORS_QUERY, UnknownActor};
 pub use bookmarks::Bookmark;
-pub use integrity::{SourceCheck, SourceStatus};
-pub use owners::OwnerlessIdentity;
+pub use campaigns::{Campaign, CampaignItem, CampaignProgress, CampaignScope, NewCampaign};
 pub use event_filter::EventFilter;
 pub use event_pages::{EventSummary, Histogram};
+pub use grants::EffectiveEntitlement;
 pub use identity_detail::{Entitlement, IdentityDetail, Relation, Session};
+pub use integrity::{SourceCheck, SourceStatus};
 pub use overview::{IdentityCount, Overview};
+pub use owners::{OWNERLESS_QUERY, OwnerlessIdentity};
 pub use snapshot_diff::{Change, DiffSide, SnapshotDiff};
 pub use snapshots::SnapshotRecord;
 pub use sources::SourceRecord;
