@@ -297,3 +297,44 @@ fn groups_attribute_joins_nesting() {
         "member of Payroll through Payroll Clerks > Payroll"
     );
 }
+
+#[test]
+fn dormant_needs_audit_events() {
+    let ws = Workspace::new();
+    ws.ok(&["import", &edge("snapshot")]);
+    let alone = findings(&ws, &[]);
+    assert_eq!(
+        ids_of(&alone, "dormant-identity"),
+        BTreeSet::new(),
+        "{alone}"
+    );
+    let with_events = findings(&imported(), &[]);
+    assert!(
+        ids_of(&with_events, "dormant-identity").contains("dormant-identity:User/u-7004"),
+        "{with_events}"
+    );
+}
+
+/// A search result that returned only id and displayName, so its type is unknown.
+const UNTYPED: &str = r#"{
+  "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+  "totalResults": 1,
+  "Resources": [{"id": "c-1", "displayName": "Northwind Family"}]
+}"#;
+
+#[test]
+fn untyped_resource_not_orphaned() {
+    let ws = Workspace::new();
+    let file = ws.file("search.json", UNTYPED.as_bytes());
+    ws.ok(&["import", file.to_str().expect("UTF-8 path")]);
+    assert_eq!(
+        ws.count("select count(*) from identities where kind = 'other'"),
+        1
+    );
+    let result = findings(&ws, &[]);
+    assert_eq!(
+        ids_of(&result, "orphaned-identity"),
+        BTreeSet::new(),
+        "{result}"
+    );
+}

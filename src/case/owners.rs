@@ -14,7 +14,9 @@ use crate::Result;
 /// An owner value is resolved through the alias table (id, externalId, userName, email,
 /// ...) to a current identity. The owner counts as active unless that identity is marked
 /// `active: false`. A group owner counts as active while it exists, because groups have no
-/// `active` attribute. Identities marked inactive are left out, because they cannot act.
+/// `active` attribute. Identities marked inactive are left out, because they cannot act,
+/// and so are resources of type `Unknown` (no schemas, no meta and no userName, as a
+/// search for a few attributes returns them), because nothing says what they are.
 ///
 /// Columns: identity_key, kind, name, active, reason, owners (text), snapshot_id,
 /// user_name, relation evidence (a JSON array of `{table, key, fields}`).
@@ -53,6 +55,7 @@ FROM current_identities c
 LEFT JOIN owned w USING (identity_key)
 WHERE list_contains(from_json($1::VARCHAR, '[\"VARCHAR\"]'), c.kind)
   AND c.active IS DISTINCT FROM false
+  AND c.resource_type <> 'Unknown'
 GROUP BY c.identity_key, c.kind, c.user_name, c.display_name, c.scim_id, c.active, c.snapshot_id
 HAVING count(*) FILTER (WHERE w.owner_key IS NOT NULL AND coalesce(w.owner_active, true)) = 0
 ORDER BY c.kind, c.identity_key";
