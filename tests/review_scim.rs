@@ -338,3 +338,34 @@ fn untyped_resource_not_orphaned() {
         "{result}"
     );
 }
+
+#[test]
+fn edge_findings_match_planted() {
+    let result = findings(&imported(), &[]);
+    let all: BTreeSet<String> = result["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| f["id"].as_str().expect("id").to_string())
+        .collect();
+    let planted = set(&[
+        "dormant-identity:Agent/a-7101",
+        "dormant-identity:AgenticApplication/ap-7201",
+        "dormant-identity:User/u-7001",
+        "dormant-identity:User/u-7004",
+        "orphaned-identity:Agent/a-7101",
+        "orphaned-identity:AgenticIdentity/ai-7301",
+        "orphaned-identity:User/u-7004",
+        "orphaned-identity:Workload/w-7401",
+        "privilege-through-nesting:User/u-7001:g-admins",
+        "privilege-through-nesting:User/u-7001:g-oncall",
+        "privilege-through-nesting:User/u-7001:prod-admin",
+        "privilege-through-nesting:User/u-7002:g-admins",
+        "privilege-through-nesting:User/u-7002:g-platform",
+        "privilege-through-nesting:User/u-7002:prod-admin",
+        "shadow-identity:00u9shadow0000001",
+        "stale-credential:User/u-7002:x509Certificates[0]",
+        "unreadable-certificate:User/u-7002:x509Certificates[1]",
+    ]);
+    assert_eq!(all, planted);
+}

@@ -16,7 +16,7 @@ use crate::Result;
 /// `active: false`. A group owner counts as active while it exists, because groups have no
 /// `active` attribute. Identities marked inactive are left out, because they cannot act,
 /// and so are resources of type `Unknown` (no schemas, no meta and no userName, as a
-/// search for a few attributes returns them), because nothing says what they are.
+/// search for a few attributes returns them), because whether they need an owner is unknown.
 ///
 /// Columns: identity_key, kind, name, active, reason, owners (text), snapshot_id,
 /// user_name, relation evidence (a JSON array of `{table, key, fields}`).

@@ -1,8 +1,8 @@
 -- Groups, and roles or entitlements that groups carry, that an identity holds only through
 -- groups nested in groups, each with its shortest path. Paths come from
 -- `effective_memberships`, which is expanded once per import and stops at group cycles,
--- so a cycle neither ends the walk early nor hides a grant. A path that passes a group
--- on a cycle says so.
+-- so a cycle neither ends the walk early nor hides a grant. The summary of a path that
+-- passes a group on a cycle names the cycle.
 WITH reached AS (
     SELECT em.snapshot_id, em.member_key AS identity_key, 'group' AS kind,
            g.scim_id AS entitlement, coalesce(g.display_name, g.scim_id) AS display,
