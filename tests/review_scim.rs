@@ -323,7 +323,7 @@ const UNTYPED: &str = r#"{
 }"#;
 
 #[test]
-fn untyped_resource_not_orphaned() {
+fn untyped_resource_not_judged() {
     let ws = Workspace::new();
     let file = ws.file("search.json", UNTYPED.as_bytes());
     ws.ok(&["import", file.to_str().expect("UTF-8 path")]);
@@ -331,9 +331,22 @@ fn untyped_resource_not_orphaned() {
         ws.count("select count(*) from identities where kind = 'other'"),
         1
     );
+    // An event in the window, so that dormancy is judged at all.
+    let events = ws.file("okta.ndjson", SYSTEM_EVENTS.as_bytes());
+    ws.ok(&[
+        "import",
+        "--format",
+        "okta",
+        events.to_str().expect("UTF-8 path"),
+    ]);
     let result = findings(&ws, &[]);
     assert_eq!(
         ids_of(&result, "orphaned-identity"),
+        BTreeSet::new(),
+        "{result}"
+    );
+    assert_eq!(
+        ids_of(&result, "dormant-identity"),
         BTreeSet::new(),
         "{result}"
     );
@@ -368,4 +381,28 @@ fn edge_findings_match_planted() {
         "unreadable-certificate:User/u-7002:x509Certificates[1]",
     ]);
     assert_eq!(all, planted);
+}
+
+/// Two Okta events: one by Okta itself (SystemPrincipal), one by an unknown user.
+const SYSTEM_EVENTS: &str = r#"{"uuid": "5d0e7c21-0000-4000-8000-000000000001", "published": "2026-11-20T10:00:00.000Z", "eventType": "system.org.rate_limit.warning", "version": "0", "severity": "WARN", "displayMessage": "Rate limit warning", "actor": {"id": "spr7northwind0001", "type": "SystemPrincipal", "alternateId": "system@okta.com", "displayName": "Okta System"}, "outcome": {"result": "SUCCESS"}, "target": []}
+{"uuid": "5d0e7c21-0000-4000-8000-000000000002", "published": "2026-11-20T10:05:00.000Z", "eventType": "user.session.start", "version": "0", "severity": "INFO", "displayMessage": "User login to Okta", "actor": {"id": "00u7unknown000001", "type": "User", "alternateId": "temp.contractor@example.org", "displayName": "Temp Contractor"}, "client": {"ipAddress": "203.0.113.40"}, "outcome": {"result": "SUCCESS"}, "target": []}
+"#;
+
+#[test]
+fn platform_actor_not_shadow() {
+    let ws = Workspace::new();
+    let file = ws.file("okta.ndjson", SYSTEM_EVENTS.as_bytes());
+    ws.ok(&[
+        "import",
+        "--format",
+        "okta",
+        file.to_str().expect("UTF-8 path"),
+    ]);
+    let result = findings(&ws, &[]);
+    assert_eq!(
+        ids_of(&result, "shadow-identity"),
+        set(&["shadow-identity:00u7unknown000001"])
+    );
+    let listed = ws.json(&["identities", "--unknown", "--format", "json"]);
+    assert_eq!(listed["unknown_actors"].as_array().map(Vec::len), Some(1));
 }

@@ -86,11 +86,19 @@ impl Case {
     }
 
     /// Lists the actors of events that resolve to no identity: the accounts that live
-    /// outside the source of truth, most active first. `ignore` lists actor ids to leave
-    /// out, compared without case.
-    pub fn unknown_actors(&self, ignore: &[String]) -> Result<Vec<UnknownActor>> {
+    /// outside the source of truth, most active first. `ignore` lists actor ids and
+    /// `ignore_types` actor types to leave out, both compared without case.
+    pub fn unknown_actors(
+        &self,
+        ignore: &[String],
+        ignore_types: &[String],
+    ) -> Result<Vec<UnknownActor>> {
         let mut stmt = self.conn.prepare(UNKNOWN_ACTORS_QUERY)?;
-        let params = params![None::<String>, serde_json::to_string(ignore)?];
+        let params = params![
+            None::<String>,
+            serde_json::to_string(ignore)?,
+            serde_json::to_string(ignore_types)?
+        ];
         let rows = stmt.query_map(params, |row| {
             let formats: String = row.get::<_, duckdb::types::Value>(4).map(list_text)?;
             let first: chrono::NaiveDateTime = row.get(6)?;
@@ -111,7 +119,8 @@ impl Case {
 }
 
 /// Actors of events at or before `$1` (a timestamp; NULL for every event) that resolve to
-/// no identity, leaving out the actor ids in `$2` (a JSON array, compared without case).
+/// no identity, leaving out the actor ids in `$2` and the events whose actor type is in `$3`
+/// (JSON arrays, compared without case).
 /// An event without an actor id is counted under its alternate id. `identities --unknown`
 /// and the `shadow_identity` review check both read it, so the two always list the same
 /// actors.
@@ -136,6 +145,8 @@ WHERE ei.identity_key IS NULL AND coalesce(e.actor_id, e.actor_alt_id) IS NOT NU
   AND ($1::TIMESTAMP IS NULL OR e.ts <= $1::TIMESTAMP)
   AND NOT list_contains(list_transform(from_json($2::VARCHAR, '[\"VARCHAR\"]'), lambda a: lower(a)),
                         lower(coalesce(e.actor_id, e.actor_alt_id)))
+  AND NOT list_contains(list_transform(from_json($3::VARCHAR, '[\"VARCHAR\"]'), lambda t: lower(t)),
+                        lower(coalesce(e.actor_type, '')))
 GROUP BY 1
 ORDER BY count(*) DESC, 1";
 

@@ -51,7 +51,8 @@ pub fn run(case_path: &Path, args: IdentitiesArgs) -> anyhow::Result<()> {
 
 fn unknown(case_path: &Path, format: ListFormat) -> anyhow::Result<()> {
     let case = Case::open_read_only(case_path)?;
-    let actors = case.unknown_actors(&findings::ignored_actors(&RuleSet::builtin()))?;
+    let (ignore, ignore_types) = findings::ignored_actors(&RuleSet::builtin());
+    let actors = case.unknown_actors(&ignore, &ignore_types)?;
     if format == ListFormat::Json {
         return output::print_json(&serde_json::json!({ "unknown_actors": actors }));
     }

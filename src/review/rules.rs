@@ -93,6 +93,9 @@ pub struct Rule {
     pub credential_actions: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore_actors: Vec<String>,
+    /// Actor types (as the events record them) that `shadow_identity` leaves out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore_actor_types: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub credential_kinds: Vec<String>,
     /// Value prefixes of short-lived credentials that `stale_credential` leaves out.

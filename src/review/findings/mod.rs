@@ -188,12 +188,13 @@ pub fn owner_settings(rules: &RuleSet) -> (Vec<String>, Vec<String>) {
     }
 }
 
-/// Returns the actor ids the first enabled `shadow_identity` rule of `rules` ignores.
-pub fn ignored_actors(rules: &RuleSet) -> Vec<String> {
+/// Returns the actor ids and actor types that the first enabled `shadow_identity` rule of
+/// `rules` ignores, which `identities --unknown` uses with the built-in rules.
+pub fn ignored_actors(rules: &RuleSet) -> (Vec<String>, Vec<String>) {
     rules
         .enabled()
         .find(|r| r.check == Check::ShadowIdentity)
-        .map(|r| r.ignore_actors.clone())
+        .map(|r| (r.ignore_actors.clone(), r.ignore_actor_types.clone()))
         .unwrap_or_default()
 }
 
@@ -227,7 +228,11 @@ fn queries(rule: &Rule, as_of: &AsOf) -> Result<Vec<Query>> {
                 UNKNOWN_ACTORS_QUERY,
                 include_str!("sql/shadow_identity.sql"),
             ),
-            vec![time, list(&rule.ignore_actors)?],
+            vec![
+                time,
+                list(&rule.ignore_actors)?,
+                list(&rule.ignore_actor_types)?,
+            ],
         )],
         Check::OrphanedIdentity => vec![(
             with_shared(

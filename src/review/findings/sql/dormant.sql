@@ -30,6 +30,8 @@ LEFT JOIN events e ON e.event_key = l.event_key
 LEFT JOIN sources src ON src.source_id = e.source_id
 WHERE list_contains(from_json($3::VARCHAR, '["VARCHAR"]'), i.kind)
   AND i.active IS DISTINCT FROM false
+  -- A resource without schemas, meta or userName may be a group, which never acts.
+  AND i.resource_type <> 'Unknown'
   AND (l.last_ts IS NULL OR l.last_ts < $1::TIMESTAMP - to_days($2::INTEGER))
   AND (i.created IS NULL OR i.created < $1::TIMESTAMP - to_days($2::INTEGER))
   AND EXISTS (SELECT 1 FROM events w
