@@ -86,20 +86,20 @@ impl Case {
     }
 
     /// Lists the actors of events that resolve to no identity: the accounts that live
-    /// outside the source of truth, most active first.
-    pub fn unknown_actors(&self) -> Result<Vec<UnknownActor>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT coalesce(e.actor_id, e.actor_alt_id) AS actor,
-                    any_value(e.actor_alt_id), any_value(e.actor_type),
-                    any_value(e.actor_display),
-                    list(DISTINCT e.source_format ORDER BY e.source_format),
-                    count(*), min(e.ts), max(e.ts)
-             FROM events e JOIN event_identities ei USING (event_key)
-             WHERE ei.identity_key IS NULL AND coalesce(e.actor_id, e.actor_alt_id) IS NOT NULL
-             GROUP BY 1
-             ORDER BY count(*) DESC, 1",
-        )?;
-        let rows = stmt.query_map([], |row| {
+    /// outside the source of truth, most active first. `ignore` lists actor ids and
+    /// `ignore_types` actor types to leave out, both compared without case.
+    pub fn unknown_actors(
+        &self,
+        ignore: &[String],
+        ignore_types: &[String],
+    ) -> Result<Vec<UnknownActor>> {
+        let mut stmt = self.conn.prepare(UNKNOWN_ACTORS_QUERY)?;
+        let params = params![
+            None::<String>,
+            serde_json::to_string(ignore)?,
+            serde_json::to_string(ignore_types)?
+        ];
+        let rows = stmt.query_map(params, |row| {
             let formats: String = row.get::<_, duckdb::types::Value>(4).map(list_text)?;
             let first: chrono::NaiveDateTime = row.get(6)?;
             let last: chrono::NaiveDateTime = row.get(7)?;
@@ -117,6 +117,38 @@ impl Case {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 }
+
+/// Actors of events at or before `$1` (a timestamp; NULL for every event) that resolve to
+/// no identity, leaving out the actor ids in `$2` and the events whose actor type is in `$3`
+/// (JSON arrays, compared without case).
+/// An event without an actor id is counted under its alternate id. `identities --unknown`
+/// and the `shadow_identity` review check both read it, so the two always list the same
+/// actors.
+///
+/// Columns: actor, alt_id, actor_type, display, formats (a list), events, first_seen,
+/// last_seen, evidence (a JSON array of `{table, key, fields}`, one per event).
+pub const UNKNOWN_ACTORS_QUERY: &str = "
+SELECT coalesce(e.actor_id, e.actor_alt_id) AS actor,
+       any_value(e.actor_alt_id), any_value(e.actor_type),
+       any_value(e.actor_display),
+       list(DISTINCT e.source_format ORDER BY e.source_format),
+       count(*), min(e.ts), max(e.ts),
+       to_json(list(json_object('table', 'events', 'key', e.event_key::VARCHAR, 'fields', json_object(
+               'ts', strftime(e.ts, '%Y-%m-%dT%H:%M:%S.%fZ'), 'action', e.action,
+               'outcome', e.outcome, 'actor_id', e.actor_id, 'actor_alt_id', e.actor_alt_id,
+               'source', src.path, 'source_sha256', src.sha256, 'record_pos', e.record_pos))
+           ORDER BY e.ts, e.event_key))::VARCHAR
+FROM events e
+JOIN event_identities ei USING (event_key)
+JOIN sources src ON src.source_id = e.source_id
+WHERE ei.identity_key IS NULL AND coalesce(e.actor_id, e.actor_alt_id) IS NOT NULL
+  AND ($1::TIMESTAMP IS NULL OR e.ts <= $1::TIMESTAMP)
+  AND NOT list_contains(list_transform(from_json($2::VARCHAR, '[\"VARCHAR\"]'), lambda a: lower(a)),
+                        lower(coalesce(e.actor_id, e.actor_alt_id)))
+  AND NOT list_contains(list_transform(from_json($3::VARCHAR, '[\"VARCHAR\"]'), lambda t: lower(t)),
+                        lower(coalesce(e.actor_type, '')))
+GROUP BY 1
+ORDER BY count(*) DESC, 1";
 
 /// Joins a DuckDB list of text into one comma-separated string.
 fn list_text(value: duckdb::types::Value) -> String {

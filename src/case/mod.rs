@@ -27,7 +27,7 @@ use duckdb::{AccessMode, Config, Connection};
 
 use crate::{Error, Result};
 
-pub use aliases::UnknownActor;
+pub use aliases::{UNKNOWN_ACTORS_QUERY, UnknownActor};
 pub use bookmarks::Bookmark;
 pub use campaigns::{Campaign, CampaignItem, CampaignProgress, CampaignScope, NewCampaign};
 pub use event_filter::EventFilter;
@@ -36,7 +36,7 @@ pub use grants::EffectiveEntitlement;
 pub use identity_detail::{Entitlement, IdentityDetail, Relation, Session};
 pub use integrity::{SourceCheck, SourceStatus};
 pub use overview::{IdentityCount, Overview};
-pub use owners::OwnerlessIdentity;
+pub use owners::{OWNERLESS_QUERY, OwnerlessIdentity};
 pub use snapshot_diff::{Change, DiffSide, SnapshotDiff};
 pub use snapshots::SnapshotRecord;
 pub use sources::SourceRecord;

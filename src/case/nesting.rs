@@ -168,18 +168,30 @@ pub fn refresh(conn: &Connection, snapshot_id: i64) -> Result<Vec<Vec<String>>> 
 
 /// Reads the snapshot's memberships with each member resolved to an identity key: a
 /// member of type Group, or without a type, to the group with that id, else to the
-/// non-group identity with that id. Members that match no identity are left out.
+/// non-group identity with that id. Members that match no identity are left out. A
+/// resource's `groups` attribute adds a membership too, so that a snapshot whose groups
+/// do not list their members still nests.
 fn read_edges(conn: &Connection, snapshot_id: i64) -> Result<(Vec<Edge>, BTreeSet<String>)> {
+    // NOTE: the case does not keep a `groups` value's `type`, so an `indirect` entry
+    // (RFC 7643 section 4.1.2 allows them) is read as a direct membership.
     let mut stmt = conn.prepare(
-        "SELECT DISTINCT m.group_key, coalesce(g.identity_key, u.identity_key)
-         FROM memberships m
-         LEFT JOIN identities g ON g.snapshot_id = m.snapshot_id AND g.scim_id = m.member_value
-              AND g.kind = 'group' AND coalesce(lower(m.member_type), 'group') = 'group'
-         LEFT JOIN identities u ON u.snapshot_id = m.snapshot_id AND u.scim_id = m.member_value
-              AND u.kind <> 'group' AND coalesce(lower(m.member_type), '') <> 'group'
-         WHERE m.snapshot_id = ? AND coalesce(g.identity_key, u.identity_key) IS NOT NULL
-         QUALIFY row_number() OVER (PARTITION BY m.group_key, m.member_value
-                                    ORDER BY g.identity_key NULLS LAST, u.identity_key) = 1
+        "SELECT DISTINCT group_key, member_key FROM (
+             SELECT m.group_key, coalesce(g.identity_key, u.identity_key) AS member_key
+             FROM memberships m
+             LEFT JOIN identities g ON g.snapshot_id = m.snapshot_id AND g.scim_id = m.member_value
+                  AND g.kind = 'group' AND coalesce(lower(m.member_type), 'group') = 'group'
+             LEFT JOIN identities u ON u.snapshot_id = m.snapshot_id AND u.scim_id = m.member_value
+                  AND u.kind <> 'group' AND coalesce(lower(m.member_type), '') <> 'group'
+             WHERE m.snapshot_id = $1 AND coalesce(g.identity_key, u.identity_key) IS NOT NULL
+             QUALIFY row_number() OVER (PARTITION BY m.group_key, m.member_value
+                                        ORDER BY g.identity_key NULLS LAST, u.identity_key) = 1
+             UNION ALL
+             SELECT g.identity_key, e.identity_key
+             FROM entitlements e
+             JOIN identities g ON g.snapshot_id = e.snapshot_id AND g.scim_id = e.value
+                  AND g.kind = 'group' AND g.identity_key <> e.identity_key
+             WHERE e.snapshot_id = $1 AND e.kind = 'group' AND e.granted_via = 'groups attribute'
+         )
          ORDER BY 1, 2",
     )?;
     let edges = stmt

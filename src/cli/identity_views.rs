@@ -4,6 +4,8 @@
 use std::path::Path;
 
 use crate::case::Case;
+use crate::review::findings;
+use crate::review::rules::RuleSet;
 
 use super::listing::{self, ListArgs, ListFormat};
 use super::output::{self, or_dash};
@@ -49,7 +51,8 @@ pub fn run(case_path: &Path, args: IdentitiesArgs) -> anyhow::Result<()> {
 
 fn unknown(case_path: &Path, format: ListFormat) -> anyhow::Result<()> {
     let case = Case::open_read_only(case_path)?;
-    let actors = case.unknown_actors()?;
+    let (ignore, ignore_types) = findings::ignored_actors(&RuleSet::builtin());
+    let actors = case.unknown_actors(&ignore, &ignore_types)?;
     if format == ListFormat::Json {
         return output::print_json(&serde_json::json!({ "unknown_actors": actors }));
     }
@@ -83,7 +86,8 @@ fn unknown(case_path: &Path, format: ListFormat) -> anyhow::Result<()> {
 
 fn ownerless(case_path: &Path, format: ListFormat) -> anyhow::Result<()> {
     let case = Case::open_read_only(case_path)?;
-    let identities = case.ownerless_identities()?;
+    let (kinds, relations) = findings::owner_settings(&RuleSet::builtin());
+    let identities = case.ownerless_identities(&kinds, &relations)?;
     if format == ListFormat::Json {
         return output::print_json(&serde_json::json!({ "ownerless": identities }));
     }

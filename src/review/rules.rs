@@ -25,6 +25,7 @@ pub enum Check {
     ApprovalUnchanged,
     ApprovalChanged,
     StaleCredential,
+    UnreadableCertificate,
 }
 
 impl Check {
@@ -92,11 +93,18 @@ pub struct Rule {
     pub credential_actions: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore_actors: Vec<String>,
+    /// Actor types (as the events record them) that `shadow_identity` leaves out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore_actor_types: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub credential_kinds: Vec<String>,
     /// Value prefixes of short-lived credentials that `stale_credential` leaves out.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub short_lived_prefixes: Vec<String>,
+    /// Days before a certificate's notAfter from which `stale_credential` reports it;
+    /// without it, only expired certificates are reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_days: Option<u32>,
     /// Ids of entries of the file's `[[control]]` list.
     #[serde(default)]
     pub controls: Vec<String>,
@@ -109,9 +117,15 @@ fn enabled() -> bool {
 impl Rule {
     /// The threshold in words, as findings and reports show it.
     pub fn threshold(&self) -> String {
-        match self.days {
+        let days = match self.days {
             Some(days) => format!("{days} days"),
             None => "any".to_string(),
+        };
+        match self.certificate_days {
+            Some(window) if self.check == Check::StaleCredential => {
+                format!("{days}; certificates expiring within {window} days")
+            }
+            _ => days,
         }
     }
 }
@@ -195,7 +209,7 @@ mod tests {
     #[test]
     fn builtin_rules_parse() {
         let set = RuleSet::parse(DEFAULT_RULES, "built-in").expect("built-in rules");
-        assert_eq!(set.rules.len(), 10);
+        assert_eq!(set.rules.len(), 11);
         assert_eq!(set.rules[0].days, Some(90));
     }
 

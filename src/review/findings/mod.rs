@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rules::{Check, Control, Rule, RuleSet, Severity};
 use crate::Result;
-use crate::case::{Case, format_ts};
+use crate::case::{Case, OWNERLESS_QUERY, UNKNOWN_ACTORS_QUERY, format_ts};
 
 /// One row of the case that a finding rests on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,18 +100,10 @@ pub fn default_as_of(case: &Case) -> Result<AsOf> {
 }
 
 fn run_rule(case: &Case, rules: &RuleSet, rule: &Rule, as_of: &AsOf) -> Result<Vec<Finding>> {
-    let (sql, params) = query(rule, as_of)?;
-    let mut stmt = case.conn().prepare(sql)?;
-    let rows = stmt
-        .query_map(params_from_iter(params), |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, Option<String>>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut rows = Vec::new();
+    for (sql, params) in queries(rule, as_of)? {
+        rows.extend(query_rows(case, &sql, params)?);
+    }
     let controls: Vec<Control> = rule
         .controls
         .iter()
@@ -140,6 +132,19 @@ fn run_rule(case: &Case, rules: &RuleSet, rule: &Rule, as_of: &AsOf) -> Result<V
         .collect()
 }
 
+/// A finding row: subject, entitlement, summary and evidence as JSON text.
+type Row = (String, Option<String>, String, String);
+
+fn query_rows(case: &Case, sql: &str, params: Vec<Value>) -> Result<Vec<Row>> {
+    let mut stmt = case.conn().prepare(sql)?;
+    let rows = stmt
+        .query_map(params_from_iter(params), |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
 fn text(value: &str) -> Value {
     Value::Text(value.to_string())
 }
@@ -151,61 +156,127 @@ fn list(values: &[String]) -> Result<Value> {
 /// Returns the identity kinds a rule checks: its `kinds`, else every kind but groups.
 fn kinds(rule: &Rule) -> Vec<String> {
     if rule.kinds.is_empty() {
-        ["human", "service", "agent", "other"]
-            .map(String::from)
-            .to_vec()
+        kinds_of_all()
     } else {
         rule.kinds.clone()
     }
 }
 
-fn query(rule: &Rule, as_of: &AsOf) -> Result<(&'static str, Vec<Value>)> {
+fn kinds_of_all() -> Vec<String> {
+    ["human", "service", "agent", "other"]
+        .map(String::from)
+        .to_vec()
+}
+
+/// Binds the query text of `case` that a check shares with a CLI view as the CTE `name`,
+/// so that the check's SQL reads its rows. Every part is a constant of this crate.
+fn with_shared(name: &str, shared: &str, check_sql: &str) -> String {
+    format!("WITH {name} AS ({shared})\n{check_sql}")
+}
+
+/// Returns the kinds and relations of the first enabled `orphaned_identity` rule of
+/// `rules`, which `identities --no-active-owner` uses with the built-in rules so that it
+/// lists what the rule reports.
+pub fn owner_settings(rules: &RuleSet) -> (Vec<String>, Vec<String>) {
+    let rule = rules.enabled().find(|r| r.check == Check::OrphanedIdentity);
+    match rule {
+        Some(rule) => (kinds(rule), rule.relations.clone()),
+        None => (
+            kinds_of_all(),
+            ["owner", "sponsor", "manager"].map(String::from).to_vec(),
+        ),
+    }
+}
+
+/// Returns the actor ids and actor types that the first enabled `shadow_identity` rule of
+/// `rules` ignores, which `identities --unknown` uses with the built-in rules.
+pub fn ignored_actors(rules: &RuleSet) -> (Vec<String>, Vec<String>) {
+    rules
+        .enabled()
+        .find(|r| r.check == Check::ShadowIdentity)
+        .map(|r| (r.ignore_actors.clone(), r.ignore_actor_types.clone()))
+        .unwrap_or_default()
+}
+
+type Query = (String, Vec<Value>);
+
+fn queries(rule: &Rule, as_of: &AsOf) -> Result<Vec<Query>> {
     let time = text(as_of.time.trim_end_matches('Z'));
     let days = Value::BigInt(i64::from(rule.days.unwrap_or(0)));
+    let sql = |text: &str| text.to_string();
     Ok(match rule.check {
-        Check::Dormant => (
-            include_str!("sql/dormant.sql"),
+        Check::Dormant => vec![(
+            sql(include_str!("sql/dormant.sql")),
             vec![time, days, list(&kinds(rule))?],
-        ),
-        Check::UnusedEntitlement => (
-            include_str!("sql/unused_entitlement.sql"),
+        )],
+        Check::UnusedEntitlement => vec![(
+            sql(include_str!("sql/unused_entitlement.sql")),
             vec![time, days, list(&rule.entitlement_kinds)?],
-        ),
-        Check::AfterDeactivation => (
-            include_str!("sql/after_deactivation.sql"),
+        )],
+        Check::AfterDeactivation => vec![(
+            sql(include_str!("sql/after_deactivation.sql")),
             vec![time, Value::Boolean(false), list(&[])?],
-        ),
-        Check::TokenAfterDeactivation => (
-            include_str!("sql/after_deactivation.sql"),
+        )],
+        Check::TokenAfterDeactivation => vec![(
+            sql(include_str!("sql/after_deactivation.sql")),
             vec![time, Value::Boolean(true), list(&rule.credential_actions)?],
-        ),
-        Check::ShadowIdentity => (
-            include_str!("sql/shadow_identity.sql"),
-            vec![time, list(&rule.ignore_actors)?],
-        ),
-        Check::OrphanedIdentity => (
-            include_str!("sql/orphaned_identity.sql"),
-            vec![list(&kinds(rule))?, list(&rule.relations)?],
-        ),
-        Check::PrivilegeThroughNesting => {
-            (include_str!("sql/privilege_through_nesting.sql"), vec![])
-        }
-        Check::ApprovalUnchanged => (
-            include_str!("sql/approvals.sql"),
-            vec![Value::Boolean(false)],
-        ),
-        Check::ApprovalChanged => (
-            include_str!("sql/approvals.sql"),
-            vec![Value::Boolean(true)],
-        ),
-        Check::StaleCredential => (
-            include_str!("sql/stale_credential.sql"),
+        )],
+        Check::ShadowIdentity => vec![(
+            with_shared(
+                "unknown(actor, alt_id, actor_type, display, formats, events, first_seen, \
+                 last_seen, evidence)",
+                UNKNOWN_ACTORS_QUERY,
+                include_str!("sql/shadow_identity.sql"),
+            ),
             vec![
                 time,
-                days,
-                list(&rule.credential_kinds)?,
-                list(&rule.short_lived_prefixes)?,
+                list(&rule.ignore_actors)?,
+                list(&rule.ignore_actor_types)?,
             ],
-        ),
+        )],
+        Check::OrphanedIdentity => vec![(
+            with_shared(
+                "ownerless(identity_key, kind, name, active, reason, owners, snapshot_id, \
+                 user_name, relations)",
+                OWNERLESS_QUERY,
+                include_str!("sql/orphaned_identity.sql"),
+            ),
+            vec![list(&kinds(rule))?, list(&rule.relations)?],
+        )],
+        Check::PrivilegeThroughNesting => {
+            vec![(
+                sql(include_str!("sql/privilege_through_nesting.sql")),
+                vec![],
+            )]
+        }
+        Check::ApprovalUnchanged => vec![(
+            sql(include_str!("sql/approvals.sql")),
+            vec![Value::Boolean(false)],
+        )],
+        Check::ApprovalChanged => vec![(
+            sql(include_str!("sql/approvals.sql")),
+            vec![Value::Boolean(true)],
+        )],
+        Check::StaleCredential => {
+            let window = Value::BigInt(i64::from(rule.certificate_days.unwrap_or(0)));
+            vec![
+                (
+                    sql(include_str!("sql/stale_credential.sql")),
+                    vec![
+                        time.clone(),
+                        days,
+                        list(&rule.credential_kinds)?,
+                        list(&rule.short_lived_prefixes)?,
+                    ],
+                ),
+                (
+                    sql(include_str!("sql/stale_certificate.sql")),
+                    vec![time, window],
+                ),
+            ]
+        }
+        Check::UnreadableCertificate => {
+            vec![(sql(include_str!("sql/unreadable_certificate.sql")), vec![])]
+        }
     })
 }

@@ -1,4 +1,7 @@
 -- $1 as-of time, $2 days, $3 identity kinds (JSON array).
+--
+-- Without any event in the window the case holds no audit data to judge activity by (a
+-- snapshot imported on its own), so the check reports nothing.
 WITH last_event AS (
     SELECT ei.identity_key, arg_max(e.event_key, e.ts) AS event_key, max(e.ts) AS last_ts
     FROM event_identities ei JOIN events e USING (event_key)
@@ -27,6 +30,10 @@ LEFT JOIN events e ON e.event_key = l.event_key
 LEFT JOIN sources src ON src.source_id = e.source_id
 WHERE list_contains(from_json($3::VARCHAR, '["VARCHAR"]'), i.kind)
   AND i.active IS DISTINCT FROM false
+  -- A resource without schemas, meta or userName may be a group, which never acts.
+  AND i.resource_type <> 'Unknown'
   AND (l.last_ts IS NULL OR l.last_ts < $1::TIMESTAMP - to_days($2::INTEGER))
   AND (i.created IS NULL OR i.created < $1::TIMESTAMP - to_days($2::INTEGER))
+  AND EXISTS (SELECT 1 FROM events w
+              WHERE w.ts <= $1::TIMESTAMP AND w.ts >= $1::TIMESTAMP - to_days($2::INTEGER))
 ORDER BY i.identity_key
