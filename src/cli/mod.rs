@@ -1,7 +1,7 @@
 //! The command-line interface: argument definitions and one module per command.
 
-mod campaign;
 mod bookmark;
+mod campaign;
 mod decide;
 mod demo;
 mod export;
