@@ -2,7 +2,7 @@
 //!
 //! Keys go through the real keymap and `App::update`, and each job the app returns runs
 //! synchronously through `worker::run_job`, the function the worker thread calls. The one
-//! value masked is the temporary directory in source paths.
+//! value masked is the temporary directory in source paths, of events and of findings.
 
 #![cfg(feature = "store")]
 
@@ -62,6 +62,18 @@ impl Harness {
         {
             for event in &mut report.trace.events {
                 event.source_path = event.source_path.replace(&self.case_dir, CASE_DIR_MASK);
+            }
+        }
+        // Findings' evidence rows carry the source file's path too.
+        if let Action::IdentitiesLoaded {
+            result: Ok(data), ..
+        } = &mut action
+        {
+            let rows = data.findings.iter_mut().flat_map(|f| f.evidence.iter_mut());
+            for value in rows.flat_map(|row| row.fields.values_mut()) {
+                if let serde_json::Value::String(text) = value {
+                    *text = text.replace(&self.case_dir, CASE_DIR_MASK);
+                }
             }
         }
         action
