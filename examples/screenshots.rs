@@ -86,7 +86,13 @@ fn run() -> Result<(), String> {
     driver.save("sql", &out_dir, &fonts)?;
     driver.press(KeyCode::Char('1'));
     driver.press(KeyCode::Char('?'));
-    driver.save("help", &out_dir, &fonts)
+    driver.save("help", &out_dir, &fonts)?;
+    driver.press(KeyCode::Esc);
+    driver.press(KeyCode::Char('/'));
+    driver.keys("carol");
+    driver.press(KeyCode::Enter);
+    driver.press(KeyCode::Char('e'));
+    driver.save("explain", &out_dir, &fonts)
 }
 
 /// The app driven by key events, with each job run synchronously on the case.

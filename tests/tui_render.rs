@@ -84,6 +84,7 @@ fn hostile_identity_is_escaped() {
     let data = IdentityData {
         identities: vec![hostile_identity()],
         decisions: Vec::new(),
+        ..IdentityData::default()
     };
     app.update(Action::IdentitiesLoaded {
         request,
@@ -166,6 +167,7 @@ fn hostile_identity_in_explain_pane() {
     let data = IdentityData {
         identities: vec![identity],
         decisions: Vec::new(),
+        ..IdentityData::default()
     };
     app.update(Action::IdentitiesLoaded {
         request,

@@ -2,7 +2,7 @@
 //!
 //! Keys go through the real keymap and `App::update`, and each job the app returns runs
 //! synchronously through `worker::run_job`, the function the worker thread calls. The one
-//! value masked is the temporary directory in source paths.
+//! value masked is the temporary directory in source paths, of events and of findings.
 
 #![cfg(feature = "store")]
 
@@ -57,11 +57,23 @@ impl Harness {
 
     fn mask_paths(&self, mut action: Action) -> Action {
         if let Action::TraceLoaded {
-            result: Ok(trace), ..
+            result: Ok(report), ..
         } = &mut action
         {
-            for event in &mut trace.events {
+            for event in &mut report.trace.events {
                 event.source_path = event.source_path.replace(&self.case_dir, CASE_DIR_MASK);
+            }
+        }
+        // Findings' evidence rows carry the source file's path too.
+        if let Action::IdentitiesLoaded {
+            result: Ok(data), ..
+        } = &mut action
+        {
+            let rows = data.findings.iter_mut().flat_map(|f| f.evidence.iter_mut());
+            for value in rows.flat_map(|row| row.fields.values_mut()) {
+                if let serde_json::Value::String(text) = value {
+                    *text = text.replace(&self.case_dir, CASE_DIR_MASK);
+                }
             }
         }
         action
@@ -255,9 +267,104 @@ fn review_bulk_decision() {
 fn review_refuses_empty_justification() {
     let mut harness = Harness::new();
     harness.press(KeyCode::Char('3'));
-    harness.press(KeyCode::Char('f'));
+    harness.press(KeyCode::Char('r'));
     harness.press(KeyCode::Enter);
     insta::assert_snapshot!("review_empty_justification_80x24", harness.render(80, 24));
+}
+
+impl Harness {
+    /// Shows the Review screen with carol, who has findings, selected.
+    fn review_carol(&mut self) {
+        self.press(KeyCode::Char('3'));
+        self.press(KeyCode::Char('/'));
+        self.keys("carol");
+        self.press(KeyCode::Enter);
+    }
+}
+
+#[test]
+fn review_abstain_keeps_context() {
+    let mut harness = Harness::new();
+    harness.review_carol();
+    harness.press(KeyCode::Char('x'));
+    harness.press(KeyCode::Enter);
+    let decisions = harness.case.decisions().expect("ledger");
+    assert_eq!(decisions.len(), 1, "an abstain needs no justification");
+    assert_eq!(decisions[0].verdict, "abstain");
+    assert!(!decisions[0].snapshot_ids.is_empty());
+    assert!(
+        decisions[0].evidence_sha256.is_some(),
+        "the hash of the findings shown is recorded"
+    );
+    insta::assert_snapshot!("review_abstain_done_80x24", harness.render(80, 24));
+}
+
+#[test]
+fn review_approve_needs_reason() {
+    let mut harness = Harness::new();
+    harness.review_carol();
+    harness.press(KeyCode::Char('a'));
+    harness.press(KeyCode::Enter);
+    assert!(harness.case.decisions().expect("ledger").is_empty());
+    assert!(
+        matches!(harness.app.prompt, Some(Prompt::Justification(_))),
+        "the prompt stays open for the reason"
+    );
+    insta::assert_snapshot!("review_approve_needs_reason_80x24", harness.render(80, 24));
+}
+
+#[test]
+fn review_shows_engine_rejection() {
+    let mut harness = Harness::new();
+    // Dave is the manager, and so the sponsor, of the service account svc-backup.
+    harness.app.reviewer = "dave.park@northwind.example".into();
+    harness.press(KeyCode::Char('3'));
+    harness.press(KeyCode::Char('/'));
+    harness.keys("svc-backup");
+    harness.press(KeyCode::Enter);
+    harness.press(KeyCode::Char('a'));
+    harness.keys("mine");
+    harness.press(KeyCode::Enter);
+    assert!(harness.case.decisions().expect("ledger").is_empty());
+    let status = harness.app.status.clone().expect("the rejection is shown");
+    assert!(status.is_error);
+    assert!(status.text.contains("owns or sponsors"), "{}", status.text);
+    assert_screens("review_rejected", &harness);
+}
+
+#[test]
+fn explain_overlay() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char('/'));
+    harness.keys("carol");
+    harness.press(KeyCode::Enter);
+    harness.press(KeyCode::Char('e'));
+    let key = harness.app.explain.as_ref().map(|v| v.identity_key.clone());
+    assert_eq!(key.as_deref(), Some("User/u-1003"));
+    assert!(
+        harness.app.identities.findings_of("User/u-1003").count() > 0,
+        "carol has findings"
+    );
+    assert_screens("explain", &harness);
+    harness.press(KeyCode::Char('j'));
+    insta::assert_snapshot!("explain_scrolled_80x24", harness.render(80, 24));
+    harness.press(KeyCode::Esc);
+    assert!(harness.app.explain.is_none());
+}
+
+#[test]
+fn explain_from_detail() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char('/'));
+    harness.keys("dave.park");
+    harness.press(KeyCode::Enter);
+    harness.press(KeyCode::Enter);
+    harness.press(KeyCode::Char('e'));
+    let key = harness.app.explain.as_ref().map(|v| v.identity_key.clone());
+    assert_eq!(key.as_deref(), Some("User/u-1004"));
+    harness.press(KeyCode::Char('e'));
+    assert!(harness.app.explain.is_none(), "e closes it again");
+    assert!(harness.app.detail.is_some(), "the detail stays open");
 }
 
 #[test]
@@ -442,4 +549,77 @@ fn no_color_palette_has_no_colours() {
 fn terminal_too_small() {
     let harness = Harness::new();
     insta::assert_snapshot!("too_small_60x20", harness.render(60, 20));
+}
+
+#[test]
+fn trace_bookmark_saved() {
+    let mut harness = Harness::new();
+    harness.trace_run_id();
+    harness.press(KeyCode::Char('j'));
+    harness.press(KeyCode::Char('m'));
+    harness.keys("First tool call of the run");
+    insta::assert_snapshot!("trace_bookmark_prompt_80x24", harness.render(80, 24));
+    harness.press(KeyCode::Enter);
+    let bookmarks = harness.case.bookmarks().expect("bookmarks");
+    assert_eq!(bookmarks.len(), 1);
+    assert_eq!(
+        bookmarks[0].note.as_deref(),
+        Some("First tool call of the run")
+    );
+    assert_eq!(bookmarks[0].author, "rita.reviewer");
+    let selected = harness.app.trace.selected().map(|e| e.event_key);
+    assert_eq!(Some(bookmarks[0].event_key), selected);
+}
+
+#[test]
+fn trace_actor_pivot_flags() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char('2'));
+    harness.press(KeyCode::Char('/'));
+    harness.keys("User/u-1003");
+    harness.press(KeyCode::Enter);
+    assert!(
+        harness
+            .app
+            .trace
+            .flags
+            .iter()
+            .any(|f| f.kind == "after_deactivation"),
+        "carol acted after her deactivation: {:?}",
+        harness.app.trace.flags
+    );
+    assert_screens("trace_flags", &harness);
+}
+
+#[test]
+fn trace_link_pivot() {
+    let mut harness = Harness::new();
+    harness.trace_run_id();
+    harness.press(KeyCode::Char('j'));
+    let value = harness
+        .app
+        .trace
+        .selected_position()
+        .and_then(|p| p.value.clone())
+        .expect("the second event has a parent link");
+    harness.press(KeyCode::Char('v'));
+    assert_eq!(harness.app.trace.query.as_deref(), Some(value.as_str()));
+    assert!(!harness.app.trace.events.is_empty());
+    let position = harness
+        .app
+        .trace
+        .events
+        .iter()
+        .position(|e| e.identity.is_some())
+        .expect("an event of the run has a known actor");
+    let key = harness.app.trace.events[position]
+        .identity
+        .as_ref()
+        .map(|i| i.identity_key.clone());
+    harness.app.trace.cursor.selected = position;
+    harness.press(KeyCode::Char('a'));
+    assert_eq!(
+        harness.app.trace.query, key,
+        "a traces the actor's identity"
+    );
 }

@@ -211,3 +211,57 @@ fn demo_review_in_tmux() {
         "{decision}"
     );
 }
+
+/// Starts the demo in a pane, sends `signal` to the TUI's process from outside and
+/// returns the pane after the process exited, with its exit code.
+fn signal_demo(workspace: &common::Workspace, signal: &str) -> (Pane, String) {
+    let pid_file = workspace.dir.path().join("tui.pid");
+    // The inner shell writes its pid, then `exec` makes that pid the TUI's.
+    let inner = format!(
+        "echo $$ > {}; exec {} --case {} demo --reviewer e2e.reviewer",
+        shell_quote(&pid_file.display().to_string()),
+        shell_quote(env!("CARGO_BIN_EXE_scimtrail")),
+        shell_quote(&workspace.case().display().to_string()),
+    );
+    let pane = Pane::start(
+        workspace.dir.path().join("tmux.sock"),
+        &workspace.dir.path().join("state"),
+        &format!("sh -c {}", shell_quote(&inner)),
+    );
+    pane.wait_text("Identities (11)");
+    assert_eq!(pane.format("#{alternate_on}"), "1");
+    let pid = std::fs::read_to_string(&pid_file).expect("the TUI's pid file");
+    let sent = Command::new("kill")
+        .args([signal, pid.trim()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success(), "kill {signal} {pid}");
+    let code = pane.wait_exit();
+    (pane, code)
+}
+
+#[test]
+fn sigterm_restores_terminal() {
+    if !tmux_available() {
+        assert!(
+            std::env::var_os("SCIMTRAIL_SKIP_TMUX").is_some(),
+            "tmux is not installed"
+        );
+        return;
+    }
+    for signal in ["-TERM", "-INT"] {
+        let workspace = common::Workspace::new();
+        let (pane, code) = signal_demo(&workspace, signal);
+        assert_eq!(code, "0", "{signal}: {}", pane.screen());
+        assert_eq!(
+            pane.format("#{alternate_on}"),
+            "0",
+            "{signal}: the alternate screen is left"
+        );
+        assert_eq!(
+            pane.format("#{cursor_flag}"),
+            "1",
+            "{signal}: the cursor is visible"
+        );
+    }
+}

@@ -3,14 +3,18 @@
 
 #![cfg(feature = "store")]
 
+mod common;
+
 use std::time::Duration;
 
 use scimtrail::case::Case;
-use scimtrail::model::{NewDecision, Verdict};
+use scimtrail::model::{Decision, NewDecision, Verdict};
 use scimtrail::tui::Action;
 use scimtrail::tui::worker::{Job, Worker};
 use tempfile::TempDir;
 use tokio::sync::mpsc::UnboundedReceiver;
+
+use common::Workspace;
 
 fn demo_case() -> (TempDir, std::path::PathBuf) {
     let dir = TempDir::new().expect("temporary directory");
@@ -55,13 +59,13 @@ fn worker_runs_jobs_in_order() {
     });
     let Action::TraceLoaded {
         request: 2,
-        result: Ok(trace),
+        result: Ok(report),
     } = next_result(&mut results)
     else {
         panic!("trace loads");
     };
     assert_eq!(
-        trace.events.len(),
+        report.trace.events.len(),
         4,
         "scenario A has 4 events in alice's session"
     );
@@ -126,5 +130,77 @@ fn worker_stops_when_app_drops_results() {
     assert!(
         Case::open(&path).is_ok(),
         "the case is closed after shutdown"
+    );
+}
+
+fn revoke(identity: &str, reviewer: &str) -> NewDecision {
+    NewDecision {
+        identity: identity.into(),
+        entitlement: None,
+        verdict: Verdict::Revoke,
+        reviewer: reviewer.into(),
+        justification: "Service account unused".into(),
+    }
+}
+
+/// Runs one decision job on a fresh worker over `case` and returns its result.
+fn decide_in_worker(case: &std::path::Path, new: NewDecision) -> Result<Box<Decision>, String> {
+    let (results_tx, mut results) = tokio::sync::mpsc::unbounded_channel();
+    let worker =
+        Worker::spawn(Case::open(case).expect("case opens"), results_tx).expect("worker starts");
+    worker.submit(Job::Decide(new));
+    let Action::DecisionSaved { result, .. } = next_result(&mut results) else {
+        panic!("a decision job returns DecisionSaved");
+    };
+    worker.shutdown();
+    result
+}
+
+#[test]
+fn worker_decision_matches_cli_row() {
+    let tui = Workspace::new();
+    tui.import_fixtures();
+    let cli = Workspace::new();
+    cli.import_fixtures();
+    let reviewer = "alice.chen@northwind.example";
+
+    let from_tui = decide_in_worker(&tui.case(), revoke("u-2002", reviewer))
+        .expect("the worker records the decision");
+    cli.ok(&[
+        "decide",
+        "--identity",
+        "u-2002",
+        "--verdict",
+        "revoke",
+        "--reviewer",
+        reviewer,
+        "--justification",
+        "Service account unused",
+    ]);
+    let from_cli = Case::open(&cli.case())
+        .expect("case opens")
+        .decisions()
+        .expect("decisions")
+        .remove(0);
+
+    assert_eq!(from_tui.identity_key, from_cli.identity_key);
+    assert_eq!(from_tui.snapshot_ids, from_cli.snapshot_ids);
+    assert!(
+        from_tui.evidence_sha256.is_some(),
+        "the findings hash is kept"
+    );
+    assert_eq!(from_tui.evidence_sha256, from_cli.evidence_sha256);
+}
+
+#[test]
+fn worker_rejects_sponsor_decision() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    // Dave is the manager, and so the sponsor, of the service account u-2001.
+    let result = decide_in_worker(&ws.case(), revoke("u-2001", "dave.park@northwind.example"));
+    let message = result.expect_err("a sponsor may not decide on the account");
+    assert!(
+        message.contains("owns or sponsors User/u-2001"),
+        "{message}"
     );
 }

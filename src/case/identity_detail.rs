@@ -49,6 +49,8 @@ pub struct IdentityDetail {
     pub attributes: Attributes,
     pub relations: Vec<Relation>,
     pub entitlements: Vec<Entitlement>,
+    /// Every grant, direct or through groups, with the group path behind each.
+    pub effective: Vec<super::EffectiveEntitlement>,
     pub activity: Histogram,
     pub sessions: Vec<Session>,
     /// Every ledger entry on the identity, oldest first, superseded ones included.
@@ -76,6 +78,7 @@ impl Case {
             attributes,
             relations: self.relations(identity_key, snapshot_id)?,
             entitlements: self.entitlements(identity_key, snapshot_id)?,
+            effective: self.effective_entitlements(identity_key)?,
             activity: self.activity(identity_key, buckets)?,
             sessions: self.sessions(identity_key)?,
             decisions,

@@ -3,7 +3,7 @@
 
 use crate::case::Overview;
 use crate::model::{Decision, Verdict};
-use crate::trace::Trace;
+use crate::trace::TraceReport;
 
 use super::app::Screen;
 use super::worker::{EventsPage, IdentityData, KnownId};
@@ -27,11 +27,21 @@ pub enum Action {
     Last,
     ScrollDetailUp,
     ScrollDetailDown,
+    /// `e`: opens or closes the findings overlay of the selected identity.
+    Explain,
+    /// Scrolls the findings overlay by the given number of lines.
+    ScrollExplain(i8),
     /// Enter outside a prompt; what it opens depends on the screen.
     Open,
     Reload,
     StartFilter,
     StartTraceInput,
+    /// `m` on Trace: opens the note prompt that bookmarks the selected event.
+    StartBookmark,
+    /// Traces the selected event's actor identity, which finds its other sessions.
+    TraceActor,
+    /// Traces the shared value of the link that joins the selected event to its parent.
+    TraceLinkValue,
     OpenPicker,
     StartDecision(Verdict),
     /// Space on Review: marks or unmarks the selected identity for a bulk decision.
@@ -52,6 +62,8 @@ pub enum Action {
     ScrollColumns(i8),
     /// Switches to the next colour palette: dark, light, no colour.
     CyclePalette,
+    /// Switches the drawn times between UTC and the local zone.
+    ToggleZone,
     /// A left click on screen row `y`: selects the list row drawn there.
     Click {
         y: u16,
@@ -70,7 +82,12 @@ pub enum Action {
     },
     TraceLoaded {
         request: u64,
-        result: Result<Trace, String>,
+        result: Result<Box<TraceReport>, String>,
+    },
+    BookmarkSaved {
+        event_key: i64,
+        /// The new bookmark's id.
+        result: Result<i64, String>,
     },
     KnownIdsLoaded {
         request: u64,
@@ -80,9 +97,11 @@ pub enum Action {
         identity_key: String,
         result: Result<Box<Decision>, String>,
     },
-    /// The results of a bulk decision, in the order they were recorded.
+    /// The result of a bulk decision: every decision in order, or the rejection that
+    /// recorded none of them.
     DecisionsSaved {
-        results: Vec<(String, Result<Decision, String>)>,
+        identity_keys: Vec<String>,
+        result: Result<Vec<Decision>, String>,
     },
     OverviewLoaded {
         request: u64,
@@ -118,6 +137,7 @@ impl Action {
                 | Action::Resize
                 | Action::IdentitiesLoaded { .. }
                 | Action::TraceLoaded { .. }
+                | Action::BookmarkSaved { .. }
                 | Action::KnownIdsLoaded { .. }
                 | Action::DecisionSaved { .. }
                 | Action::DecisionsSaved { .. }

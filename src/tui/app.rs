@@ -2,10 +2,12 @@
 
 mod console;
 mod events;
+mod explain;
 mod export;
 mod navigation;
 mod prompts;
 mod results;
+mod trace_actions;
 
 use crate::model::Verdict;
 
@@ -15,9 +17,11 @@ use super::state::{
     EventsView, IdentityList, ListCursor, Picker, SqlConsole, TextInput, TraceView,
 };
 use super::widgets::theme::Palette;
+use super::widgets::zone::Zone;
 use super::worker::{Job, KnownId};
 use crate::case::Overview;
 
+pub use explain::ExplainView;
 pub use results::Requests;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +83,15 @@ pub enum Prompt {
     Export(TextInput),
     /// A query of the SQL console.
     Sql(TextInput),
+    /// The note of a bookmark on a trace event.
+    Bookmark(BookmarkPrompt),
+}
+
+/// The note prompt of a bookmark that is about to be added.
+#[derive(Debug)]
+pub struct BookmarkPrompt {
+    pub event_key: i64,
+    pub input: TextInput,
 }
 
 /// The justification prompt of a decision that is about to be recorded.
@@ -127,9 +140,13 @@ pub struct App {
     /// The picker's IDs, loaded when the picker first opens.
     pub known_ids: Option<Vec<KnownId>>,
     pub prompt: Option<Prompt>,
+    /// The findings overlay, if open.
+    pub explain: Option<ExplainView>,
     pub help_open: bool,
     /// The colours the frame is drawn with.
     pub palette: Palette,
+    /// The zone times are drawn in.
+    pub zone: Zone,
     pub status: Option<Status>,
     pub requests: Requests,
     /// The spinner's frame, advanced by ticks while a job runs.
@@ -152,8 +169,10 @@ impl App {
             detail: None,
             known_ids: None,
             prompt: None,
+            explain: None,
             help_open: false,
             palette: Palette::default(),
+            zone: Zone::default(),
             status: None,
             requests: Requests::default(),
             spinner: 0,
@@ -173,6 +192,7 @@ impl App {
             return Mode::Help(self.screen);
         }
         match &self.prompt {
+            None if self.explain.is_some() => Mode::Explain,
             None if self.screen == Screen::Identities && self.detail.is_some() => Mode::Detail,
             None => Mode::Normal(self.screen),
             Some(Prompt::Filter) => Mode::Filter,
@@ -182,6 +202,7 @@ impl App {
             Some(Prompt::EventFilter(_)) => Mode::EventFilter,
             Some(Prompt::Export(_)) => Mode::Export,
             Some(Prompt::Sql(_)) => Mode::SqlInput,
+            Some(Prompt::Bookmark(_)) => Mode::BookmarkNote,
         }
     }
 
@@ -205,11 +226,16 @@ impl App {
             Action::Last => return self.move_cursor(ListCursor::last),
             Action::ScrollDetailUp => self.scroll_detail(-1),
             Action::ScrollDetailDown => self.scroll_detail(1),
+            Action::Explain => self.toggle_explain(),
+            Action::ScrollExplain(delta) => self.scroll_explain(i32::from(delta)),
             Action::Open => return self.open_selected(),
             Action::Reload => return Some(self.reload()),
             Action::StartFilter => self.start_filter(),
             Action::StartTraceInput => self.prompt = Some(Prompt::TraceId(TextInput::default())),
             Action::OpenPicker => return self.open_picker(),
+            Action::StartBookmark => self.start_bookmark(),
+            Action::TraceActor => return self.trace_actor(),
+            Action::TraceLinkValue => return self.trace_link_value(),
             Action::StartDecision(verdict) => self.start_decision(verdict),
             Action::ToggleMark => self.toggle_mark(),
             Action::MoveBucket(delta) => self.events.move_bucket(delta),
@@ -219,6 +245,10 @@ impl App {
             Action::CyclePalette => {
                 self.palette = self.palette.next();
                 self.set_status(format!("Colours: {}.", self.palette.name()), false);
+            }
+            Action::ToggleZone => {
+                self.zone = self.zone.toggle();
+                self.set_status(format!("Times in {}.", self.zone.label()), false);
             }
             Action::Click { y } => self.click_row(y),
             Action::OpenConsole => self.open_console(),
@@ -255,6 +285,7 @@ impl App {
     /// Switches to `screen` and returns the load it needs the first time it is shown.
     fn show_screen(&mut self, screen: Screen) -> Option<Job> {
         self.screen = screen;
+        self.explain = None;
         match screen {
             Screen::Overview if self.overview.is_none() && self.requests.overview.is_none() => {
                 Some(self.request_overview())

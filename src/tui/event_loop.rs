@@ -1,5 +1,5 @@
-//! The event loop: terminal events, worker results and the spinner's clock, with a
-//! redraw after each change.
+//! The event loop: terminal events, worker results, termination signals and the
+//! spinner's clock, with a redraw after each change.
 
 use std::io::Stdout;
 use std::time::Duration;
@@ -13,6 +13,7 @@ use tokio::time::MissedTickBehavior;
 
 use super::action::Action;
 use super::app::App;
+use super::signals::Signals;
 use super::worker::Worker;
 use super::{keymap, ui};
 use crate::{Error, Result};
@@ -30,6 +31,7 @@ pub async fn run(
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut worker_alive = true;
+    let mut signals = Signals::install()?;
 
     worker.submit(app.initial_job());
     draw(terminal, app)?;
@@ -48,6 +50,10 @@ pub async fn run(
                 }
             },
             _ = tick.tick() => Some(Action::Tick),
+            name = signals.recv() => {
+                tracing::info!(signal = name, "quitting on a signal");
+                Some(Action::Quit)
+            },
         };
         let Some(action) = action else { continue };
         // An idle tick changes nothing on screen, so it skips the redraw.

@@ -12,8 +12,8 @@ use super::app::Screen;
 mod bindings;
 
 use bindings::{
-    DETAIL, EVENT_FILTER, EVENTS, EXPORT, FILTER, GLOBAL, HELP, IDENTITIES, JUSTIFICATION,
-    LIST_MOVES, OVERVIEW, PICKER, REVIEW, SQL, SQL_INPUT, TRACE, TRACE_INPUT,
+    BOOKMARK_NOTE, DETAIL, EVENT_FILTER, EVENTS, EXPLAIN, EXPORT, FILTER, GLOBAL, HELP, IDENTITIES,
+    JUSTIFICATION, LIST_MOVES, OVERVIEW, PICKER, REVIEW, SQL, SQL_INPUT, TRACE, TRACE_INPUT,
 };
 
 /// The input mode: a screen's commands, the help overlay, or text typed into a prompt.
@@ -22,6 +22,8 @@ pub enum Mode {
     Normal(Screen),
     /// The identity detail over the Identities screen.
     Detail,
+    /// The findings overlay of one identity.
+    Explain,
     Help(Screen),
     Filter,
     TraceInput,
@@ -30,12 +32,17 @@ pub enum Mode {
     EventFilter,
     Export,
     SqlInput,
+    /// The note prompt of a bookmark.
+    BookmarkNote,
 }
 
 impl Mode {
     /// Returns whether unbound printable keys are typed into a text field.
     pub fn takes_text(self) -> bool {
-        !matches!(self, Mode::Normal(_) | Mode::Help(_) | Mode::Detail)
+        !matches!(
+            self,
+            Mode::Normal(_) | Mode::Help(_) | Mode::Detail | Mode::Explain
+        )
     }
 }
 
@@ -64,6 +71,7 @@ pub fn tables(mode: Mode) -> Vec<&'static [Binding]> {
         Mode::Normal(Screen::Overview) => vec![OVERVIEW, GLOBAL],
         Mode::Normal(Screen::Sql) => vec![SQL, LIST_MOVES, GLOBAL],
         Mode::Detail => vec![DETAIL, GLOBAL],
+        Mode::Explain => vec![EXPLAIN, GLOBAL],
         Mode::Help(_) => vec![HELP],
         Mode::Filter => vec![FILTER],
         Mode::TraceInput => vec![TRACE_INPUT],
@@ -72,6 +80,7 @@ pub fn tables(mode: Mode) -> Vec<&'static [Binding]> {
         Mode::EventFilter => vec![EVENT_FILTER],
         Mode::Export => vec![EXPORT],
         Mode::SqlInput => vec![SQL_INPUT],
+        Mode::BookmarkNote => vec![BOOKMARK_NOTE],
     }
 }
 
@@ -84,17 +93,20 @@ pub fn help_sections(screen: Screen) -> Vec<(&'static str, &'static [Binding])> 
             ("Moving", LIST_MOVES),
             ("Filter prompt", FILTER),
             ("Identity detail", DETAIL),
+            ("Findings", EXPLAIN),
         ],
         Screen::Trace => vec![
             ("Trace", TRACE),
             ("ID prompt", TRACE_INPUT),
             ("ID picker", PICKER),
+            ("Bookmark note prompt", BOOKMARK_NOTE),
         ],
         Screen::Review => vec![
             ("Review", REVIEW),
             ("Moving", LIST_MOVES),
             ("Justification prompt", JUSTIFICATION),
             ("Filter prompt", FILTER),
+            ("Findings", EXPLAIN),
         ],
         Screen::Events => vec![
             ("Events", EVENTS),

@@ -13,6 +13,7 @@ mod event_loop;
 pub mod export;
 pub mod keymap;
 pub mod screens;
+mod signals;
 pub mod state;
 pub mod terminal;
 pub mod ui;
@@ -44,6 +45,8 @@ pub fn run(case_path: &Path, reviewer: String, read_only: bool) -> Result<()> {
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
+        // The signal handlers of `signals` run on the IO driver.
+        .enable_io()
         .build()
         .map_err(|err| Error::io("tokio runtime", err))?;
     let (results_tx, results_rx) = tokio::sync::mpsc::unbounded_channel();

@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Prompt, Screen};
-use super::screens::{events, help, identities, overview, review, sql, trace};
+use super::screens::{events, findings, help, identities, overview, review, sql, trace};
 use super::widgets::{footer, header, prompt, status, theme};
 
 /// The smallest terminal the layout is designed for, in columns and rows.
@@ -24,7 +24,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     let [header_area, body_area, status_area, footer_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(status::height(app, area.width)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -50,6 +50,9 @@ pub fn render(frame: &mut Frame, app: &App) {
         ];
         let title = format!("Export {}", app.screen.title());
         prompt::render(frame, body_area, &title, context, input);
+    }
+    if let Some(view) = &app.explain {
+        findings::render(frame, body_area, app, view);
     }
     if app.help_open {
         help::render(frame, body_area, app);

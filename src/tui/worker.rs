@@ -9,6 +9,10 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::case::{Case, EventFilter, EventSummary, Histogram};
 use crate::model::{Decision, IdentityRow, NewDecision};
+use crate::review::decide::{self, DecisionRequest};
+use crate::review::findings::{self, Finding};
+use crate::review::rules::RuleSet;
+use crate::trace::TraceOptions;
 use crate::{Error, Result, trace};
 
 use super::action::Action;
@@ -16,12 +20,16 @@ use super::action::Action;
 /// The maximum number of IDs the trace picker offers, most used first.
 pub const KNOWN_ID_LIMIT: usize = 1000;
 
-/// Identities with the ledger's decisions, loaded together for the Identities and Review
-/// screens.
+/// Identities with the ledger's decisions and the findings, loaded together for the
+/// Identities, Review and Overview screens.
 #[derive(Debug, Clone, Default)]
 pub struct IdentityData {
     pub identities: Vec<IdentityRow>,
     pub decisions: Vec<Decision>,
+    /// The built-in rules' findings on the whole case, the ones `scimtrail findings` lists.
+    pub findings: Vec<Finding>,
+    /// The error of the findings query, if it failed; the identities are shown regardless.
+    pub findings_error: Option<String>,
 }
 
 /// A correlation, session or request ID that the picker offers.
@@ -91,6 +99,12 @@ pub enum Job {
         sql: String,
     },
     Decide(NewDecision),
+    /// Bookmarks one event with a note, as `scimtrail bookmark add` does.
+    Bookmark {
+        event_key: i64,
+        note: String,
+        author: String,
+    },
     /// Records decisions one after another, stopping at none: each is its own ledger entry.
     DecideAll(Vec<NewDecision>),
     /// Writes a table to a file, as CSV or as JSON by the file's extension.
@@ -113,7 +127,7 @@ impl Job {
             Job::LoadEvents { .. } => Some(4),
             Job::RunSql { .. } => Some(5),
             Job::LoadDetail { .. } => Some(6),
-            Job::Decide(_) | Job::DecideAll(_) | Job::Export { .. } => None,
+            Job::Decide(_) | Job::DecideAll(_) | Job::Export { .. } | Job::Bookmark { .. } => None,
         }
     }
 }
@@ -140,7 +154,20 @@ pub fn run_job(case: &Case, job: Job) -> Action {
         },
         Job::Trace { request, id } => Action::TraceLoaded {
             request,
-            result: trace::trace(case, &id).map_err(|err| err.to_string()),
+            result: trace::analyse(case, &id, &TraceOptions::default())
+                .map(Box::new)
+                .map_err(|err| err.to_string()),
+        },
+        Job::Bookmark {
+            event_key,
+            note,
+            author,
+        } => Action::BookmarkSaved {
+            event_key,
+            result: case
+                .add_bookmark(&event_key.to_string(), Some(&note), &author)
+                .map(|bookmark| bookmark.bookmark_id)
+                .map_err(|err| err.to_string()),
         },
         Job::LoadKnownIds { request } => Action::KnownIdsLoaded {
             request,
@@ -179,28 +206,55 @@ pub fn run_job(case: &Case, job: Job) -> Action {
             result: super::export::write(&path, &table).map_err(|err| err.to_string()),
         },
         Job::DecideAll(decisions) => Action::DecisionsSaved {
-            results: decisions
-                .iter()
-                .map(|new| {
-                    let result = case.decide(new).map_err(|err| err.to_string());
-                    (new.identity.clone(), result)
-                })
-                .collect(),
+            identity_keys: decisions.iter().map(|new| new.identity.clone()).collect(),
+            result: record_decisions(case, &decisions).map_err(|err| err.to_string()),
         },
         Job::Decide(new) => Action::DecisionSaved {
             identity_key: new.identity.clone(),
-            result: case
-                .decide(&new)
+            result: record_decisions(case, std::slice::from_ref(&new))
+                .and_then(|saved| {
+                    saved.into_iter().next().ok_or_else(|| {
+                        Error::InvalidInput(format!("no decision was recorded on {}", new.identity))
+                    })
+                })
                 .map(Box::new)
                 .map_err(|err| err.to_string()),
         },
     }
 }
 
+/// Records `decisions` the way `scimtrail decide` does, so a TUI row carries the same
+/// snapshot ids and findings hash as a CLI row: the built-in rules' findings are shown,
+/// owners and sponsors are rejected, and one rejection records none of them.
+pub fn record_decisions(case: &Case, decisions: &[NewDecision]) -> Result<Vec<Decision>> {
+    let Some(first) = decisions.first() else {
+        return Ok(Vec::new());
+    };
+    let request = DecisionRequest {
+        identities: decisions.iter().map(|new| new.identity.clone()).collect(),
+        entitlement: first.entitlement.clone(),
+        verdict: first.verdict,
+        reviewer: first.reviewer.clone(),
+        justification: first.justification.clone(),
+        campaign: None,
+        from_rule: None,
+    };
+    decide::record(case, &request, &RuleSet::builtin())
+}
+
 pub fn load_identities(case: &Case) -> Result<IdentityData> {
+    let (findings, findings_error) = match findings::run(case, &RuleSet::builtin(), None) {
+        Ok(found) => (found.findings, None),
+        Err(err) => {
+            tracing::warn!(error = %err, "computing findings failed");
+            (Vec::new(), Some(err.to_string()))
+        }
+    };
     Ok(IdentityData {
         identities: case.identities()?,
         decisions: case.decisions()?,
+        findings,
+        findings_error,
     })
 }
 

@@ -16,6 +16,9 @@ impl App {
             self.help_open = false;
             return None;
         }
+        if self.explain.take().is_some() {
+            return None;
+        }
         if self.screen == Screen::Identities && self.detail.take().is_some() {
             return None;
         }
@@ -102,7 +105,9 @@ impl App {
         let Some(event) = self.trace.selected() else {
             return;
         };
-        let line_count = event_detail::lines(event, &self.identities).len();
+        // The pane also shows the link line and the event's flags and gaps.
+        let extra = 1 + self.trace.findings_of(event.event_key).count();
+        let line_count = event_detail::lines(event, &self.identities).len() + extra;
         let step = i32::from(DETAIL_SCROLL_STEP);
         self.trace.scroll_detail(direction * step, line_count);
     }

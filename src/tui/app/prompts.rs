@@ -2,6 +2,8 @@
 //! justification prompt of a decision.
 
 use crate::model::{NewDecision, Verdict};
+use crate::review::findings::Finding;
+use crate::review::rules::Check;
 use crate::tui::state::{Picker, TextInput};
 use crate::tui::worker::Job;
 
@@ -95,6 +97,7 @@ impl App {
             Some(Prompt::EventFilter(input) | Prompt::Export(input) | Prompt::Sql(input)) => {
                 input.push(c)
             }
+            Some(Prompt::Bookmark(prompt)) => prompt.input.push(c),
             None => {}
         }
     }
@@ -114,6 +117,7 @@ impl App {
             Some(Prompt::EventFilter(input) | Prompt::Export(input) | Prompt::Sql(input)) => {
                 input.pop()
             }
+            Some(Prompt::Bookmark(prompt)) => prompt.input.pop(),
             None => {}
         }
     }
@@ -149,6 +153,7 @@ impl App {
             Prompt::EventFilter(input) => self.submit_event_filter(input),
             Prompt::Export(input) => self.submit_export(input),
             Prompt::Sql(input) => self.submit_sql(input),
+            Prompt::Bookmark(prompt) => self.submit_bookmark(prompt),
         }
     }
 
@@ -171,13 +176,36 @@ impl App {
         Job::Trace { request, id }
     }
 
+    /// Returns why a blank justification is not enough, by the rule the engine applies:
+    /// a revoke always needs one, an approve when findings other than approval ones are
+    /// shown. Checking here keeps the prompt open to type it.
+    fn missing_justification(&self, prompt: &JustificationPrompt) -> Option<&'static str> {
+        match prompt.verdict {
+            Verdict::Revoke => {
+                Some("A revoke needs a justification. Type why, then press Enter (Esc cancels).")
+            }
+            Verdict::Approve => {
+                let keys = std::iter::once(&prompt.identity_key).chain(&prompt.also);
+                let mut shown = keys.flat_map(|key| self.identities.findings_of(key));
+                let about_access = |f: &Finding| {
+                    !matches!(f.check, Check::ApprovalUnchanged | Check::ApprovalChanged)
+                };
+                shown.any(about_access).then_some(
+                    "Approving an identity with findings needs a justification; e lists them.",
+                )
+            }
+            Verdict::Flag | Verdict::Abstain => None,
+        }
+    }
+
     fn submit_decision(&mut self, prompt: JustificationPrompt) -> Option<Job> {
-        if prompt.input.is_blank() {
+        // The engine rejects the other missing justifications, which depend on findings;
+        // a revoke always needs one, so the prompt can stay open for it.
+        if prompt.input.is_blank()
+            && let Some(reason) = self.missing_justification(&prompt)
+        {
             self.prompt = Some(Prompt::Justification(prompt));
-            self.set_status(
-                "A justification is required. Type why, then press Enter (Esc cancels).",
-                true,
-            );
+            self.set_status(reason, true);
             return None;
         }
         let justification = prompt.input.as_str().trim().to_string();

@@ -70,7 +70,7 @@ impl App {
                     return;
                 }
                 match result {
-                    Ok(trace) => self.trace.set_result(trace),
+                    Ok(report) => self.trace.set_report(*report),
                     Err(err) => {
                         let id = self.trace.query.clone().unwrap_or_default();
                         tracing::warn!(%id, error = %err, "trace failed");
@@ -97,26 +97,26 @@ impl App {
                 self.requests.saving = self.requests.saving.saturating_sub(1);
                 self.apply_decision(identity_key, result.map(|decision| *decision));
             }
-            Action::DecisionsSaved { results } => {
+            Action::DecisionsSaved {
+                identity_keys,
+                result,
+            } => {
                 self.requests.saving = self.requests.saving.saturating_sub(1);
-                let count = results.len();
-                let failed = results.iter().filter(|(_, result)| result.is_err()).count();
-                let verdict = results
-                    .iter()
-                    .find_map(|(_, result)| result.as_ref().ok())
-                    .map(|decision| decision.verdict.clone());
-                for (identity_key, result) in results {
-                    self.apply_decision(identity_key, result);
-                }
-                // A failure's own message stays when there is one; else one summary line.
-                if failed == 0
-                    && let Some(verdict) = verdict
-                {
-                    self.set_status(format!("Recorded {verdict} on {count} identities."), false);
-                } else if failed > 0 {
-                    tracing::warn!(failed, count, "some decisions of a bulk decision failed");
-                }
+                self.apply_decisions(identity_keys, result);
             }
+            Action::BookmarkSaved { event_key, result } => match result {
+                Ok(id) => self.set_status(
+                    format!("Bookmarked event #{event_key} as bookmark {id}."),
+                    false,
+                ),
+                Err(err) => {
+                    tracing::warn!(event_key, error = %err, "bookmarking failed");
+                    self.set_status(
+                        format!("Bookmarking event #{event_key} failed: {err}"),
+                        true,
+                    );
+                }
+            },
             Action::OverviewLoaded { request, result } => {
                 if !finish(&mut self.requests.overview, request) {
                     return;
@@ -190,6 +190,39 @@ impl App {
         self.known_ids = Some(ids);
     }
 
+    /// Applies a bulk decision, which the worker records whole or not at all.
+    fn apply_decisions(
+        &mut self,
+        identity_keys: Vec<String>,
+        result: Result<Vec<crate::model::Decision>, String>,
+    ) {
+        match result {
+            Ok(decisions) => {
+                let count = decisions.len();
+                let verdict = decisions.first().map(|d| d.verdict.clone());
+                for decision in decisions {
+                    self.identities.apply_decision(decision);
+                }
+                if let Some(verdict) = verdict {
+                    self.set_status(format!("Recorded {verdict} on {count} identities."), false);
+                }
+            }
+            Err(err) => {
+                tracing::warn!(count = identity_keys.len(), error = %err, "a bulk decision was rejected");
+                for key in &identity_keys {
+                    self.identities.pending.remove(key);
+                }
+                self.set_status(
+                    format!(
+                        "Recorded none of the {} decisions: {err}",
+                        identity_keys.len()
+                    ),
+                    true,
+                );
+            }
+        }
+    }
+
     fn apply_decision(
         &mut self,
         identity_key: String,
@@ -215,10 +248,8 @@ impl App {
             Err(err) => {
                 tracing::warn!(%identity_key, error = %err, "saving a decision failed");
                 self.identities.pending.remove(&identity_key);
-                self.set_status(
-                    format!("Saving the decision on {identity_key} failed: {err}"),
-                    true,
-                );
+                // The error names the identity, so the message does not repeat it.
+                self.set_status(format!("Decision not recorded: {err}"), true);
             }
         }
     }

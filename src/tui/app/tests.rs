@@ -1,6 +1,6 @@
 use super::*;
 use crate::model::{Decision, IdentityKind, IdentityRef, IdentityRow, TraceEvent};
-use crate::trace::Trace;
+use crate::trace::{Trace, TraceReport};
 use crate::tui::worker::IdentityData;
 
 fn identity(id: &str, user_name: &str, kind: IdentityKind, active: bool) -> IdentityRow {
@@ -73,12 +73,27 @@ fn loaded_app() -> App {
             identity("u-3", "invoice-bot", IdentityKind::Agent, false),
         ],
         decisions: Vec::new(),
+        ..IdentityData::default()
     };
     app.update(Action::IdentitiesLoaded {
         request,
         result: Ok(data),
     });
     app
+}
+
+/// Wraps `trace` as the worker sends it, without links, flags or gaps.
+fn report(trace: Trace) -> Box<TraceReport> {
+    Box::new(TraceReport {
+        trace,
+        links: Vec::new(),
+        tree: Default::default(),
+        stages: Vec::new(),
+        flags: Vec::new(),
+        gaps: Vec::new(),
+        inferred_events: Vec::new(),
+        inferred_window_seconds: None,
+    })
 }
 
 fn type_text(app: &mut App, text: &str) {
@@ -196,7 +211,7 @@ fn esc_closes_detail() {
 }
 
 #[test]
-fn empty_justification_is_refused() {
+fn blank_revoke_is_refused() {
     let mut app = loaded_app();
     app.update(Action::ShowScreen(Screen::Review));
     app.update(Action::StartDecision(Verdict::Revoke));
@@ -207,10 +222,41 @@ fn empty_justification_is_refused() {
     let status = app.status.clone().expect("a message explains the refusal");
     assert!(status.is_error);
     assert!(
-        status.text.contains("justification is required"),
+        status.text.contains("needs a justification"),
         "{}",
         status.text
     );
+}
+
+#[test]
+fn blank_abstain_goes_to_engine() {
+    let mut app = loaded_app();
+    app.update(Action::ShowScreen(Screen::Review));
+    app.update(Action::StartDecision(Verdict::Abstain));
+    let Some(Job::Decide(new)) = app.update(Action::InputSubmit) else {
+        panic!("the engine decides whether an abstain needs a justification");
+    };
+    assert_eq!(new.verdict, Verdict::Abstain);
+    assert_eq!(new.justification, "");
+}
+
+#[test]
+fn rejected_bulk_shows_reason() {
+    let mut app = loaded_app();
+    app.screen = Screen::Review;
+    app.update(Action::ToggleMark);
+    app.update(Action::ToggleMark);
+    app.update(Action::StartDecision(Verdict::Approve));
+    app.update(Action::InputSubmit);
+    app.update(Action::DecisionsSaved {
+        identity_keys: vec!["User/u-1".into(), "User/u-2".into()],
+        result: Err("rita owns or sponsors User/u-2 (as u-9)".into()),
+    });
+    assert!(app.identities.pending.is_empty());
+    let status = app.status.clone().expect("the rejection is shown");
+    assert!(status.is_error);
+    assert!(status.text.contains("none of the 2"), "{}", status.text);
+    assert!(status.text.contains("owns or sponsors"), "{}", status.text);
 }
 
 #[test]
@@ -311,11 +357,11 @@ fn trace_prompt_starts_trace() {
     let alice = app.identities.rows[0].clone();
     app.update(Action::TraceLoaded {
         request,
-        result: Ok(Trace {
+        result: Ok(report(Trace {
             query: id,
             events: vec![event(Some(&alice)), event(None)],
             truncated: false,
-        }),
+        })),
     });
     assert!(app.trace.loaded);
     assert_eq!(app.trace.events.len(), 2);
@@ -342,7 +388,7 @@ fn stale_trace_result_is_dropped() {
     };
     app.update(Action::TraceLoaded {
         request: old,
-        result: Ok(stale),
+        result: Ok(report(stale)),
     });
     assert!(!app.trace.loaded);
     assert_eq!(app.trace.query.as_deref(), Some("new"));
@@ -354,7 +400,7 @@ fn stale_trace_result_is_dropped() {
     };
     app.update(Action::TraceLoaded {
         request: new,
-        result: Ok(current),
+        result: Ok(report(current)),
     });
     assert!(app.trace.loaded);
     assert!(app.trace.events.is_empty());
@@ -589,4 +635,78 @@ fn esc_on_review_clears_marks_first() {
     app.update(Action::ToggleMark);
     app.update(Action::Back);
     assert!(app.identities.marked.is_empty());
+}
+
+#[test]
+fn actor_pivot_traces_identity() {
+    let mut app = loaded_app();
+    let bot = app.identities.rows[2].clone();
+    app.trace.set_result(Trace {
+        query: "run-1".into(),
+        events: vec![event(None), event(Some(&bot))],
+        truncated: false,
+    });
+    app.screen = Screen::Trace;
+    assert!(app.update(Action::TraceActor).is_none());
+    assert!(app.status.as_ref().is_some_and(|s| s.is_error));
+    app.update(Action::MoveDown);
+    let Some(Job::Trace { id, .. }) = app.update(Action::TraceActor) else {
+        panic!("a known actor's identity is traced");
+    };
+    assert_eq!(id, "User/u-3");
+    assert_eq!(app.trace.query.as_deref(), Some("User/u-3"));
+}
+
+#[test]
+fn link_pivot_needs_parent() {
+    let mut app = loaded_app();
+    app.trace.set_result(Trace {
+        query: "run-1".into(),
+        events: vec![event(None)],
+        truncated: false,
+    });
+    app.screen = Screen::Trace;
+    assert!(app.update(Action::TraceLinkValue).is_none());
+    let status = app.status.clone().expect("a message says why");
+    assert!(status.text.contains("root"), "{}", status.text);
+}
+
+#[test]
+fn bookmark_prompt_sends_note() {
+    let mut app = loaded_app();
+    app.trace.set_result(Trace {
+        query: "run-1".into(),
+        events: vec![event(None)],
+        truncated: false,
+    });
+    app.screen = Screen::Trace;
+    app.update(Action::StartBookmark);
+    assert_eq!(app.mode(), Mode::BookmarkNote);
+    type_text(&mut app, " first use of the token ");
+    let Some(Job::Bookmark {
+        event_key,
+        note,
+        author,
+    }) = app.update(Action::InputSubmit)
+    else {
+        panic!("Enter sends the bookmark to the worker");
+    };
+    assert_eq!(event_key, 1);
+    assert_eq!(note, "first use of the token");
+    assert_eq!(author, "rita");
+    assert!(app.prompt.is_none());
+}
+
+#[test]
+fn explain_opens_and_closes() {
+    let mut app = loaded_app();
+    app.update(Action::MoveDown);
+    app.update(Action::Explain);
+    assert_eq!(app.mode(), Mode::Explain);
+    let key = app.explain.as_ref().map(|v| v.identity_key.as_str());
+    assert_eq!(key, Some("User/u-2"));
+    app.update(Action::ScrollExplain(3));
+    assert_eq!(app.explain.as_ref().map(|v| v.scroll), Some(3));
+    app.update(Action::Back);
+    assert!(app.explain.is_none());
 }

@@ -83,7 +83,7 @@ use KeyCode::{
     BackTab, Backspace, Char, Down, End, Enter, Esc, F, Home, Left, PageDown, PageUp, Right, Tab,
     Up,
 };
-use Verdict::{Approve, Flag, Revoke};
+use Verdict::{Abstain, Approve, Flag, Revoke};
 
 const MOVE_KEYS: [&[KeyCode]; 2] = [&[Char('j'), Down], &[Char('k'), Up]];
 const ARROW_KEYS: [&[KeyCode]; 2] = [&[Down], &[Up]];
@@ -103,6 +103,7 @@ pub(super) const GLOBAL: &[Binding] = &[
     hidden(&[Char('6')], "6", "SQL screen", Action::ShowScreen(Screen::Sql)),
     hidden(&[Char(';')], ";", "SQL console: type a query", Action::OpenConsole),
     hidden(&[Char('T')], "T", "colours: dark, light, none", Action::CyclePalette),
+    hidden(&[Char('u')], "u", "times in UTC or local zone", Action::ToggleZone),
     // Ctrl-E and Ctrl-C are matched before the tables; these entries document them.
     hidden(&[], "Ctrl-E", "export this view to a file", Action::StartExport),
     hidden(&[], "Ctrl-C", "quit, even in a prompt", Action::Quit),
@@ -122,6 +123,7 @@ pub(super) const IDENTITIES: &[Binding] = &[
     shown(&[Char('/')], "/", "filter", "fuzzy filter the identities", Action::StartFilter),
     shown(&[Esc], "Esc", "clear", "clear the filter", Action::Back),
     shown(&[Enter], "Enter", "detail", "open the identity's detail", Action::Open),
+    shown(&[Char('e')], "e", "explain", "the identity's findings", Action::Explain),
     hidden(&[Char('R')], "R", "reload from the case", Action::Reload),
 ];
 
@@ -130,12 +132,16 @@ pub(super) const TRACE: &[Binding] = &[
     shown(&[Char('/'), Char('i')], "/ i", "type ID", "type an ID to trace", Action::StartTraceInput),
     shown(&[Char('g')], "g", "pick ID", "pick a known ID (fuzzy)", Action::OpenPicker),
     pair(MOVE_KEYS, "j/k", "event", "next or previous event, ↓ ↑", Action::MoveDown, Action::MoveUp),
-    pair([&[Char('J')], &[Char('K')]], "J/K", "detail", "scroll the event detail", Action::ScrollDetailDown, Action::ScrollDetailUp),
+    // Help-only, so the footer has room for `m` at 80 columns.
+    hidden_pair([&[Char('J')], &[Char('K')]], "J/K", "scroll the event detail", Action::ScrollDetailDown, Action::ScrollDetailUp),
     hidden(&[Home], "Home", "first event", Action::First),
     hidden(&[Char('G'), End], "G/End", "last event", Action::Last),
     hidden(&[PageDown], "PgDn", "next page of events", Action::PageDown),
     hidden(&[PageUp], "PgUp", "previous page of events", Action::PageUp),
     hidden(&[Enter], "Enter", "show the actor's identity", Action::Open),
+    shown(&[Char('m')], "m", "bookmark", "bookmark the event with a note", Action::StartBookmark),
+    hidden(&[Char('a')], "a", "trace the actor's identity", Action::TraceActor),
+    hidden(&[Char('v')], "v", "trace the parent link's value", Action::TraceLinkValue),
 ];
 
 #[rustfmt::skip]
@@ -143,7 +149,9 @@ pub(super) const REVIEW: &[Binding] = &[
     shown(&[Char('a')], "a", "approve", "approve selected or marked", Action::StartDecision(Approve)),
     shown(&[Char('r')], "r", "revoke", "revoke selected or marked", Action::StartDecision(Revoke)),
     shown(&[Char('f')], "f", "flag", "flag selected or marked", Action::StartDecision(Flag)),
+    shown(&[Char('x')], "x", "abstain", "abstain on selected or marked", Action::StartDecision(Abstain)),
     shown(&[Char(' ')], "Space", "mark", "mark for a bulk decision", Action::ToggleMark),
+    hidden(&[Char('e')], "e", "the identity's findings", Action::Explain),
     hidden(&[Char('/')], "/", "fuzzy filter the identities", Action::StartFilter),
     hidden(&[Esc], "Esc", "clear marks, else the filter", Action::Back),
     hidden(&[Char('R')], "R", "reload from the case", Action::Reload),
@@ -241,8 +249,23 @@ pub(super) const SQL_INPUT: &[Binding] = &[
 pub(super) const DETAIL: &[Binding] = &[
     shown(&[Esc], "Esc", "back", "back to the list", Action::Back),
     shown(&[Enter], "Enter", "review", "review this identity", Action::Open),
+    shown(&[Char('e')], "e", "explain", "the identity's findings", Action::Explain),
     pair(MOVE_KEYS, "j/k", "scroll", "scroll the detail, ↓ ↑", Action::MoveDown, Action::MoveUp),
     hidden(&[PageDown], "PgDn", "scroll a page down", Action::PageDown),
     hidden(&[PageUp], "PgUp", "scroll a page up", Action::PageUp),
     hidden(&[Char('g'), Home], "g/Home", "top of the detail", Action::First),
+];
+
+#[rustfmt::skip]
+pub(super) const EXPLAIN: &[Binding] = &[
+    shown(&[Esc, Char('e')], "Esc e", "close", "close the findings", Action::Explain),
+    pair(MOVE_KEYS, "j/k", "scroll", "scroll the findings, ↓ ↑", Action::ScrollExplain(1), Action::ScrollExplain(-1)),
+    hidden_pair([&[PageDown], &[PageUp]], "PgDn/PgUp", "scroll a page", Action::ScrollExplain(10), Action::ScrollExplain(-10)),
+];
+
+#[rustfmt::skip]
+pub(super) const BOOKMARK_NOTE: &[Binding] = &[
+    shown(&[Enter], "Enter", "save", "bookmark with this note", Action::InputSubmit),
+    shown(&[Esc], "Esc", "cancel", "close, bookmark nothing", Action::InputCancel),
+    BACKSPACE,
 ];

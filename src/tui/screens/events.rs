@@ -9,10 +9,12 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use crate::case::EventSummary;
 use crate::tui::app::{App, Prompt};
 use crate::tui::widgets::theme::{self, evidence, evidence_or_dash};
+use crate::tui::widgets::zone::Zone;
 use crate::tui::widgets::{cursor_table, histogram};
 
 const COLUMNS: [(&str, Constraint); 6] = [
-    ("Time (UTC)", Constraint::Length(19)),
+    // The header names the zone the times are drawn in; see `render_table`.
+    ("Time", Constraint::Length(19)),
     ("Source", Constraint::Length(11)),
     ("Actor", Constraint::Fill(2)),
     ("Action", Constraint::Fill(3)),
@@ -38,6 +40,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         &view.histogram,
         Some(view.bucket),
         !view.zoom_stack.is_empty(),
+        app.zone,
     );
     render_table(frame, table_area, app);
 }
@@ -75,11 +78,19 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App) {
     let block = Block::bordered().title(theme::title(title(app)));
     let inner = block.inner(area);
     let page_rows = inner.height.saturating_sub(1);
-    let header = Row::new(columns.iter().map(|(name, _)| *name)).style(theme::HEADER_ROW);
+    let time_header = format!("Time ({})", app.zone.label());
+    let names = columns
+        .iter()
+        .enumerate()
+        .map(|(index, (name, _))| match index {
+            0 => time_header.clone(),
+            _ => (*name).to_string(),
+        });
+    let header = Row::new(names).style(theme::HEADER_ROW);
     let rows = view
         .rows
         .iter()
-        .map(|event| event_row(event, columns.len()));
+        .map(|event| event_row(event, columns.len(), app.zone));
     let table = Table::new(rows, columns.iter().map(|(_, width)| *width))
         .header(header)
         .block(block);
@@ -109,13 +120,13 @@ fn title(app: &App) -> String {
     }
 }
 
-fn event_row(event: &EventSummary, columns: usize) -> Row<'static> {
+fn event_row(event: &EventSummary, columns: usize, zone: Zone) -> Row<'static> {
     let outcome_style = match event.outcome.as_str() {
         "denied" | "failure" => theme::ERROR,
         _ => ratatui::style::Style::new(),
     };
     let cells = vec![
-        Cell::from(theme::short_time(&event.ts)),
+        Cell::from(zone.short_time(&event.ts)),
         Cell::from(evidence(&event.source_format)),
         Cell::from(evidence_or_dash(event.actor.as_deref())),
         Cell::from(evidence(&event.action)),

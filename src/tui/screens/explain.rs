@@ -27,11 +27,12 @@ fn lines(row: &IdentityRow, app: &App) -> Vec<Line<'static>> {
         Span::raw(format!(" {}", evidence(row.label()))),
     ])];
     let warn = |text: String| Line::from(vec![Span::styled("! ", theme::ERROR), Span::raw(text)]);
-    let last_seen = row.last_seen.as_deref().map(theme::short_minute);
+    let zone = app.zone.label();
+    let last_seen = row.last_seen.as_deref().map(|ts| app.zone.short_minute(ts));
     if row.active == Some(false) && row.event_count > 0 {
         let last = last_seen.clone().unwrap_or_default();
         lines.push(warn(format!(
-            "Inactive in the newest snapshot, yet {} events are attributed to it, the last at {last} UTC.",
+            "Inactive in the newest snapshot, yet {} events are attributed to it, the last at {last} {zone}.",
             row.event_count
         )));
     }
@@ -56,9 +57,11 @@ fn lines(row: &IdentityRow, app: &App) -> Vec<Line<'static>> {
     lines.push(Line::default());
     lines.push(Line::raw(format!("Owner: {owner}")));
     lines.push(Line::raw(format!("Events: {}", row.event_count)));
+    let findings = app.identities.finding_count(&row.identity_key);
+    lines.push(Line::raw(format!("Findings: {findings} (e explains)")));
     lines.push(Line::raw(format!(
         "Last seen: {}",
-        last_seen.map_or("-".to_string(), |t| format!("{t} UTC"))
+        last_seen.map_or("-".to_string(), |t| format!("{t} {zone}"))
     )));
     if let Some(decision) = app.identities.decisions.get(&row.identity_key) {
         lines.push(Line::from(vec![

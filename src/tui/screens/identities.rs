@@ -17,6 +17,7 @@ const WIDE_COLUMNS: &[Column] = &[
     Column::State,
     Column::Owner,
     Column::Events,
+    Column::Findings,
     Column::LastSeen,
     Column::Decision,
 ];
@@ -27,6 +28,7 @@ const NARROW_COLUMNS: &[Column] = &[
     Column::State,
     Column::Owner,
     Column::Events,
+    Column::Findings,
     Column::LastSeenDate,
     Column::Decision,
 ];

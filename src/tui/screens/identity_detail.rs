@@ -10,6 +10,7 @@ use crate::case::IdentityDetail;
 use crate::tui::app::{App, DetailView};
 use crate::tui::widgets::histogram;
 use crate::tui::widgets::theme::{self, evidence};
+use crate::tui::widgets::zone::Zone;
 
 /// The width of the attribute names column.
 const NAME_WIDTH: usize = 14;
@@ -28,12 +29,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, view: &DetailView) {
     };
     let [activity_area, text_area] =
         Layout::vertical([Constraint::Length(histogram::HEIGHT), Constraint::Fill(1)]).areas(area);
-    histogram::render(frame, activity_area, &detail.activity, None, false);
+    histogram::render(
+        frame,
+        activity_area,
+        &detail.activity,
+        None,
+        false,
+        app.zone,
+    );
     let name_of = |id: &str| {
         let row = app.identities.rows.iter().find(|row| row.id == id)?;
         Some(row.label().to_string())
     };
-    let paragraph = Paragraph::new(lines(detail, &name_of))
+    let paragraph = Paragraph::new(lines(detail, &name_of, app.zone))
         .block(Block::bordered().title(theme::title(title)))
         .wrap(Wrap { trim: false })
         .scroll((view.scroll, 0));
@@ -60,6 +68,7 @@ fn none() -> Line<'static> {
 pub fn lines(
     detail: &IdentityDetail,
     name_of: &dyn Fn(&str) -> Option<String>,
+    zone: Zone,
 ) -> Vec<Line<'static>> {
     let mut lines = vec![heading("Attributes")];
     for (name, value) in &detail.attributes {
@@ -81,26 +90,30 @@ pub fn lines(
     }
 
     lines.push(Line::default());
-    lines.push(heading("Direct entitlements"));
-    if detail.entitlements.is_empty() {
+    lines.push(heading("Effective entitlements (granting group path)"));
+    if detail.effective.is_empty() {
         lines.push(none());
     }
-    for entitlement in &detail.entitlements {
-        let display = entitlement
+    for grant in &detail.effective {
+        let display = grant
             .display
             .as_deref()
             .map(|d| format!(" ({})", evidence(d)))
             .unwrap_or_default();
-        let value = format!(
-            "{}{display}, via {}",
-            evidence(&entitlement.value),
-            evidence(&entitlement.granted_via)
-        );
-        lines.push(field(&entitlement.kind, value));
+        let via = if grant.path.is_empty() {
+            evidence(&grant.granted_via)
+        } else {
+            evidence(&grant.path.join(" → "))
+        };
+        let value = format!("{}{display}, via {via}", evidence(&grant.value));
+        lines.push(field(&grant.kind, value));
     }
 
     lines.push(Line::default());
-    lines.push(heading("Sessions (newest first, UTC)"));
+    lines.push(heading(&format!(
+        "Sessions (newest first, {})",
+        zone.label()
+    )));
     if detail.sessions.is_empty() {
         lines.push(none());
     }
@@ -109,13 +122,16 @@ pub fn lines(
             "{}  {} events  {} → {}",
             evidence(&session.session_id),
             session.events,
-            theme::short_time(&session.first),
-            theme::short_time(&session.last),
+            zone.short_time(&session.first),
+            zone.short_time(&session.last),
         )));
     }
 
     lines.push(Line::default());
-    lines.push(heading("Decisions (oldest first, UTC)"));
+    lines.push(heading(&format!(
+        "Decisions (oldest first, {})",
+        zone.label()
+    )));
     if detail.decisions.is_empty() {
         lines.push(none());
     }
@@ -129,7 +145,7 @@ pub fn lines(
             Span::raw(format!(
                 "#{} {} ",
                 decision.seq,
-                theme::short_time(&decision.decided_at)
+                zone.short_time(&decision.decided_at)
             )),
             theme::verdict(&decision.verdict),
             Span::raw(format!(

@@ -11,6 +11,7 @@ use crate::model::{IdentityKind, IdentityRow};
 use crate::tui::app::{App, Prompt};
 use crate::tui::widgets::cursor_table;
 use crate::tui::widgets::theme::{self, evidence, evidence_or_dash};
+use crate::tui::widgets::zone::Zone;
 
 /// A column of the identity table.
 #[derive(Debug, Clone, Copy)]
@@ -20,6 +21,8 @@ pub enum Column {
     State,
     Owner,
     Events,
+    /// The number of findings of the built-in rules on the identity.
+    Findings,
     LastSeen,
     /// The last-seen date without the time, for narrow terminals.
     LastSeenDate,
@@ -29,16 +32,24 @@ pub enum Column {
 }
 
 impl Column {
-    fn header(self) -> &'static str {
+    fn header(self, zone: Zone) -> String {
+        match self {
+            // Times are drawn in the zone the user chose, and the header says which.
+            Column::LastSeen => format!("Last seen ({})", zone.label()),
+            Column::LastSeenDate => format!("Seen ({})", zone.label()),
+            other => other.fixed_header().to_string(),
+        }
+    }
+
+    fn fixed_header(self) -> &'static str {
         match self {
             Column::Name => "Name",
             Column::Kind => "Kind",
             Column::State => "State",
             Column::Owner => "Owner",
             Column::Events => "Events",
-            // Every time in the case is UTC, and the header says so where the width allows.
-            Column::LastSeen => "Last seen (UTC)",
-            Column::LastSeenDate => "Seen (UTC)",
+            Column::Findings => "Finds",
+            Column::LastSeen | Column::LastSeenDate => "Last seen",
             Column::Decision => "Decision",
             Column::Reviewer => "By",
             Column::Justification => "Justification",
@@ -52,6 +63,7 @@ impl Column {
             Column::State => Constraint::Length(8),
             Column::Owner | Column::Reviewer => Constraint::Fill(2),
             Column::Events => Constraint::Length(6),
+            Column::Findings => Constraint::Length(5),
             Column::LastSeen => Constraint::Length(16),
             Column::LastSeenDate => Constraint::Length(10),
             Column::Decision => Constraint::Length(8),
@@ -77,8 +89,9 @@ impl Column {
             Column::State => Cell::from(theme::active_state(row.active)),
             Column::Owner => Cell::from(owner_label(row.owner.as_deref(), owners)),
             Column::Events => Cell::from(Line::from(row.event_count.to_string()).right_aligned()),
-            Column::LastSeen => Cell::from(time_or_dash(row, theme::short_minute)),
-            Column::LastSeenDate => Cell::from(time_or_dash(row, theme::date)),
+            Column::Findings => finding_count(app.identities.finding_count(&row.identity_key)),
+            Column::LastSeen => Cell::from(time_or_dash(row, |ts| app.zone.short_minute(ts))),
+            Column::LastSeenDate => Cell::from(time_or_dash(row, |ts| app.zone.date(ts))),
             Column::Decision => Cell::from(decision_span(row, app)),
             Column::Reviewer => Cell::from(evidence_or_dash(decision.map(|d| d.reviewer.as_str()))),
             Column::Justification => {
@@ -88,7 +101,7 @@ impl Column {
     }
 }
 
-fn time_or_dash(row: &IdentityRow, format: fn(&str) -> String) -> String {
+fn time_or_dash(row: &IdentityRow, format: impl Fn(&str) -> String) -> String {
     row.last_seen.as_deref().map_or_else(|| "-".into(), format)
 }
 
@@ -127,7 +140,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, title: &str, columns: &[
         .map(|row| (row.id.as_str(), row.label()))
         .collect();
     let cells = |row| Row::new(columns.iter().map(|column| column.cell(row, app, &owners)));
-    let header = Row::new(columns.iter().map(|column| column.header())).style(theme::HEADER_ROW);
+    let header =
+        Row::new(columns.iter().map(|column| column.header(app.zone))).style(theme::HEADER_ROW);
     let table = Table::new(
         list.visible_rows().map(cells),
         columns.iter().map(|column| column.width()),
@@ -189,4 +203,10 @@ pub fn render_filter(frame: &mut Frame, area: Rect, app: &App) {
         let x = area.x + u16::try_from(label.len() + typed_width).unwrap_or(area.width);
         frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
     }
+}
+
+/// Draws a finding count right-aligned, in the error style when there are any.
+fn finding_count(count: usize) -> Cell<'static> {
+    let style = if count > 0 { theme::ERROR } else { theme::DIM };
+    Cell::from(Line::styled(count.to_string(), style).right_aligned())
 }

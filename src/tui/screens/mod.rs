@@ -2,6 +2,7 @@
 
 pub mod events;
 pub mod explain;
+pub mod findings;
 pub mod help;
 pub mod identities;
 pub mod identity_detail;

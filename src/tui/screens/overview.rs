@@ -3,10 +3,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Cell, Gauge, Paragraph, Row, Table, Wrap};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Gauge, Paragraph, Row, Table};
 
+use super::findings;
 use crate::case::{IdentityCount, Overview, SourceRecord};
+use crate::review::findings::Finding;
+use crate::review::rules::Severity;
 use crate::tui::app::App;
 use crate::tui::widgets::histogram;
 use crate::tui::widgets::theme::{self, evidence};
@@ -35,8 +38,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let [progress_area, findings_area] =
         Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(side_area);
     render_progress(frame, progress_area, app);
-    render_findings(frame, findings_area);
-    histogram::render(frame, histogram_area, &overview.histogram, None, false);
+    render_findings(frame, findings_area, app);
+    histogram::render(
+        frame,
+        histogram_area,
+        &overview.histogram,
+        None,
+        false,
+        app.zone,
+    );
     render_event_total(frame, histogram_area, overview);
 }
 
@@ -151,14 +161,54 @@ fn render_progress(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(gauge, area);
 }
 
-fn render_findings(frame: &mut Frame, area: Rect) {
-    let text = "No findings: scimtrail has no detection rules yet, so there is nothing to rank \
-                by severity.";
-    let paragraph = Paragraph::new(text)
-        .style(theme::DIM)
-        .wrap(Wrap { trim: true })
-        .block(Block::bordered().title(theme::title("Findings by severity")));
-    frame.render_widget(paragraph, area);
+/// Draws the findings of the built-in rules counted by severity, most severe first.
+fn render_findings(frame: &mut Frame, area: Rect, app: &App) {
+    let block = Block::bordered().title(theme::title("Findings by severity"));
+    let list = &app.identities;
+    let text = if let Some(err) = &list.findings_error {
+        vec![Line::styled(
+            format!("Computing the findings failed: {}", evidence(err)),
+            theme::ERROR,
+        )]
+    } else if !list.loaded {
+        vec![Line::styled("Loading the findings…", theme::DIM)]
+    } else if list.findings.is_empty() {
+        vec![Line::styled(
+            "No findings: no built-in rule matched.",
+            theme::DIM,
+        )]
+    } else {
+        severity_lines(&list.findings)
+    };
+    // One row per severity; a narrow panel cuts the rule names, not the counts.
+    frame.render_widget(Paragraph::new(text).block(block), area);
+}
+
+/// Returns one line per severity that has findings, with their count and rules.
+fn severity_lines(found: &[Finding]) -> Vec<Line<'static>> {
+    let order = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+    order
+        .into_iter()
+        .filter_map(|severity| {
+            let of: Vec<&Finding> = found.iter().filter(|f| f.severity == severity).collect();
+            if of.is_empty() {
+                return None;
+            }
+            let mut rules: Vec<&str> = of.iter().map(|f| f.rule.as_str()).collect();
+            rules.dedup();
+            Some(Line::from(vec![
+                findings::severity(severity),
+                Span::raw(format!(" {:>4}  ", of.len())),
+                Span::styled(evidence(&rules.join(", ")), theme::DIM),
+            ]))
+        })
+        .collect()
 }
 
 /// Writes the total number of events into the histogram's top border, right-aligned.

@@ -114,7 +114,7 @@ fn render_prompt(frame: &mut Frame, area: Rect, app: &App, justification: &Justi
             Span::raw(format!(" {subject}, recorded as {reviewer}. Why?")),
         ]),
         Line::styled(
-            "Enter saves, Esc cancels. A justification is required.",
+            "Enter saves, Esc cancels. Revoke needs a reason, approve too with findings.",
             theme::DIM,
         ),
     ];

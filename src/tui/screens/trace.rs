@@ -80,6 +80,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             prompt::render(frame, area, "Trace an ID", context, input);
         }
         Some(Prompt::Picker(state)) => picker::render(frame, area, state, app.known_ids.as_deref()),
+        Some(Prompt::Bookmark(bookmark)) => {
+            let context = vec![Line::styled(
+                format!(
+                    "Recorded as {}; `scimtrail bookmark list` shows it.",
+                    evidence(&app.reviewer)
+                ),
+                theme::DIM,
+            )];
+            let title = format!("Bookmark event #{}", bookmark.event_key);
+            prompt::render(frame, area, &title, context, &bookmark.input);
+        }
         _ => {}
     }
 }
@@ -97,7 +108,15 @@ fn summary(app: &App) -> Line<'static> {
     } else if view.events.is_empty() {
         "no event carries this ID".to_string()
     } else {
-        event_counts(&view.events)
+        let mut counts = event_counts(&view.events);
+        if !view.flags.is_empty() || !view.gaps.is_empty() {
+            counts.push_str(&format!(
+                "; {} flags, {} gaps",
+                view.flags.len(),
+                view.gaps.len()
+            ));
+        }
+        counts
     };
     Line::from(vec![
         Span::styled(" Trace ", theme::LABEL),
@@ -131,7 +150,8 @@ fn is_flagged(event: &TraceEvent) -> bool {
 }
 
 const EVENT_COLUMNS: [(&str, Constraint); 6] = [
-    ("Time (UTC)", Constraint::Length(19)),
+    // The header names the zone the times are drawn in; see `render_events`.
+    ("Time", Constraint::Length(19)),
     ("Source", Constraint::Length(11)),
     ("Actor", Constraint::Fill(2)),
     ("Action", Constraint::Fill(3)),
@@ -144,7 +164,10 @@ fn render_events(frame: &mut Frame, area: Rect, app: &App) {
     let block = Block::bordered().title(theme::title("Events"));
     let page_rows = block.inner(area).height.saturating_sub(1);
 
-    let header = Row::new(EVENT_COLUMNS.map(|(name, _)| name)).style(theme::HEADER_ROW);
+    let time_header = format!("Time ({})", app.zone.label());
+    let names = EVENT_COLUMNS.map(|(name, _)| name.to_string());
+    let names = std::iter::once(time_header).chain(names.into_iter().skip(1));
+    let header = Row::new(names).style(theme::HEADER_ROW);
     let rows =
         view.events.iter().enumerate().map(|(index, event)| {
             event_row(event, view.tree.get(index).map_or(0, |p| p.depth), app)
@@ -169,7 +192,7 @@ fn event_row(event: &TraceEvent, depth: usize, app: &App) -> Row<'static> {
         Style::new()
     };
     Row::new(vec![
-        Cell::from(theme::short_time(&event.ts)),
+        Cell::from(app.zone.short_time(&event.ts)),
         Cell::from(evidence(&event.source_format)),
         Cell::from(Span::styled(
             event_detail::actor_label(event, &app.identities),
@@ -177,8 +200,37 @@ fn event_row(event: &TraceEvent, depth: usize, app: &App) -> Row<'static> {
         )),
         Cell::from(format!("{}{}", "  ".repeat(depth), evidence(&event.action))),
         Cell::from(evidence(&event.outcome)),
-        Cell::from(event_detail::actor_marker(event).unwrap_or_default()),
+        Cell::from(warning(event, app)),
     ])
+}
+
+/// Returns the actor's state marker, else the kind of the event's first flag or gap.
+fn warning(event: &TraceEvent, app: &App) -> Span<'static> {
+    if let Some(marker) = event_detail::actor_marker(event) {
+        return marker;
+    }
+    match app.trace.findings_of(event.event_key).next() {
+        Some(finding) => Span::styled(finding.kind.replace('_', " "), theme::ERROR),
+        None => Span::raw(""),
+    }
+}
+
+/// Returns one line per flag or gap of `event`, with the detail `trace::analyse` gives.
+fn finding_lines(event: &TraceEvent, app: &App) -> Vec<Line<'static>> {
+    app.trace
+        .findings_of(event.event_key)
+        .map(|finding| {
+            let label = if app.trace.gaps.contains(finding) {
+                "Gap         "
+            } else {
+                "Flag        "
+            };
+            Line::from(vec![
+                Span::styled(label, theme::ERROR),
+                Span::raw(format!("{}: {}", finding.kind, evidence(&finding.detail))),
+            ])
+        })
+        .collect()
 }
 
 fn render_detail(frame: &mut Frame, area: Rect, app: &App) {
@@ -188,6 +240,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App) {
         return;
     };
     let mut lines = vec![link_line(app)];
+    lines.extend(finding_lines(event, app));
     lines.extend(event_detail::lines(event, &app.identities));
     let paragraph = Paragraph::new(lines)
         .block(block)
@@ -200,12 +253,9 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App) {
 fn link_line(app: &App) -> Line<'static> {
     let view = &app.trace;
     let stage = view.selected().map(|e| classify(e).label()).unwrap_or("-");
-    let link = match view
-        .tree
-        .get(view.cursor.selected)
-        .and_then(|p| p.via.clone())
-    {
-        Some(kind) => format!("joined by an exact {kind} link"),
+    let position = view.selected_position();
+    let link = match position.and_then(|p| p.via.as_deref().zip(p.value.as_deref())) {
+        Some((kind, value)) => format!("joined by an exact {kind} link on {}", evidence(value)),
         None => "a root of the trace".to_string(),
     };
     Line::from(vec![

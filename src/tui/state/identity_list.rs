@@ -7,6 +7,7 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use crate::model::{Decision, IdentityRow, Verdict};
+use crate::review::findings::Finding;
 
 use super::{ListCursor, TextInput};
 use crate::tui::worker::IdentityData;
@@ -27,6 +28,11 @@ pub struct IdentityList {
     pub cursor: ListCursor,
     /// Whether a load has finished, so an empty list means an empty case.
     pub loaded: bool,
+    /// The findings of the built-in rules, most severe first.
+    pub findings: Vec<Finding>,
+    pub findings_error: Option<String>,
+    /// The number of findings on each subject, by identity key.
+    finding_counts: HashMap<String, usize>,
 }
 
 impl IdentityList {
@@ -40,6 +46,15 @@ impl IdentityList {
             .filter(|decision| decision.current && decision.entitlement.is_none())
             .map(|decision| (decision.identity_key.clone(), decision))
             .collect();
+        self.finding_counts = HashMap::new();
+        for finding in &data.findings {
+            *self
+                .finding_counts
+                .entry(finding.subject.clone())
+                .or_default() += 1;
+        }
+        self.findings = data.findings;
+        self.findings_error = data.findings_error;
         self.loaded = true;
         self.refilter();
         match selected_key {
@@ -48,6 +63,18 @@ impl IdentityList {
             }
             None => self.cursor.reset(),
         }
+    }
+
+    /// Returns the number of findings on the identity with `identity_key`.
+    pub fn finding_count(&self, identity_key: &str) -> usize {
+        self.finding_counts.get(identity_key).copied().unwrap_or(0)
+    }
+
+    /// Returns the findings on the identity with `identity_key`, most severe first.
+    pub fn findings_of<'a>(&'a self, identity_key: &'a str) -> impl Iterator<Item = &'a Finding> {
+        self.findings
+            .iter()
+            .filter(move |f| f.subject == identity_key)
     }
 
     pub fn selected(&self) -> Option<&IdentityRow> {
@@ -206,6 +233,7 @@ mod tests {
         list.set_data(IdentityData {
             identities: sample(),
             decisions: Vec::new(),
+            ..IdentityData::default()
         });
         "svc".chars().for_each(|c| list.filter.push(c));
         list.refilter();
@@ -221,6 +249,7 @@ mod tests {
         let data = IdentityData {
             identities: sample(),
             decisions: Vec::new(),
+            ..IdentityData::default()
         };
         list.set_data(data.clone());
         list.cursor.selected = 2;

@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::TraceEvent;
-use crate::trace::Trace;
-use crate::trace::graph;
+use crate::trace::{self, Trace, TraceReport, graph};
 
 use super::ListCursor;
 
@@ -27,6 +26,10 @@ pub struct TraceView {
     pub detail_scroll: u16,
     /// Whether `events` is the finished result for `query`.
     pub loaded: bool,
+    /// Flags of `trace::analyse` on the events: denials, activity after deactivation.
+    pub flags: Vec<trace::flags::Finding>,
+    /// Evidence gaps: events with no outcome, sessions that only start.
+    pub gaps: Vec<trace::flags::Finding>,
 }
 
 impl TraceView {
@@ -35,6 +38,8 @@ impl TraceView {
         self.query = Some(id);
         self.events.clear();
         self.tree.clear();
+        self.flags.clear();
+        self.gaps.clear();
         self.loaded = false;
         self.cursor.reset();
         self.detail_scroll = 0;
@@ -46,6 +51,26 @@ impl TraceView {
         self.loaded = true;
         self.cursor.reset();
         self.detail_scroll = 0;
+    }
+
+    /// Shows the events of `report` with its flags and gaps.
+    pub fn set_report(&mut self, report: TraceReport) {
+        self.set_result(report.trace);
+        self.flags = report.flags;
+        self.gaps = report.gaps;
+    }
+
+    /// Returns the flags and gaps on the event with `event_key`, flags first.
+    pub fn findings_of(&self, event_key: i64) -> impl Iterator<Item = &trace::flags::Finding> {
+        self.flags
+            .iter()
+            .chain(&self.gaps)
+            .filter(move |f| f.event_key == event_key)
+    }
+
+    /// Returns the position in the tree of the selected event.
+    pub fn selected_position(&self) -> Option<&TreePosition> {
+        self.tree.get(self.cursor.selected)
     }
 
     pub fn selected(&self) -> Option<&TraceEvent> {
@@ -76,6 +101,8 @@ pub struct TreePosition {
     pub depth: usize,
     /// The kind of the exact link from the parent, such as `parent_span`; none for a root.
     pub via: Option<String>,
+    /// The identifier that the link from the parent shares.
+    pub value: Option<String>,
 }
 
 /// Orders `events` (in time order) depth first along their exact link tree
@@ -101,11 +128,15 @@ fn tree_order(events: Vec<TraceEvent>) -> (Vec<TraceEvent>, Vec<TreePosition>) {
         .collect();
     while let Some((index, depth)) = stack.pop() {
         let key = events[index].event_key;
-        let kind = parents
+        let link = parents
             .get(&key)
-            .and_then(|parent| via.get(&(*parent, key)))
-            .map(|link| link.kind.clone());
-        order.push((index, TreePosition { depth, via: kind }));
+            .and_then(|parent| via.get(&(*parent, key)));
+        let position = TreePosition {
+            depth,
+            via: link.map(|l| l.kind.clone()),
+            value: link.map(|l| l.value.clone()),
+        };
+        order.push((index, position));
         if let Some(kids) = children.get(&Some(key)) {
             stack.extend(kids.iter().rev().map(|kid| (*kid, depth + 1)));
         }

@@ -60,6 +60,8 @@ fn info_line(app: &App, info: Info) -> Line<'static> {
         let text = format!("{} loading… ", theme::spinner_frame(app.spinner));
         spans.push(Span::styled(text, Style::new().fg(Color::Yellow)));
     }
+    // The zone stays at every width, because every time on screen depends on it.
+    spans.push(Span::styled(format!("{} ", app.zone.label()), theme::LABEL));
     if info == Info::SpinnerOnly {
         return Line::from(spans);
     }

@@ -8,13 +8,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Sparkline};
 
 use super::theme;
+use super::zone::Zone;
 use crate::case::Histogram;
 
 /// The rows the histogram takes: three rows of bars, the marker row and the borders.
 pub const HEIGHT: u16 = 6;
 
-fn minute(ts: NaiveDateTime) -> String {
-    ts.format("%Y-%m-%d %H:%M").to_string()
+fn minute(ts: NaiveDateTime, zone: Zone) -> String {
+    zone.naive(ts, "%Y-%m-%d %H:%M")
 }
 
 /// Draws `histogram` in `area`, with the slice at `selected` marked when given. `zoomed`
@@ -25,9 +26,15 @@ pub fn render(
     histogram: &Histogram,
     selected: Option<usize>,
     zoomed: bool,
+    zone: Zone,
 ) {
     let range = match (histogram.start, histogram.end) {
-        (Some(start), Some(end)) => format!("{} → {} UTC", minute(start), minute(end)),
+        (Some(start), Some(end)) => format!(
+            "{} → {} {}",
+            minute(start, zone),
+            minute(end, zone),
+            zone.label()
+        ),
         _ => "no events".to_string(),
     };
     let mut block = Block::bordered().title(theme::title(format!("Events over time, {range}")));
@@ -38,8 +45,8 @@ pub fn render(
         let zoom = if zoomed { "  Z zooms out" } else { "" };
         let text = format!(
             " ← → slice {} → {}: {count} events{zoom} ",
-            minute(from),
-            minute(to)
+            minute(from, zone),
+            minute(to, zone)
         );
         block = block.title_bottom(Line::styled(text, theme::DIM));
     }

@@ -9,3 +9,4 @@ pub mod picker;
 pub mod prompt;
 pub mod status;
 pub mod theme;
+pub mod zone;

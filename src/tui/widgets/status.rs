@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme;
 use crate::tui::app::App;
@@ -21,5 +21,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         Line::from(Span::raw(format!(" {}", theme::evidence(&status.text))))
     };
-    frame.render_widget(Paragraph::new(line), area);
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
+}
+
+/// Returns the rows the status needs at `width`: two when a message is longer than one
+/// row, so a rejection's reason is not cut off.
+pub fn height(app: &App, width: u16) -> u16 {
+    // The error badge and the spaces around the text take 8 columns.
+    let needed = app
+        .status
+        .as_ref()
+        .map_or(0, |s| s.text.chars().count() + 8);
+    if needed > usize::from(width) { 2 } else { 1 }
 }
