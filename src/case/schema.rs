@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "event key hashes",
         sql: include_str!("migrations/0007_event_key_hashes.sql"),
     },
+    Migration {
+        version: 8,
+        name: "event identifiers",
+        sql: include_str!("migrations/0008_event_identifiers.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.

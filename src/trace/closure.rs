@@ -24,23 +24,19 @@ pub const MAX_JOINED: usize = 50_000;
 /// Events that share a correlation, session or request id with an event of the frontier.
 const SHARED_ID_QUERY: &str = "
 WITH frontier AS (SELECT unnest(from_json($1::VARCHAR, '[\"BIGINT\"]')) AS event_key),
-mine AS (SELECT e.correlation_id, e.session_id, e.request_id
-         FROM events e JOIN frontier USING (event_key))
-SELECT event_key, 'shared:correlation_id' FROM events
-WHERE correlation_id IN (SELECT correlation_id FROM mine)
-UNION ALL
-SELECT event_key, 'shared:session_id' FROM events
-WHERE session_id IN (SELECT session_id FROM mine)
-UNION ALL
-SELECT event_key, 'shared:request_id' FROM events
-WHERE request_id IN (SELECT request_id FROM mine)";
+mine AS (SELECT i.kind, i.value FROM event_identifiers i JOIN frontier USING (event_key)
+         WHERE i.role = 'column' AND i.kind IN ('correlation_id', 'session_id', 'request_id'))
+SELECT other.event_key, 'shared:' || other.kind
+FROM mine
+JOIN event_identifiers other ON other.value = mine.value AND other.kind = mine.kind
+WHERE other.role = 'column'";
 
 /// Events on the other side of a link of an event of the frontier: a credential hand-off
 /// (`handoff:ROLE:KIND`, ROLE being the other event's part), a parent or child span, or
 /// the same trace id.
 const LINK_QUERY: &str = "
 WITH links AS (
-    SELECT * FROM trace_links
+    SELECT * FROM event_identifiers
     WHERE role IN ('issued', 'presented') OR kind IN ('span', 'trace')
 ),
 frontier AS (SELECT unnest(from_json($1::VARCHAR, '[\"BIGINT\"]')) AS event_key),
@@ -61,7 +57,6 @@ WHERE (mine.role = 'issued' AND other.role = 'presented')
 /// Adds to `matched` the events reached through exact links, each with how it joined.
 /// Returns true when the bound stopped the closure while more events would have joined.
 pub fn close(conn: &Connection, matched: &mut BTreeMap<i64, Vec<String>>) -> Result<bool> {
-    super::index::ensure(conn)?;
     let mut frontier: Vec<i64> = matched.keys().copied().collect();
     let mut joined = 0;
     for round in 0..=MAX_ROUNDS {
