@@ -21,12 +21,15 @@ pub const MAX_ROUNDS: usize = 16;
 /// Maximum number of events that the closure may add to a trace.
 pub const MAX_JOINED: usize = 50_000;
 
-/// Most identifier values looked up by one query. DuckDB answers `value IN ($2, ...)`
-/// from the ART index on `event_identifiers.value`, where a join on `value` scans the whole
-/// table; batches keep each statement short when a round reaches many values.
+/// Maximum number of identifier values looked up by one query. DuckDB reads
+/// `value IN ($1, ...)` through the ART index on `event_identifiers.value`, but a join on
+/// `value` scans the whole table. Batches keep each statement short when a round reaches
+/// many values.
 const VALUES_PER_QUERY: usize = 256;
 
 /// The identifiers that the events of the frontier carry.
+/// NOTE: DuckDB reads this with a scan of `event_key`, skipping only the row groups whose
+/// key range misses the frontier, so its cost grows with the case.
 const FRONTIER_QUERY: &str = "
 SELECT DISTINCT kind, value, role FROM event_identifiers
 WHERE event_key IN (SELECT unnest(from_json($1::VARCHAR, '[\"BIGINT\"]')))";
@@ -118,7 +121,7 @@ fn neighbours(conn: &Connection, frontier: &[i64]) -> Result<Vec<(i64, String)>>
     Ok(found)
 }
 
-/// How an event carrying `other` joins an event carrying `mine`, if it does: a shared
+/// Returns how an event carrying `other` joins an event carrying `mine`, if it does: a shared
 /// correlation, session or request id, a credential hand-off (`handoff:ROLE:KIND`, ROLE
 /// being the other event's part), a parent or child span, or the same trace id.
 fn join_reason(mine: &Identifier, other: &Identifier) -> Option<String> {

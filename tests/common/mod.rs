@@ -145,7 +145,7 @@ pub fn stderr(output: &Output) -> String {
 }
 
 /// Counts the rows in which `event_identifiers` and the identifiers derived afresh from
-/// `events` differ, in either direction; 0 when the table matches the events exactly.
+/// `events` differ, in either direction, so 0 means that the table matches the events.
 pub const IDENTIFIER_MISMATCHES: &str = "
 WITH derived AS (
     SELECT correlation_id AS value, 'correlation_id' AS kind, 'column' AS role, event_key
