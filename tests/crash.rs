@@ -86,6 +86,11 @@ fn assert_consistent(ws: &Workspace, fixture_events: i64, context: &str) {
         fixture_events,
         "{context}: the earlier sources are intact"
     );
+    assert_eq!(
+        ws.count(common::IDENTIFIER_MISMATCHES),
+        0,
+        "{context}: identifiers differ from the events"
+    );
     let big = ws.count("select count(*) from events where event_id like 'crash-%'");
     assert!(
         big == 0 || big == EVENTS as i64,

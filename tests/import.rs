@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Workspace, fixtures, stderr};
+use common::{IDENTIFIER_MISMATCHES, Workspace, fixtures, stderr};
 use serde_json::Value;
 
 fn source<'a>(sources: &'a Value, suffix: &str) -> &'a Value {
@@ -57,6 +57,17 @@ fn reimport_changes_nothing() {
     assert!(output.contains("already source"), "{output}");
     assert_eq!(ws.count("select count(*) from events"), before);
     assert_eq!(ws.count("select count(*) from sources"), 7);
+}
+
+/// The Okta fixtures repeat three events across two files, so the import also drops
+/// duplicates, whose identifiers must not be stored.
+#[test]
+fn identifiers_match_imported_events() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let rows = ws.count("select count(*) from event_identifiers");
+    assert!(rows > 35, "only {rows} identifiers for 35 events");
+    assert_eq!(ws.count(IDENTIFIER_MISMATCHES), 0);
 }
 
 #[test]

@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "event key hashes",
         sql: include_str!("migrations/0007_event_key_hashes.sql"),
     },
+    Migration {
+        version: 8,
+        name: "event identifiers",
+        sql: include_str!("migrations/0008_event_identifiers.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.
@@ -187,5 +192,34 @@ mod tests {
             "the backfilled hash differs from the one import computes"
         );
         assert_eq!(applied_version(&conn).expect("version"), current_version());
+    }
+
+    #[test]
+    fn identifiers_backfilled_on_migration() {
+        let conn = case_at_version_3(
+            "INSERT INTO events (event_key, source_id, record_pos, event_id, content_sha256, ts,
+                 ts_original, source_format, action, outcome, targets, raw, correlation_id, links)
+             VALUES (1, 1, 1, 'evt-1', 'abc', TIMESTAMP '2026-11-01 00:00:00',
+                 '2026-11-01T00:00:00Z', 'okta', 'user.session.start', 'success', '[]', '{}',
+                 'corr-1', '[{\"kind\": \"token\", \"value\": \"tok-1\", \"role\": \"issued\"}]')",
+        );
+        migrate(&conn).expect("migrate");
+        let mut stmt = conn
+            .prepare("SELECT value, kind, role FROM event_identifiers WHERE event_key = 1 ORDER BY value")
+            .expect("prepare");
+        let rows: Vec<(String, String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        let row = |value: &str, kind: &str, role: &str| (value.into(), kind.into(), role.into());
+        assert_eq!(
+            rows,
+            vec![
+                row("corr-1", "correlation_id", "column"),
+                row("evt-1", "event_id", "column"),
+                row("tok-1", "token", "issued"),
+            ]
+        );
     }
 }

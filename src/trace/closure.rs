@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use duckdb::{Connection, params};
+use duckdb::{Connection, params, params_from_iter};
 
 use crate::Result;
 
@@ -21,47 +21,38 @@ pub const MAX_ROUNDS: usize = 16;
 /// Maximum number of events that the closure may add to a trace.
 pub const MAX_JOINED: usize = 50_000;
 
-/// Events that share a correlation, session or request id with an event of the frontier.
-const SHARED_ID_QUERY: &str = "
-WITH frontier AS (SELECT unnest(from_json($1::VARCHAR, '[\"BIGINT\"]')) AS event_key),
-mine AS (SELECT e.correlation_id, e.session_id, e.request_id
-         FROM events e JOIN frontier USING (event_key))
-SELECT event_key, 'shared:correlation_id' FROM events
-WHERE correlation_id IN (SELECT correlation_id FROM mine)
-UNION ALL
-SELECT event_key, 'shared:session_id' FROM events
-WHERE session_id IN (SELECT session_id FROM mine)
-UNION ALL
-SELECT event_key, 'shared:request_id' FROM events
-WHERE request_id IN (SELECT request_id FROM mine)";
+/// Maximum number of identifier values looked up by one query. DuckDB reads
+/// `value IN ($1, ...)` through the ART index on `event_identifiers.value`, but a join on
+/// `value` scans the whole table. Batches keep each statement short when a round reaches
+/// many values.
+const VALUES_PER_QUERY: usize = 256;
 
-/// Events on the other side of a link of an event of the frontier: a credential hand-off
-/// (`handoff:ROLE:KIND`, ROLE being the other event's part), a parent or child span, or
-/// the same trace id.
-const LINK_QUERY: &str = "
-WITH links AS (
-    SELECT * FROM trace_links
-    WHERE role IN ('issued', 'presented') OR kind IN ('span', 'trace')
-),
-frontier AS (SELECT unnest(from_json($1::VARCHAR, '[\"BIGINT\"]')) AS event_key),
-mine AS (SELECT links.* FROM links JOIN frontier USING (event_key))
-SELECT other.event_key,
-       CASE WHEN other.role IN ('issued', 'presented') THEN 'handoff:' || other.role || ':' || other.kind
-            WHEN other.kind = 'span' AND other.role = 'parent' THEN 'span:child'
-            WHEN other.kind = 'span' THEN 'span:parent'
-            ELSE 'shared:trace' END
-FROM mine
-JOIN links other ON other.kind = mine.kind AND other.value = mine.value
-WHERE (mine.role = 'issued' AND other.role = 'presented')
-   OR (mine.role = 'presented' AND other.role = 'issued')
-   OR (mine.kind = 'span' AND mine.role = 'own' AND other.role = 'parent')
-   OR (mine.kind = 'span' AND mine.role = 'parent' AND other.role = 'own')
-   OR (mine.kind = 'trace' AND mine.role = 'own' AND other.role = 'own')";
+/// The identifiers that the events of the frontier carry.
+/// NOTE: DuckDB reads this with a scan of `event_key`, skipping only the row groups whose
+/// key range misses the frontier, so its cost grows with the case.
+const FRONTIER_QUERY: &str = "
+SELECT DISTINCT kind, value, role FROM event_identifiers
+WHERE event_key IN (SELECT unnest(from_json($1::VARCHAR, '[\"BIGINT\"]')))";
+
+/// The events that carry one of a batch of values. `{values}` is replaced by the
+/// placeholders `$1, $2, ...`.
+const VALUE_QUERY: &str =
+    "SELECT event_key, kind, value, role FROM event_identifiers WHERE value IN ({values})";
+
+/// Identifier kinds whose shared value joins two events whatever their roles.
+const SHARED_COLUMNS: [&str; 3] = ["correlation_id", "session_id", "request_id"];
+
+/// An identifier as stored in `event_identifiers`, without its event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Identifier {
+    kind: Option<String>,
+    value: String,
+    role: Option<String>,
+}
 
 /// Adds to `matched` the events reached through exact links, each with how it joined.
 /// Returns true when the bound stopped the closure while more events would have joined.
 pub fn close(conn: &Connection, matched: &mut BTreeMap<i64, Vec<String>>) -> Result<bool> {
-    super::index::ensure(conn)?;
     let mut frontier: Vec<i64> = matched.keys().copied().collect();
     let mut joined = 0;
     for round in 0..=MAX_ROUNDS {
@@ -92,15 +83,117 @@ pub fn close(conn: &Connection, matched: &mut BTreeMap<i64, Vec<String>>) -> Res
 /// reasons an event joined on come out in a stable order.
 fn neighbours(conn: &Connection, frontier: &[i64]) -> Result<Vec<(i64, String)>> {
     let keys = serde_json::to_string(frontier)?;
+    let mut stmt = conn.prepare(FRONTIER_QUERY)?;
+    let mine = stmt
+        .query_map(params![keys], |row| {
+            Ok(Identifier {
+                kind: row.get(0)?,
+                value: row.get(1)?,
+                role: row.get(2)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut values: Vec<&String> = mine.iter().map(|i| &i.value).collect();
+    values.sort();
+    values.dedup();
+
     let mut found = Vec::new();
-    for query in [SHARED_ID_QUERY, LINK_QUERY] {
-        let mut stmt = conn.prepare(query)?;
-        let rows = stmt.query_map(params![keys], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    for batch in values.chunks(VALUES_PER_QUERY) {
+        let placeholders: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
+        let query = VALUE_QUERY.replace("{values}", &placeholders.join(", "));
+        let mut stmt = conn.prepare(&query)?;
+        let rows = stmt.query_map(params_from_iter(batch), |row| {
+            let other = Identifier {
+                kind: row.get(1)?,
+                value: row.get(2)?,
+                role: row.get(3)?,
+            };
+            Ok((row.get::<_, i64>(0)?, other))
+        })?;
         for row in rows {
-            found.push(row?);
+            let (key, other) = row?;
+            let reasons = mine.iter().filter_map(|m| join_reason(m, &other));
+            found.extend(reasons.map(|how| (key, how)));
         }
     }
     found.sort();
     found.dedup();
     Ok(found)
+}
+
+/// Returns how an event carrying `other` joins an event carrying `mine`, if it does: a shared
+/// correlation, session or request id, a credential hand-off (`handoff:ROLE:KIND`, ROLE
+/// being the other event's part), a parent or child span, or the same trace id.
+fn join_reason(mine: &Identifier, other: &Identifier) -> Option<String> {
+    if mine.value != other.value || mine.kind != other.kind {
+        return None;
+    }
+    let kind = mine.kind.as_deref()?;
+    let roles = (mine.role.as_deref()?, other.role.as_deref()?);
+    match roles {
+        ("column", "column") if SHARED_COLUMNS.contains(&kind) => Some(format!("shared:{kind}")),
+        ("issued", "presented") | ("presented", "issued") => {
+            Some(format!("handoff:{}:{kind}", roles.1))
+        }
+        ("own", "parent") if kind == "span" => Some("span:child".into()),
+        ("parent", "own") if kind == "span" => Some("span:parent".into()),
+        ("own", "own") if kind == "trace" => Some("shared:trace".into()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(kind: &str, role: &str) -> Identifier {
+        Identifier {
+            kind: Some(kind.into()),
+            value: "v-1".into(),
+            role: Some(role.into()),
+        }
+    }
+
+    #[test]
+    fn join_reasons_by_kind_and_role() {
+        let cases = [
+            (
+                id("session_id", "column"),
+                id("session_id", "column"),
+                Some("shared:session_id"),
+            ),
+            (id("event_id", "column"), id("event_id", "column"), None),
+            (
+                id("access_key", "issued"),
+                id("access_key", "presented"),
+                Some("handoff:presented:access_key"),
+            ),
+            (
+                id("token", "presented"),
+                id("token", "issued"),
+                Some("handoff:issued:token"),
+            ),
+            (id("token", "presented"), id("token", "presented"), None),
+            (id("span", "own"), id("span", "parent"), Some("span:child")),
+            (id("span", "parent"), id("span", "own"), Some("span:parent")),
+            (id("span", "own"), id("span", "own"), None),
+            (id("trace", "own"), id("trace", "own"), Some("shared:trace")),
+            (id("user", "delegate"), id("user", "delegate"), None),
+            (id("trace", "own"), id("span", "own"), None),
+        ];
+        for (mine, other, expected) in cases {
+            assert_eq!(
+                join_reason(&mine, &other).as_deref(),
+                expected,
+                "{mine:?} with {other:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn join_reason_needs_same_value() {
+        let mut other = id("trace", "own");
+        other.value = "v-2".into();
+        assert_eq!(join_reason(&id("trace", "own"), &other), None);
+    }
 }

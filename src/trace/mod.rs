@@ -5,7 +5,6 @@
 mod closure;
 pub mod flags;
 pub mod graph;
-mod index;
 mod inferred;
 pub mod stages;
 
@@ -41,8 +40,7 @@ SELECT e.event_key,
        e.correlation_id = $1, e.session_id = $1, e.request_id = $1, e.event_id = $1,
        e.links::VARCHAR
 FROM events e
-WHERE e.correlation_id = $1 OR e.session_id = $1 OR e.request_id = $1 OR e.event_id = $1
-   OR e.event_key IN (SELECT event_key FROM trace_links WHERE value = $1)";
+WHERE e.event_key IN (SELECT event_key FROM event_identifiers WHERE value = $1)";
 
 const EVENTS_QUERY: &str = "
 SELECT e.event_key, e.event_id, e.ts, e.ts_original, e.source_format, e.action, e.outcome,
@@ -63,7 +61,6 @@ ORDER BY e.ts, e.event_key";
 /// An identity (its SCIM id, userName, email or external id) that no event carries as an
 /// identifier finds the events its actor resolved to.
 pub fn trace(case: &Case, id: &str) -> Result<Trace> {
-    index::ensure(case.conn())?;
     let mut matched = seed(case, id)?;
     for form in normalised_trace_ids(id) {
         if form != id {
@@ -309,13 +306,12 @@ fn read_event(row: &duckdb::Row<'_>) -> duckdb::Result<(TraceEvent, Resolved)> {
 /// correlation, session and request ids, issued credentials (tokens, access keys), and the
 /// identities that events resolved to, by userName, each with its number of events.
 pub fn known_ids(case: &Case, limit: usize) -> Result<Vec<(String, String, i64)>> {
-    index::ensure(case.conn())?;
     let mut stmt = case.conn().prepare(
         "SELECT id, kind, count(*) AS n FROM (
              SELECT correlation_id AS id, 'correlation' AS kind FROM events WHERE correlation_id IS NOT NULL
              UNION ALL SELECT session_id, 'session' FROM events WHERE session_id IS NOT NULL
              UNION ALL SELECT request_id, 'request' FROM events WHERE request_id IS NOT NULL
-             UNION ALL SELECT value, 'credential' FROM trace_links WHERE role = 'issued'
+             UNION ALL SELECT value, 'credential' FROM event_identifiers WHERE role = 'issued'
              UNION ALL SELECT coalesce(i.user_name, i.identity_key), 'identity'
                  FROM event_identities ei JOIN current_identities i USING (identity_key)
          )

@@ -143,3 +143,26 @@ pub fn demo_folders() -> Vec<PathBuf> {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// Counts the rows in which `event_identifiers` and the identifiers derived afresh from
+/// `events` differ, in either direction, so 0 means that the table matches the events.
+pub const IDENTIFIER_MISMATCHES: &str = "
+WITH derived AS (
+    SELECT correlation_id AS value, 'correlation_id' AS kind, 'column' AS role, event_key
+    FROM events WHERE correlation_id IS NOT NULL
+    UNION ALL SELECT session_id, 'session_id', 'column', event_key
+    FROM events WHERE session_id IS NOT NULL
+    UNION ALL SELECT request_id, 'request_id', 'column', event_key
+    FROM events WHERE request_id IS NOT NULL
+    UNION ALL SELECT event_id, 'event_id', 'column', event_key
+    FROM events WHERE event_id IS NOT NULL
+    UNION ALL SELECT link->>'value', link->>'kind', link->>'role', event_key
+    FROM (SELECT event_key, unnest(json_extract(links, '$[*]')) AS link FROM events)
+    WHERE link->>'value' IS NOT NULL
+),
+stored AS (SELECT value, kind, role, event_key FROM event_identifiers)
+SELECT count(*) FROM (
+    (SELECT * FROM derived EXCEPT ALL SELECT * FROM stored)
+    UNION ALL
+    (SELECT * FROM stored EXCEPT ALL SELECT * FROM derived)
+)";
