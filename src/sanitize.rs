@@ -1,4 +1,5 @@
-//! Escaping of untrusted evidence text before it reaches a terminal or a CSV cell.
+//! Escaping of untrusted evidence text before it reaches a terminal, a CSV cell or a
+//! Markdown document.
 //!
 //! Evidence comes from systems an attacker may control, so a field can carry ANSI or OSC
 //! escape sequences (which retitle the window or write the clipboard), bidi overrides
@@ -40,6 +41,25 @@ pub fn for_csv_cell(text: &str) -> String {
     } else {
         escaped
     }
+}
+
+/// Returns `text` escaped for the terminal and then for Markdown. Every character that
+/// opens a link, an image, emphasis, a code span, inline HTML, a heading, a table cell or
+/// an entity gets a backslash. A viewer then shows evidence as text, with no live link and
+/// no fetched image. CommonMark allows a backslash before any ASCII punctuation, so the
+/// rendered text reads as the original. Line breaks are already written as `\n`, which
+/// keeps a value on one table row.
+pub fn for_markdown(text: &str) -> String {
+    const SYNTAX: &str = "\\`*_[]()!<>|#~&";
+    let escaped = for_terminal(text);
+    let mut out = String::with_capacity(escaped.len());
+    for c in escaped.chars() {
+        if SYNTAX.contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Returns whether `text` is a number in decimal or exponent notation. Rust's `f64` parser
@@ -120,6 +140,34 @@ mod tests {
             "alice.chen@northwind.example"
         );
         assert_eq!(for_terminal("Zoë 東京"), "Zoë 東京");
+    }
+
+    #[test]
+    fn markdown_link_is_inert() {
+        assert_eq!(
+            for_markdown("[x](javascript:alert(1))"),
+            "\\[x\\]\\(javascript:alert\\(1\\)\\)"
+        );
+    }
+
+    #[test]
+    fn markdown_image_is_inert() {
+        assert_eq!(
+            for_markdown("![i](http://192.0.2.1/x.png)"),
+            "\\!\\[i\\]\\(http://192.0.2.1/x.png\\)"
+        );
+    }
+
+    #[test]
+    fn markdown_emphasis_code_and_html() {
+        assert_eq!(for_markdown("*a* _b_ `c`"), "\\*a\\* \\_b\\_ \\`c\\`");
+        assert_eq!(for_markdown("<img> a|b"), "\\<img\\> a\\|b");
+        assert_eq!(for_markdown("# h &amp; \\"), "\\# h \\&amp; \\\\");
+    }
+
+    #[test]
+    fn markdown_keeps_one_line() {
+        assert_eq!(for_markdown("a\nb\x1b"), "a\\\\nb\\\\x1b");
     }
 
     #[test]

@@ -546,3 +546,48 @@ fn failed_first_import_leaves_no_case() {
         stderr(&output)
     );
 }
+
+/// A SCIM ListResponse of `depth` groups, each a member of the next, with a user in the
+/// first.
+fn group_chain(depth: usize) -> String {
+    let group = "urn:ietf:params:scim:schemas:core:2.0:Group";
+    let mut resources = vec![serde_json::json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "id": "u-chain",
+        "userName": "chain.user@northwind.example",
+    })];
+    for i in 0..depth {
+        let member = if i == 0 {
+            serde_json::json!({"value": "u-chain", "type": "User"})
+        } else {
+            serde_json::json!({"value": format!("n{}", i - 1), "type": "Group"})
+        };
+        resources.push(serde_json::json!({
+            "schemas": [group],
+            "id": format!("n{i}"),
+            "displayName": format!("Nested {i}"),
+            "members": [member],
+        }));
+    }
+    serde_json::json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+        "totalResults": resources.len(),
+        "Resources": resources,
+    })
+    .to_string()
+}
+
+#[test]
+fn deep_group_chain_imports_quickly() {
+    let ws = Workspace::new();
+    let path = write(&ws, "chain.json", group_chain(3000).as_bytes());
+    let output = ws.run_within(
+        &["import", path.to_str().expect("UTF-8 path")],
+        Duration::from_secs(60),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let notes = String::from_utf8_lossy(&output.stdout).into_owned() + &stderr(&output);
+    assert!(notes.contains("nested more than 32 levels"), "{notes}");
+    let longest = ws.count("select max(depth) from effective_memberships");
+    assert_eq!(longest, 32);
+}

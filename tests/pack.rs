@@ -194,3 +194,85 @@ fn broken_ledger_is_not_exported() {
         stderr(&output)
     );
 }
+
+/// Rewrites the manifest with `edit`, as an attacker who controls the whole folder would.
+fn edit_manifest(pack: &Path, edit: impl FnOnce(&mut Vec<serde_json::Value>)) {
+    let manifest_path = pack.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    edit(manifest["files"].as_array_mut().unwrap());
+    std::fs::write(
+        &manifest_path,
+        serde_json::to_vec_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+}
+
+/// Records the current SHA-256 of `name` in the manifest.
+fn rehash(pack: &Path, name: &str) {
+    let sha = hex::encode(Sha256::digest(std::fs::read(pack.join(name)).unwrap()));
+    edit_manifest(pack, |files| {
+        for file in files.iter_mut().filter(|f| f["name"] == name) {
+            file["sha256"] = sha.clone().into();
+        }
+    });
+}
+
+#[test]
+fn names_outside_the_pack_fail() {
+    let (ws, pack) = exported();
+    let outside = ws.dir.path().join("outside.txt");
+    std::fs::write(&outside, "planted").unwrap();
+    let sha = hex::encode(Sha256::digest(b"planted"));
+    let absolute = outside.to_str().unwrap().to_string();
+    edit_manifest(&pack, |files| {
+        for name in ["../outside.txt", absolute.as_str(), "sub/x.txt"] {
+            files.push(serde_json::json!({"name": name, "sha256": sha, "bytes": 7}));
+        }
+    });
+    let err = verify_fails(&ws, &pack);
+    assert!(err.contains("../outside.txt: not a file name"), "{err}");
+    assert!(
+        err.contains(&format!("{absolute}: not a file name")),
+        "{err}"
+    );
+    assert!(err.contains("sub/x.txt: not a file name"), "{err}");
+}
+
+#[test]
+fn dropped_ledger_files_fail() {
+    let (ws, pack) = exported();
+    std::fs::remove_file(pack.join("decisions.jsonl")).unwrap();
+    std::fs::remove_file(pack.join("decisions.csv")).unwrap();
+    std::fs::remove_file(pack.join("findings.json")).unwrap();
+    edit_manifest(&pack, |files| {
+        files.retain(|f| {
+            !f["name"].as_str().unwrap().starts_with("decisions") && f["name"] != "findings.json"
+        })
+    });
+    let err = verify_fails(&ws, &pack);
+    assert!(
+        err.contains("decisions.jsonl: not in the manifest"),
+        "{err}"
+    );
+    assert!(err.contains("decisions.csv: not in the manifest"), "{err}");
+    assert!(err.contains("findings.json: not in the manifest"), "{err}");
+}
+
+#[test]
+fn rehashed_csv_edit_names_row() {
+    let (ws, pack) = exported();
+    let csv = pack.join("decisions.csv");
+    let text = std::fs::read_to_string(&csv)
+        .unwrap()
+        .replace("\"flag\"", "approve")
+        .replace(",flag,", ",approve,");
+    std::fs::write(&csv, text).unwrap();
+    rehash(&pack, "decisions.csv");
+    let err = verify_fails(&ws, &pack);
+    assert!(!err.contains("decisions.csv: changed"), "{err}");
+    assert!(
+        err.contains("decisions.csv: row 2 (decision 2): verdict"),
+        "{err}"
+    );
+}

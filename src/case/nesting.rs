@@ -2,6 +2,10 @@
 //!
 //! RFC 7644 section 3.7.1 shows two groups that are members of each other, so the walk
 //! keeps a visited set per group and reports each cycle instead of following it.
+//!
+//! The stored closure stops at [`MAX_DEPTH`] levels. Without a cap, a chain of N groups
+//! stores about N²/2 memberships with paths up to N keys long, so a small file of a few
+//! thousand nested groups would exhaust memory.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -25,9 +29,22 @@ pub struct Effective {
     pub path: Vec<String>,
 }
 
+/// The longest path of groups stored for one effective membership.
+pub const MAX_DEPTH: usize = 32;
+
+/// The effective memberships and cycles of a snapshot, and the groups whose nesting runs
+/// deeper than [`MAX_DEPTH`], so that some of their memberships are not stored.
+#[derive(Debug, Default)]
+pub struct Expansion {
+    pub effective: Vec<Effective>,
+    pub cycles: Vec<Vec<String>>,
+    pub capped: Vec<String>,
+}
+
 /// Expands direct memberships into effective ones (shortest path for each member and
-/// group) and finds the cycles among groups. `groups` are the keys that are groups.
-pub fn expand(edges: &[Edge], groups: &BTreeSet<String>) -> (Vec<Effective>, Vec<Vec<String>>) {
+/// group, up to [`MAX_DEPTH`] groups long) and finds the cycles among groups. `groups`
+/// are the keys that are groups.
+pub fn expand(edges: &[Edge], groups: &BTreeSet<String>) -> Expansion {
     let mut children: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for edge in edges {
         children
@@ -35,15 +52,24 @@ pub fn expand(edges: &[Edge], groups: &BTreeSet<String>) -> (Vec<Effective>, Vec
             .or_default()
             .push(edge.member.as_str());
     }
-    let mut effective = Vec::new();
+    let mut expansion = Expansion {
+        cycles: cycles(&children, groups),
+        ..Expansion::default()
+    };
     for top in groups {
-        effective.extend(members_of(top, &children));
+        let (members, capped) = members_of(top, &children);
+        expansion.effective.extend(members);
+        if capped {
+            expansion.capped.push(top.clone());
+        }
     }
-    (effective, cycles(&children, groups))
+    expansion
 }
 
-/// Walks down from `top` breadth first, so each member is reached by a shortest path.
-fn members_of(top: &str, children: &BTreeMap<&str, Vec<&str>>) -> Vec<Effective> {
+/// Walks down from `top` breadth first, so each member is reached by a shortest path, and
+/// stops [`MAX_DEPTH`] groups down. Returns whether nesting went deeper than that.
+fn members_of(top: &str, children: &BTreeMap<&str, Vec<&str>>) -> (Vec<Effective>, bool) {
+    let mut capped = false;
     let mut out = Vec::new();
     let mut seen: BTreeSet<&str> = BTreeSet::from([top]);
     // Each entry is a group and the path from it up to `top`.
@@ -58,14 +84,19 @@ fn members_of(top: &str, children: &BTreeMap<&str, Vec<&str>>) -> Vec<Effective>
                 group: top.to_string(),
                 path: path.clone(),
             });
-            if children.contains_key(member) {
-                let mut longer = vec![member.to_string()];
-                longer.extend(path.iter().cloned());
-                queue.push_back((member, longer));
+            if !children.contains_key(member) {
+                continue;
             }
+            if path.len() >= MAX_DEPTH {
+                capped = true;
+                continue;
+            }
+            let mut longer = vec![member.to_string()];
+            longer.extend(path.iter().cloned());
+            queue.push_back((member, longer));
         }
     }
-    out
+    (out, capped)
 }
 
 /// Finds cycles by depth-first search: each edge back to a group on the current stack
@@ -126,11 +157,15 @@ fn rotate(mut cycle: Vec<String>) -> Vec<String> {
     cycle
 }
 
-/// Recomputes a snapshot's effective memberships and group cycles, and returns the
-/// cycles that were not recorded before, each as its group keys.
-pub fn refresh(conn: &Connection, snapshot_id: i64) -> Result<Vec<Vec<String>>> {
+/// Recomputes a snapshot's effective memberships and group cycles. Returns the expansion
+/// with only the cycles that were not recorded before, each as its group keys.
+pub fn refresh(conn: &Connection, snapshot_id: i64) -> Result<Expansion> {
     let (edges, groups) = read_edges(conn, snapshot_id)?;
-    let (effective, cycles) = expand(&edges, &groups);
+    let Expansion {
+        effective,
+        cycles,
+        capped,
+    } = expand(&edges, &groups);
     let before = recorded_cycles(conn, snapshot_id)?;
 
     conn.execute(
@@ -160,10 +195,15 @@ pub fn refresh(conn: &Connection, snapshot_id: i64) -> Result<Vec<Vec<String>>> 
     }
     rows.flush()?;
 
-    Ok(cycles
+    let cycles = cycles
         .into_iter()
         .filter(|cycle| !before.contains(cycle))
-        .collect())
+        .collect();
+    Ok(Expansion {
+        effective,
+        cycles,
+        capped,
+    })
 }
 
 /// Reads the snapshot's memberships with each member resolved to an identity key: a
@@ -239,7 +279,9 @@ mod tests {
     #[test]
     fn nested_membership_has_path() {
         let edges = [edge("Group/a", "User/u"), edge("Group/b", "Group/a")];
-        let (effective, cycles) = expand(&edges, &groups(&["Group/a", "Group/b"]));
+        let Expansion {
+            effective, cycles, ..
+        } = expand(&edges, &groups(&["Group/a", "Group/b"]));
         let via_b = effective
             .iter()
             .find(|e| e.member == "User/u" && e.group == "Group/b")
@@ -251,7 +293,9 @@ mod tests {
     #[test]
     fn two_group_cycle_reported() {
         let edges = [edge("Group/a", "Group/b"), edge("Group/b", "Group/a")];
-        let (effective, cycles) = expand(&edges, &groups(&["Group/a", "Group/b"]));
+        let Expansion {
+            effective, cycles, ..
+        } = expand(&edges, &groups(&["Group/a", "Group/b"]));
         assert_eq!(cycles, [vec!["Group/a".to_string(), "Group/b".to_string()]]);
         assert_eq!(effective.len(), 2, "{effective:?}");
     }
@@ -264,7 +308,9 @@ mod tests {
             edge("Group/c", "Group/a"),
             edge("Group/c", "User/u"),
         ];
-        let (effective, cycles) = expand(&edges, &groups(&["Group/a", "Group/b", "Group/c"]));
+        let Expansion {
+            effective, cycles, ..
+        } = expand(&edges, &groups(&["Group/a", "Group/b", "Group/c"]));
         assert_eq!(cycles.len(), 1);
         // b is a member of a, c of b, a of c: member-of order from the smallest key.
         assert_eq!(cycles[0], ["Group/a", "Group/c", "Group/b"]);
@@ -278,7 +324,7 @@ mod tests {
 
     #[test]
     fn self_membership_is_a_cycle() {
-        let (_, cycles) = expand(&[edge("Group/a", "Group/a")], &groups(&["Group/a"]));
+        let cycles = expand(&[edge("Group/a", "Group/a")], &groups(&["Group/a"])).cycles;
         assert_eq!(cycles, [vec!["Group/a".to_string()]]);
     }
 
@@ -289,11 +335,46 @@ mod tests {
             edge("Group/mid", "User/u"),
             edge("Group/top", "User/u"),
         ];
-        let (effective, _) = expand(&edges, &groups(&["Group/top", "Group/mid"]));
+        let effective = expand(&edges, &groups(&["Group/top", "Group/mid"])).effective;
         let top = effective
             .iter()
             .find(|e| e.member == "User/u" && e.group == "Group/top")
             .unwrap();
         assert_eq!(top.path, ["Group/top"]);
+    }
+
+    /// Builds a chain of `depth` groups, each a member of the next, with a user in the first.
+    fn chain(depth: usize) -> (Vec<Edge>, BTreeSet<String>) {
+        let key = |i: usize| format!("Group/n{i}");
+        let mut edges = vec![edge(&key(0), "User/u")];
+        edges.extend((1..depth).map(|i| edge(&key(i), &key(i - 1))));
+        (edges, (0..depth).map(key).collect())
+    }
+
+    #[test]
+    fn deep_chain_stops_at_cap() {
+        let (edges, groups) = chain(MAX_DEPTH + 8);
+        let expansion = expand(&edges, &groups);
+        let longest = expansion.effective.iter().map(|e| e.path.len()).max();
+        assert_eq!(longest, Some(MAX_DEPTH));
+        assert_eq!(expansion.capped.len(), 8, "{:?}", expansion.capped);
+    }
+
+    #[test]
+    fn shallow_chain_is_not_capped() {
+        let (edges, groups) = chain(MAX_DEPTH);
+        let expansion = expand(&edges, &groups);
+        assert!(expansion.capped.is_empty());
+        let user_in = expansion.effective.iter().filter(|e| e.member == "User/u");
+        assert_eq!(user_in.count(), MAX_DEPTH);
+    }
+
+    #[test]
+    fn long_chain_stays_linear() {
+        let (edges, groups) = chain(3000);
+        let started = std::time::Instant::now();
+        let expansion = expand(&edges, &groups);
+        assert!(expansion.effective.len() <= 3000 * MAX_DEPTH);
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
     }
 }

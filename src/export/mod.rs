@@ -74,10 +74,10 @@ pub fn export_pack(case: &Case, out: &Path, findings: &Findings) -> Result<PackS
     let bookmarks = case.bookmarks()?;
 
     let mut files = vec![
-        write_file(out, "decisions.csv", decisions_csv(&decisions)?.as_bytes())?,
+        write_file(out, DECISIONS_CSV, decisions_csv(&decisions)?.as_bytes())?,
         // The ledger for machines: the exact fields each hash covers, so the chain can be
         // recomputed from the pack alone.
-        write_file(out, "decisions.jsonl", json_lines(&decisions)?.as_bytes())?,
+        write_file(out, DECISIONS_JSONL, json_lines(&decisions)?.as_bytes())?,
         write_file(out, "sources.json", sources_json(&sources)?.as_bytes())?,
         write_file(out, "findings.json", pretty(findings)?.as_bytes())?,
         write_file(out, "remediation.json", pretty(&remediation)?.as_bytes())?,
@@ -167,6 +167,22 @@ fn decisions_csv(decisions: &[Decision]) -> Result<String> {
 
 /// The bookmarks file's name inside a pack.
 pub const BOOKMARKS: &str = "bookmarks.jsonl";
+const DECISIONS_CSV: &str = "decisions.csv";
+const DECISIONS_JSONL: &str = "decisions.jsonl";
+
+/// Every file `export_pack` writes besides the manifest; `verify` requires each of them.
+const PACK_FILES: [&str; 10] = [
+    BOOKMARKS,
+    DECISIONS_CSV,
+    DECISIONS_JSONL,
+    "findings.json",
+    "remediation.json",
+    "report.html",
+    "report.md",
+    "scim-bulk-request.json",
+    "scim-patch-requests.json",
+    "sources.json",
+];
 
 fn json_lines<T: Serialize>(items: &[T]) -> Result<String> {
     let mut out = String::new();

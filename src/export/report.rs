@@ -58,10 +58,10 @@ impl Report<'_> {
                 self.findings.findings.len()
             ),
             format!(
-                "{} decisions in the ledger; {} revocations written as SCIM PATCH requests \
+                "{} in the ledger; {} written as SCIM PATCH requests \
                  (scim-patch-requests.json) and one Bulk request (scim-bulk-request.json).",
-                self.decisions.len(),
-                self.revocation_requests
+                counted(self.decisions.len(), "decision"),
+                counted(self.revocation_requests, "revocation")
             ),
         ]
     }
@@ -284,10 +284,17 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// Keeps a cell on one table row: pipes escaped, line breaks written as `\n` by the
-/// escaping, and HTML escaped because Markdown viewers render inline HTML.
+/// `1 decision`, `2 decisions`: the nouns counted here all take a plain `s`.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn markdown_cell(text: &str) -> String {
-    escape(text).replace('|', "\\|")
+    crate::sanitize::for_markdown(text)
 }
 
 #[cfg(test)]
@@ -304,6 +311,20 @@ mod tests {
 
     #[test]
     fn markdown_cell_stays_on_one_row() {
-        assert_eq!(markdown_cell("a|b\nc"), "a\\|b\\nc");
+        assert_eq!(markdown_cell("a|b\nc"), "a\\|b\\\\nc");
+    }
+
+    #[test]
+    fn one_revocation_is_singular() {
+        assert_eq!(counted(1, "revocation"), "1 revocation");
+        assert_eq!(counted(0, "revocation"), "0 revocations");
+    }
+
+    #[test]
+    fn markdown_cell_keeps_links_inert() {
+        assert_eq!(
+            markdown_cell("![i](http://192.0.2.1/x.png)"),
+            "\\!\\[i\\]\\(http://192.0.2.1/x.png\\)"
+        );
     }
 }

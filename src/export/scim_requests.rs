@@ -97,7 +97,11 @@ pub fn revocations(case: &Case) -> Result<Revocations> {
 }
 
 fn request_for(revoke: &Revoke) -> std::result::Result<PatchRequest, String> {
-    let own_path = format!("/{}/{}", endpoint(&revoke.resource_type), revoke.scim_id);
+    let own_path = format!(
+        "/{}/{}",
+        path_segment(&endpoint(&revoke.resource_type))?,
+        path_segment(&revoke.scim_id)?
+    );
     let (path, operation) = match (&revoke.entitlement, revoke.kind.as_deref()) {
         (None, _) if revoke.resource_type == "Group" => {
             return Err(
@@ -109,9 +113,9 @@ fn request_for(revoke: &Revoke) -> std::result::Result<PatchRequest, String> {
             json!({ "op": "replace", "path": "active", "value": false }),
         ),
         (Some(_), Some("group")) => {
-            let group = revoke.value.clone().unwrap_or_default();
+            let group = revoke.value.as_deref().unwrap_or_default();
             (
-                format!("/Groups/{group}"),
+                format!("/Groups/{}", path_segment(group)?),
                 json!({ "op": "remove", "path": value_path("members", &revoke.scim_id) }),
             )
         }
@@ -145,6 +149,27 @@ fn request_for(revoke: &Revoke) -> std::result::Result<PatchRequest, String> {
 /// other types are assumed to follow the same plural form (`Agent` to `/Agents`).
 fn endpoint(resource_type: &str) -> String {
     format!("{resource_type}s")
+}
+
+/// Percent-encodes an id as one path segment, keeping only the unreserved characters of
+/// RFC 3986 section 2.3, so an id holding `/`, `?`, `#` or `..` cannot address another
+/// resource when the request is replayed. An empty id or a dot segment names no resource
+/// of its own even when encoded, since servers may decode `%2E` before resolving it.
+fn path_segment(id: &str) -> std::result::Result<String, String> {
+    if id.is_empty() || id == "." || id == ".." {
+        return Err(format!(
+            "the SCIM id {id:?} cannot be written as a path segment"
+        ));
+    }
+    let mut out = String::with_capacity(id.len());
+    for byte in id.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Ok(out)
 }
 
 /// `attribute[value eq "..."]`, the value written as a JSON string as the filter grammar
@@ -207,6 +232,37 @@ mod tests {
             request.body["Operations"][0]["path"],
             "members[value eq \"u-1\"]"
         );
+    }
+
+    #[test]
+    fn hostile_id_is_one_segment() {
+        let mut hostile = revoke(None, None);
+        hostile.scim_id = "../Groups/admins?attributes=x#frag".into();
+        let request = request_for(&hostile).unwrap();
+        assert_eq!(
+            request.path,
+            "/Users/..%2FGroups%2Fadmins%3Fattributes%3Dx%23frag"
+        );
+    }
+
+    #[test]
+    fn space_and_unicode_are_encoded() {
+        assert_eq!(path_segment("a b/c").unwrap(), "a%20b%2Fc");
+        assert_eq!(path_segment("é~").unwrap(), "%C3%A9~");
+    }
+
+    #[test]
+    fn hostile_group_id_is_encoded() {
+        let request = request_for(&revoke(Some("group"), Some("g/../x"))).unwrap();
+        assert_eq!(request.path, "/Groups/g%2F..%2Fx");
+    }
+
+    #[test]
+    fn dot_segment_id_is_skipped() {
+        let mut dots = revoke(None, None);
+        dots.scim_id = "..".into();
+        let err = request_for(&dots).unwrap_err();
+        assert!(err.contains("cannot be written as a path segment"), "{err}");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::{
     ImportOptions, Progress, Rejected, detect, formats, generic, otel, parquet, read, scim,
     scim_load, scim_pages, store, walk,
 };
-use crate::case::{Case, SourceRecord};
+use crate::case::{Case, SourceRecord, nesting};
 use crate::model::SourceFormat;
 use crate::{Error, Result};
 
@@ -110,8 +110,8 @@ pub fn import(
 }
 
 /// Recomputes the snapshot's effective memberships and group cycles once all its files
-/// are in, because a member named in one file may be defined in another. New cycles are
-/// noted on the last SCIM file.
+/// are in, because a member named in one file may be defined in another. New cycles, and
+/// nesting deeper than the stored closure's cap, are noted on the last SCIM file.
 ///
 /// NOTE: like the alias rebuild, this runs after the files' own transactions, so an import
 /// killed just before it leaves the snapshot without effective memberships.
@@ -124,8 +124,9 @@ fn refresh_nesting(
         return Ok(());
     };
     let notes: Vec<String> = case.transaction(|conn| {
-        let cycles = crate::case::nesting::refresh(conn, snapshot_id)?;
-        let notes: Vec<String> = cycles
+        let expansion = nesting::refresh(conn, snapshot_id)?;
+        let mut notes: Vec<String> = expansion
+            .cycles
             .iter()
             .map(|cycle| {
                 format!(
@@ -134,6 +135,15 @@ fn refresh_nesting(
                 )
             })
             .collect();
+        if let Some(first) = expansion.capped.first() {
+            notes.push(format!(
+                "groups nested more than {} levels deep: memberships of {} groups (first \
+                 {first}) are stored only {} levels down",
+                nesting::MAX_DEPTH,
+                expansion.capped.len(),
+                nesting::MAX_DEPTH
+            ));
+        }
         for note in &notes {
             scim_pages::append_note(conn, source_id, note)?;
         }

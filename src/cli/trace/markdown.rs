@@ -1,5 +1,6 @@
 //! The Markdown form of a trace, for a report: a summary, tables of events, links,
-//! flags and gaps. Cell text is escaped so that evidence cannot break the table.
+//! flags and gaps. Evidence text is escaped so that it can neither break the table nor
+//! render as a link, an image or other markup.
 
 use std::fmt::Write as _;
 
@@ -16,7 +17,8 @@ pub fn render(report: &TraceReport) -> String {
     let _ = writeln!(
         out,
         "## Trace of `{}`\n",
-        cell(&trace.query).replace('`', "'")
+        // Nothing inside a code span is markup, so only its closing backtick needs care.
+        crate::sanitize::for_terminal(&trace.query).replace('`', "'")
     );
     let exact = report
         .links
@@ -106,14 +108,8 @@ fn write_findings(out: &mut String, title: &str, findings: &[Finding]) {
     out.push('\n');
 }
 
-/// Escapes text for a Markdown table cell: pipes, backslashes, line breaks and HTML.
 fn cell(text: &str) -> String {
-    crate::sanitize::for_terminal(text)
-        .replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    crate::sanitize::for_markdown(text)
 }
 
 #[cfg(test)]
@@ -123,7 +119,12 @@ mod tests {
     #[test]
     fn cell_escapes_table_breakers() {
         assert_eq!(cell("a|b"), "a\\|b");
-        assert_eq!(cell("<script>"), "&lt;script&gt;");
+        assert_eq!(cell("<script>"), "\\<script\\>");
         assert_eq!(cell("a\\b"), "a\\\\b");
+    }
+
+    #[test]
+    fn cell_keeps_links_inert() {
+        assert_eq!(cell("[x](y)"), "\\[x\\]\\(y\\)");
     }
 }
