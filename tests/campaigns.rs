@@ -25,7 +25,7 @@ fn campaign() -> Workspace {
         "--reviewer",
         "dave.park@northwind.example",
         "--due",
-        "2026-12-31",
+        "2099-12-31",
     ]);
     assert!(
         out.contains("created campaign C1 on snapshot 1 with 4 items"),
@@ -321,4 +321,167 @@ fn rule_selects_bulk_items() {
         .map(|d| d["identity_key"].as_str().unwrap())
         .collect();
     assert_eq!(decided, ["User/u-2001", "User/u-2002"]);
+}
+
+/// Decides on `identity` outside any campaign and returns the error output.
+fn rejected(ws: &Workspace, identity: &str, reviewer: &str) -> String {
+    let output = decide(
+        ws,
+        &[
+            "--identity",
+            identity,
+            "--verdict",
+            "approve",
+            "--reviewer",
+            reviewer,
+            "--justification",
+            "mine",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    stderr(&output)
+}
+
+#[test]
+fn sponsor_by_scim_id_rejected() {
+    let ws = campaign();
+    let err = rejected(&ws, "u-2001", "u-1004");
+    assert!(err.contains("owns or sponsors User/u-2001"), "{err}");
+    assert_eq!(decisions(&ws), 0);
+}
+
+#[test]
+fn sponsor_by_external_id_rejected() {
+    let ws = campaign();
+    let err = rejected(&ws, "svc-backup@northwind.example", "00u1dave000000004");
+    assert!(err.contains("owns or sponsors User/u-2001"), "{err}");
+    assert_eq!(decisions(&ws), 0);
+}
+
+#[test]
+fn own_identity_is_rejected() {
+    let ws = campaign();
+    let err = rejected(
+        &ws,
+        "dave.park@northwind.example",
+        "DAVE.PARK@northwind.example",
+    );
+    assert!(err.contains("their own identity"), "{err}");
+    assert_eq!(decisions(&ws), 0);
+}
+
+#[test]
+fn unrelated_reviewer_is_accepted() {
+    let ws = campaign();
+    let output = decide(
+        &ws,
+        &[
+            "--identity",
+            "u-2001",
+            "--verdict",
+            "flag",
+            "--reviewer",
+            "u-1003",
+            "--justification",
+            "review",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(decisions(&ws), 1);
+}
+
+/// Runs `campaign create` on the fixture organisation with `extra` arguments.
+fn create(extra: &[&str]) -> (Workspace, std::process::Output) {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let mut args = vec!["campaign", "create", "--name", "Q", "--reviewer", "amy"];
+    args.extend_from_slice(extra);
+    let output = ws.run(&args);
+    (ws, output)
+}
+
+#[test]
+fn past_due_date_is_rejected() {
+    let (ws, output) = create(&["--due", "2020-01-01"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("is in the past"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(ws.count("select count(*) from campaigns"), 0);
+}
+
+#[test]
+fn past_due_campaign_shows_overdue() {
+    let (ws, output) = create(&["--due", "2020-01-01", "--allow-past-due"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let shown = ws.ok(&["campaign", "show", "C1"]);
+    assert!(shown.contains("status:    overdue"), "{shown}");
+}
+
+#[test]
+fn future_campaign_is_not_overdue() {
+    let ws = campaign();
+    let shown = ws.json(&["campaign", "show", "C1", "--format", "json"]);
+    assert_eq!(shown["overdue"], false);
+}
+
+#[test]
+fn unknown_kind_is_a_usage_error() {
+    let (_ws, output) = create(&["--due", "2099-12-31", "--kind", "robot"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("robot"), "{}", stderr(&output));
+}
+
+#[test]
+fn empty_scope_warns() {
+    let (_ws, output) = create(&["--due", "2099-12-31", "--resource-type", "Nope"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("warning: campaign C1 has no items"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// Decides with `--from-rule RULE` outside any campaign and returns the output.
+fn from_rule(rule: &str) -> std::process::Output {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    decide(
+        &ws,
+        &[
+            "--from-rule",
+            rule,
+            "--verdict",
+            "revoke",
+            "--reviewer",
+            "amy@example.com",
+            "--justification",
+            "x",
+        ],
+    )
+}
+
+#[test]
+fn unknown_rule_is_no_such_rule() {
+    let output = from_rule("nope");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("no such rule \"nope\""),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn shadow_rule_explains_no_identity() {
+    let output = from_rule("shadow-identity");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("shadow actors, which match no SCIM identity"),
+        "{}",
+        stderr(&output)
+    );
 }

@@ -309,7 +309,22 @@ fn bad_rules_file_is_named() {
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(err.contains("rules.toml"), "{err}");
-    assert!(err.contains("`days` must be a positive number"), "{err}");
+    assert!(err.contains("`days` must be a number of days"), "{err}");
+}
+
+#[test]
+fn rules_file_named_once() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let rules = ws.file("broken.toml", b"[[rule]\n");
+    let output = ws.run(&["findings", "--rules", rules.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output).matches("broken.toml").count(),
+        1,
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -339,4 +354,75 @@ fn stale_credentials_by_age() {
     assert!(stale.contains(&"stale-credential:AKIAXNWLDAVE00000001".to_string()));
     // Temporary STS keys are short-lived.
     assert!(!stale.iter().any(|id| id.contains("ASIA")), "{stale:?}");
+}
+
+/// One Okta event by alice, dated far after any import.
+const FUTURE_EVENT: &str = r#"[{"uuid": "future-1", "published": "9999-01-01T00:00:00Z",
+  "eventType": "user.session.start", "outcome": {"result": "SUCCESS"},
+  "actor": {"id": "00u1alice000000001", "type": "User",
+            "alternateId": "alice.chen@northwind.example"}}]"#;
+
+fn with_future_event() -> Workspace {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let path = ws.file("future.json", FUTURE_EVENT.as_bytes());
+    ws.ok(&["import", path.to_str().expect("UTF-8 path")]);
+    ws
+}
+
+#[test]
+fn future_event_leaves_default_as_of() {
+    let ws = with_future_event();
+    let result = findings(&ws, &[]);
+    assert_eq!(result["as_of"]["time"], "2026-11-30T08:00:00.000000Z");
+    assert_eq!(result["as_of"]["ignored_future_events"], 1);
+}
+
+#[test]
+fn future_event_is_warned_about() {
+    let ws = with_future_event();
+    let output = ws.run(&["findings"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr(&output).contains("warning: 1 events dated after their import"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn as_of_accepts_a_date() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let result = findings(&ws, &["--as-of", "2026-06-01"]);
+    assert_eq!(result["as_of"]["time"], "2026-06-01T00:00:00.000000Z");
+}
+
+#[test]
+fn bad_as_of_names_the_formats() {
+    let ws = Workspace::new();
+    let output = ws.run(&["findings", "--as-of", "June"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("or a date (2026-11-01)"));
+}
+
+#[test]
+fn approval_after_as_of_is_left_out() {
+    let ws = Workspace::new();
+    import_snapshot(&ws, "2026-10-01");
+    ws.ok(&[
+        "decide",
+        "--identity",
+        "u-1004",
+        "--verdict",
+        "approve",
+        "--reviewer",
+        "alice",
+        "--justification",
+        "needed",
+    ]);
+    let carried = "approval-unchanged:User/u-1004".to_string();
+    assert!(ids(&findings(&ws, &[])).contains(&carried));
+    let early = findings(&ws, &["--as-of", "2020-01-01"]);
+    assert!(!ids(&early).contains(&carried), "{early}");
 }

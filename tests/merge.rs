@@ -101,3 +101,60 @@ fn broken_journal_is_rejected() {
     );
     assert_eq!(ours.count("select count(*) from decisions"), 2);
 }
+
+#[test]
+fn unrelated_journal_warns() {
+    let ours = Workspace::new();
+    ours.import_fixtures();
+    decide(&ours, "u-3001", "revoke", "carol");
+    let other = Workspace::new();
+    other.import_fixtures();
+    decide(&other, "u-2002", "flag", "bob");
+    let output = ours.run(&["merge", other.case().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("shares no decision with this case"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn unknown_campaign_is_rejected() {
+    let ours = Workspace::new();
+    ours.import_fixtures();
+    let theirs = copy_of(&ours);
+    theirs.ok(&[
+        "campaign",
+        "create",
+        "--name",
+        "Q4",
+        "--kind",
+        "agent",
+        "--reviewer",
+        "bob",
+        "--due",
+        "2099-12-31",
+    ]);
+    theirs.ok(&[
+        "decide",
+        "--campaign",
+        "C1",
+        "--identity",
+        "u-3001",
+        "--verdict",
+        "revoke",
+        "--reviewer",
+        "bob",
+        "--justification",
+        "reviewed",
+    ]);
+    let output = ours.run(&["merge", theirs.case().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("names campaign C1, which this case lacks"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(ours.count("select count(*) from decisions"), 0);
+}

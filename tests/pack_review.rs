@@ -35,7 +35,7 @@ fn exported() -> (Workspace, PathBuf) {
         "--reviewer",
         "alice.chen@northwind.example",
         "--due",
-        "2026-12-31",
+        "2099-12-31",
     ]);
     decide(
         &ws,
@@ -303,7 +303,7 @@ fn markdown_report_has_sections() {
     ] {
         assert!(md.contains(section), "report.md lacks {section}");
     }
-    assert!(md.contains("| C1 | Q4 | 1 | 2026-12-31 | 1 of 4 |"), "{md}");
+    assert!(md.contains("| C1 | Q4 | 1 | 2099-12-31 | 1 of 4 |"), "{md}");
     assert!(md.contains("| pending |"), "{md}");
 }
 

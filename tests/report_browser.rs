@@ -55,7 +55,7 @@ fn reviewed_pack() -> (Workspace, PathBuf) {
         "--reviewer",
         "alice.chen@northwind.example",
         "--due",
-        "2026-12-31",
+        "2099-12-31",
     ]);
     ws.ok(&[
         "decide",

@@ -218,32 +218,47 @@ impl Case {
         })
     }
 
-    /// Finds the SCIM ids of the identities that `reviewer` names (by userName or email).
-    pub fn reviewer_ids(&self, reviewer: &str) -> Result<Vec<String>> {
+    /// Finds the identities that `reviewer` names, through the same alias table as event
+    /// actors (mapping, SCIM id, externalId, userName, email) or by identity key.
+    pub fn reviewer_keys(&self, reviewer: &str) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare(
-            "SELECT DISTINCT scim_id FROM current_identities
-             WHERE lower(user_name) = lower($1)
-                OR list_contains(list_transform(from_json(emails, '[\"VARCHAR\"]'), lambda e: lower(e)), lower($1))",
+            "SELECT identity_key FROM aliases WHERE alias = lower($1)
+             UNION
+             SELECT identity_key FROM current_identities WHERE lower(identity_key) = lower($1)",
         )?;
-        let ids = stmt
+        let keys = stmt
             .query_map(params![reviewer.trim()], |row| row.get(0))?
             .collect::<Result<Vec<String>, _>>()?;
-        Ok(ids)
+        Ok(keys)
     }
 
     /// Lists the owners and sponsors of an identity in a snapshot: its `owner` relations, and
-    /// for identities that are not people its `manager`, who sponsors them.
-    pub fn owners_of(&self, identity_key: &str, snapshot_id: i64) -> Result<Vec<String>> {
+    /// for identities that are not people its `manager`, who sponsors them. Each value is
+    /// resolved through the alias table where it names an identity.
+    pub fn owners_of(&self, identity_key: &str, snapshot_id: i64) -> Result<Vec<Owner>> {
         let mut stmt = self.conn.prepare(
-            "SELECT DISTINCT r.related_value
+            "SELECT DISTINCT r.related_value, a.identity_key
              FROM identity_relations r
              JOIN identities i USING (snapshot_id, identity_key)
+             LEFT JOIN aliases a ON a.alias = lower(r.related_value)
              WHERE r.identity_key = $1 AND r.snapshot_id = $2
                AND (r.relation = 'owner' OR (r.relation = 'manager' AND i.kind <> 'human'))",
         )?;
         let owners = stmt
-            .query_map(params![identity_key, snapshot_id], |row| row.get(0))?
-            .collect::<Result<Vec<String>, _>>()?;
+            .query_map(params![identity_key, snapshot_id], |row| {
+                Ok(Owner {
+                    value: row.get(0)?,
+                    identity_key: row.get(1)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(owners)
     }
+}
+
+/// An owner or sponsor as the snapshot names it, and the identity that value resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub value: String,
+    pub identity_key: Option<String>,
 }

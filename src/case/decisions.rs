@@ -10,6 +10,8 @@ const DECISION_COLUMNS: &str = "seq, decided_at, identity_key, entitlement, verd
 
 impl Case {
     /// Appends a decision made outside any campaign, on the identity's newest snapshot.
+    /// It checks no reviewer rule, so a reviewer's decision goes through
+    /// `review::decide::record` instead.
     pub fn decide(&self, new: &NewDecision) -> Result<Decision> {
         self.decide_with(new, &DecisionContext::default())
     }

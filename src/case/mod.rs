@@ -29,7 +29,7 @@ use crate::{Error, Result};
 
 pub use aliases::{UNKNOWN_ACTORS_QUERY, UnknownActor};
 pub use bookmarks::Bookmark;
-pub use campaigns::{Campaign, CampaignItem, CampaignProgress, CampaignScope, NewCampaign};
+pub use campaigns::{Campaign, CampaignItem, CampaignProgress, CampaignScope, NewCampaign, Owner};
 pub use event_filter::EventFilter;
 pub use event_pages::{EventSummary, Histogram};
 pub use grants::EffectiveEntitlement;

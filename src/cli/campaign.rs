@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::listing::ListFormat;
 use super::output::{self, outln};
-use crate::case::{Campaign, CampaignScope, Case, NewCampaign};
+use crate::case::{Campaign, CampaignProgress, CampaignScope, Case, NewCampaign};
 use crate::sanitize;
 
 #[derive(Debug, clap::Args)]
@@ -32,9 +32,14 @@ pub struct CreateArgs {
     #[arg(long = "reviewer", required = true)]
     pub reviewers: Vec<String>,
 
-    /// The date decisions are due (YYYY-MM-DD).
+    /// The date decisions are due (YYYY-MM-DD); a date before today (UTC) is rejected
+    /// unless --allow-past-due is given.
     #[arg(long)]
     pub due: chrono::NaiveDate,
+
+    /// Accept a due date in the past, e.g. to record a campaign held earlier.
+    #[arg(long)]
+    pub allow_past_due: bool,
 
     /// The snapshot to review (`snapshots`); the newest by default.
     #[arg(long)]
@@ -46,7 +51,7 @@ pub struct CreateArgs {
     pub resource_types: Vec<String>,
 
     /// An identity kind in scope (human, service, agent, group, other); repeat for several.
-    #[arg(long = "kind")]
+    #[arg(long = "kind", value_parser = ["human", "service", "agent", "group", "other"])]
     pub kinds: Vec<String>,
 
     /// Keep only identities whose key, userName or display name contains this text.
@@ -80,6 +85,12 @@ pub fn run(case_path: &Path, args: CampaignArgs) -> anyhow::Result<()> {
 }
 
 fn create(case_path: &Path, args: CreateArgs) -> anyhow::Result<()> {
+    if args.due < today() && !args.allow_past_due {
+        anyhow::bail!(
+            "due date {} is in the past; pass --allow-past-due to create the campaign anyway",
+            args.due
+        );
+    }
     let case = Case::open(case_path)?;
     let campaign = case.create_campaign(&NewCampaign {
         name: args.name,
@@ -100,7 +111,23 @@ fn create(case_path: &Path, args: CreateArgs) -> anyhow::Result<()> {
         progress.items,
         campaign.due_date
     )?;
+    if progress.items == 0 {
+        eprintln!(
+            "warning: campaign {} has no items: no identity of snapshot {} matches its scope",
+            campaign.campaign_id, campaign.snapshot_id
+        );
+    }
     Ok(())
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// Returns whether the campaign's due date has passed with items still undecided.
+fn is_overdue(campaign: &Campaign, progress: &CampaignProgress) -> bool {
+    let due = chrono::NaiveDate::parse_from_str(&campaign.due_date, "%Y-%m-%d");
+    due.is_ok_and(|due| due < today()) && progress.decided < progress.items
 }
 
 fn list(case_path: &Path, args: FormatArgs) -> anyhow::Result<()> {
@@ -131,12 +158,19 @@ fn show(case_path: &Path, args: ShowArgs) -> anyhow::Result<()> {
     let items = case.campaign_items(&campaign)?;
     if args.format == ListFormat::Json {
         return output::print_json(&serde_json::json!({
+            "overdue": is_overdue(&campaign, &progress),
             "campaign": campaign,
             "progress": progress,
             "items": items,
         }));
     }
     describe(&campaign)?;
+    if is_overdue(&campaign, &progress) {
+        outln!(
+            "status:    overdue, {} items undecided",
+            progress.items - progress.decided
+        )?;
+    }
     outln!("decided:   {} of {}", progress.decided, progress.items)?;
     for reviewer in &progress.reviewers {
         outln!(

@@ -14,8 +14,8 @@ pub struct DecideArgs {
     pub identity: Vec<String>,
 
     /// Decide on every identity that this rule (e.g. dormant-identity) has a finding on,
-    /// besides any --identity. A finding on an actor without a SCIM identity rejects the
-    /// whole selection.
+    /// besides any --identity. Rules whose findings are not about identities
+    /// (shadow-identity, stale-credential) are rejected.
     #[arg(long, value_name = "RULE")]
     pub from_rule: Option<String>,
 
@@ -119,10 +119,13 @@ pub struct MergeArgs {
 pub fn merge(case_path: &Path, args: MergeArgs) -> anyhow::Result<()> {
     let case = Case::open(case_path)?;
     let report = review::merge::merge(&case, &args.other)?;
+    let safe = crate::sanitize::for_terminal;
+    for warning in &report.warnings {
+        eprintln!("warning: {}", safe(warning));
+    }
     if args.json {
         return super::output::print_json(&report);
     }
-    let safe = crate::sanitize::for_terminal;
     outln!(
         "{} decisions in common, {} appended, {} already present, {} conflicts",
         report.common,

@@ -17,8 +17,9 @@ pub struct RuleArgs {
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
 
-    /// The time the rules look back from (RFC 3339). Defaults to the newest event or
-    /// snapshot time in the case, so that results are reproducible.
+    /// The time the rules look back from: RFC 3339, or a date (YYYY-MM-DD) for the start of
+    /// that day in UTC. Defaults to the newest event or snapshot time in the case, leaving
+    /// out events dated after their import, so that results are reproducible.
     #[arg(long, value_parser = parse_time, value_name = "TIME")]
     pub as_of: Option<chrono::NaiveDateTime>,
 }
@@ -29,12 +30,28 @@ impl RuleArgs {
             Some(path) => RuleSet::load(path)?,
             None => RuleSet::builtin(),
         };
-        Ok(findings::run(case, &rules, self.as_of)?)
+        let result = findings::run(case, &rules, self.as_of)?;
+        if result.as_of.ignored_future_events > 0 {
+            eprintln!(
+                "warning: {} events dated after their import were left out of the default \
+                 as-of time; pass --as-of to choose the time",
+                result.as_of.ignored_future_events
+            );
+        }
+        Ok(result)
     }
 }
 
+/// Parses an RFC 3339 time, or a date as the start of that day in UTC.
 fn parse_time(text: &str) -> Result<chrono::NaiveDateTime, String> {
-    ingest::timestamp::parse(text).map(|parsed| parsed.utc)
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        return Ok(date.and_time(chrono::NaiveTime::MIN));
+    }
+    ingest::timestamp::parse(text)
+        .map(|parsed| parsed.utc)
+        .map_err(|err| {
+            format!("{err}; expected RFC 3339 (2026-11-01T10:00:00Z) or a date (2026-11-01)")
+        })
 }
 
 #[derive(Debug, clap::Args)]

@@ -25,6 +25,10 @@ pub struct DecisionRequest {
 
 /// Checks every decision of the request, then appends them in order; when one check
 /// fails, nothing is appended.
+///
+/// Every caller that records a reviewer's decision (CLI, TUI) goes through this function:
+/// `Case::decide` only appends to the ledger and checks neither campaign, scope, owner
+/// nor justification rules.
 pub fn record(case: &Case, request: &DecisionRequest, rules: &RuleSet) -> Result<Vec<Decision>> {
     let campaign = match &request.campaign {
         Some(id) => Some(case.campaign(id)?),
@@ -48,8 +52,8 @@ pub fn record(case: &Case, request: &DecisionRequest, rules: &RuleSet) -> Result
         None => None,
     };
     let shown = findings::run(case, rules, None)?;
-    let reviewer_ids = case.reviewer_ids(&request.reviewer)?;
-    let identities = select(request, &shown.findings)?;
+    let reviewer_keys = case.reviewer_keys(&request.reviewer)?;
+    let identities = select(request, rules, &shown.findings)?;
 
     let mut prepared = Vec::new();
     for identity in &identities {
@@ -66,13 +70,7 @@ pub fn record(case: &Case, request: &DecisionRequest, rules: &RuleSet) -> Result
             Some(campaign) => campaign.snapshot_id,
             None => case.current_snapshot_of(&key)?,
         };
-        let owners = case.owners_of(&key, snapshot_id)?;
-        if let Some(own) = owners.iter().find(|o| reviewer_ids.contains(o)) {
-            return Err(Error::InvalidInput(format!(
-                "{} owns or sponsors {key} (as {own}), so another reviewer must decide on it",
-                request.reviewer
-            )));
-        }
+        check_independent(case, request, &reviewer_keys, &key, snapshot_id)?;
         let about: Vec<&Finding> = shown
             .findings
             .iter()
@@ -100,11 +98,43 @@ pub fn record(case: &Case, request: &DecisionRequest, rules: &RuleSet) -> Result
         .collect()
 }
 
+/// Rejects a reviewer who is the identity itself, or one of its owners or sponsors. The
+/// reviewer and each owner value are resolved through the alias table, so a SCIM id,
+/// externalId, userName or email of the same person all count as that person.
+fn check_independent(
+    case: &Case,
+    request: &DecisionRequest,
+    reviewer_keys: &[String],
+    key: &str,
+    snapshot_id: i64,
+) -> Result<()> {
+    if reviewer_keys.iter().any(|k| k == key) {
+        return Err(Error::InvalidInput(format!(
+            "{} is {key}, and nobody may decide on their own identity",
+            request.reviewer
+        )));
+    }
+    let reviewer = request.reviewer.trim();
+    let owners = case.owners_of(key, snapshot_id)?;
+    let own = owners.iter().find(|owner| match &owner.identity_key {
+        Some(owner_key) => reviewer_keys.contains(owner_key),
+        None => owner.value.eq_ignore_ascii_case(reviewer),
+    });
+    match own {
+        Some(owner) => Err(Error::InvalidInput(format!(
+            "{} owns or sponsors {key} (as {}), so another reviewer must decide on it",
+            request.reviewer, owner.value
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Returns the identities named in the request, then the subjects of `from_rule`'s
 /// findings, each once.
-fn select(request: &DecisionRequest, shown: &[Finding]) -> Result<Vec<String>> {
+fn select(request: &DecisionRequest, rules: &RuleSet, shown: &[Finding]) -> Result<Vec<String>> {
     let mut identities = request.identities.clone();
     if let Some(rule) = &request.from_rule {
+        check_rule_subjects(rules, rule)?;
         let before = identities.len();
         for finding in shown.iter().filter(|f| &f.rule == rule) {
             if !identities.contains(&finding.subject) {
@@ -123,6 +153,24 @@ fn select(request: &DecisionRequest, shown: &[Finding]) -> Result<Vec<String>> {
         ));
     }
     Ok(identities)
+}
+
+/// Rejects a rule that does not exist, or whose findings are not about identities.
+fn check_rule_subjects(rules: &RuleSet, rule_id: &str) -> Result<()> {
+    let Some(rule) = rules.rules.iter().find(|r| r.id == rule_id) else {
+        return Err(Error::NotFound(format!(
+            "no such rule {rule_id:?}; list the rules with `scimtrail findings --print-rules`"
+        )));
+    };
+    let subjects = match rule.check {
+        Check::ShadowIdentity => "shadow actors, which match no SCIM identity",
+        Check::StaleCredential => "credentials, not identities",
+        _ => return Ok(()),
+    };
+    Err(Error::InvalidInput(format!(
+        "rule {rule_id:?} finds {subjects}, so there is no identity to decide on; \
+         map an actor to an identity with `import --aliases FILE`, or decide with --identity"
+    )))
 }
 
 /// Approval findings are about earlier decisions, not about the identity's access.

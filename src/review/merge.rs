@@ -7,8 +7,13 @@
 //! earlier merge) is skipped. When both sides decided on the same item after the fork
 //! and their newest verdicts differ, the other side's rows on that item are not
 //! appended but listed as conflicts for the reviewers to settle.
+//!
+//! A merge that would append a row naming a campaign or snapshot this case lacks is
+//! rejected whole, because such a row cannot be traced to evidence here. A journal that
+//! shares no decision with a case that has some merges with a warning: it likely comes
+//! from another case.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde::Serialize;
@@ -34,6 +39,8 @@ pub struct MergeReport {
     pub appended: Vec<Decision>,
     pub duplicates: usize,
     pub conflicts: Vec<Conflict>,
+    /// Things the reviewer should check, such as a journal that shares no decision.
+    pub warnings: Vec<String>,
 }
 
 /// Reads the other journal, checks its chain, and appends what it adds to `case`.
@@ -82,6 +89,14 @@ pub fn merge(case: &Case, other: &Path) -> Result<MergeReport> {
         }
         incoming.push(row.clone());
     }
+    check_references(case, other, &incoming)?;
+    let mut warnings = Vec::new();
+    if common == 0 && !ours.is_empty() && !theirs.is_empty() {
+        warnings.push(format!(
+            "{} shares no decision with this case, so it may come from another case",
+            other.display()
+        ));
+    }
     let appended = if incoming.is_empty() {
         Vec::new()
     } else {
@@ -92,7 +107,41 @@ pub fn merge(case: &Case, other: &Path) -> Result<MergeReport> {
         appended,
         duplicates,
         conflicts,
+        warnings,
     })
+}
+
+/// Rejects rows that name a campaign or snapshot this case lacks.
+fn check_references(case: &Case, other: &Path, incoming: &[Decision]) -> Result<()> {
+    let campaigns: BTreeSet<String> = case
+        .campaigns()?
+        .into_iter()
+        .map(|c| c.campaign_id)
+        .collect();
+    let snapshots: BTreeSet<i64> = case
+        .snapshots()?
+        .into_iter()
+        .map(|s| s.snapshot_id)
+        .collect();
+    for row in incoming {
+        let missing = match (
+            &row.campaign,
+            row.snapshot_ids.iter().find(|id| !snapshots.contains(id)),
+        ) {
+            (Some(campaign), _) if !campaigns.contains(campaign) => format!("campaign {campaign}"),
+            (_, Some(snapshot)) => format!("snapshot {snapshot}"),
+            _ => continue,
+        };
+        return Err(Error::invalid_file(
+            other,
+            format!(
+                "decision {} names {missing}, which this case lacks; nothing was merged \
+                 (import the same evidence and campaigns first)",
+                row.seq
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn item(row: &Decision) -> (String, Option<String>) {

@@ -29,6 +29,23 @@ pub enum Check {
 }
 
 impl Check {
+    /// The check's name as rules files spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Check::Dormant => "dormant",
+            Check::UnusedEntitlement => "unused_entitlement",
+            Check::AfterDeactivation => "after_deactivation",
+            Check::TokenAfterDeactivation => "token_after_deactivation",
+            Check::ShadowIdentity => "shadow_identity",
+            Check::OrphanedIdentity => "orphaned_identity",
+            Check::PrivilegeThroughNesting => "privilege_through_nesting",
+            Check::ApprovalUnchanged => "approval_unchanged",
+            Check::ApprovalChanged => "approval_changed",
+            Check::StaleCredential => "stale_credential",
+            Check::UnreadableCertificate => "unreadable_certificate",
+        }
+    }
+
     /// Whether the check needs `days`.
     fn uses_days(self) -> bool {
         matches!(
@@ -36,7 +53,35 @@ impl Check {
             Check::Dormant | Check::UnusedEntitlement | Check::StaleCredential
         )
     }
+
+    /// The optional settings the check's query reads; any other setting is a mistake.
+    fn settings(self) -> &'static [&'static str] {
+        match self {
+            Check::Dormant => &["days", "kinds"],
+            Check::UnusedEntitlement => &["days", "entitlement_kinds"],
+            Check::TokenAfterDeactivation => &["credential_actions"],
+            Check::ShadowIdentity => &["ignore_actors", "ignore_actor_types"],
+            Check::OrphanedIdentity => &["kinds", "relations"],
+            Check::StaleCredential => &[
+                "days",
+                "credential_kinds",
+                "short_lived_prefixes",
+                "certificate_days",
+            ],
+            Check::AfterDeactivation
+            | Check::UnreadableCertificate
+            | Check::PrivilegeThroughNesting
+            | Check::ApprovalUnchanged
+            | Check::ApprovalChanged => &[],
+        }
+    }
 }
+
+/// The largest `days` a rule may set: 100 years, far inside the timestamp range.
+pub const MAX_DAYS: u32 = 36_500;
+
+/// The identity kinds a rule's `kinds` may list.
+const IDENTITY_KINDS: [&str; 5] = ["human", "service", "agent", "group", "other"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -115,6 +160,61 @@ fn enabled() -> bool {
 }
 
 impl Rule {
+    /// Returns the names of the optional settings the rule sets.
+    fn set_settings(&self) -> Vec<&'static str> {
+        [
+            ("days", self.days.is_some()),
+            ("kinds", !self.kinds.is_empty()),
+            ("entitlement_kinds", !self.entitlement_kinds.is_empty()),
+            ("relations", !self.relations.is_empty()),
+            ("credential_actions", !self.credential_actions.is_empty()),
+            ("ignore_actors", !self.ignore_actors.is_empty()),
+            ("ignore_actor_types", !self.ignore_actor_types.is_empty()),
+            ("certificate_days", self.certificate_days.is_some()),
+            ("credential_kinds", !self.credential_kinds.is_empty()),
+            (
+                "short_lived_prefixes",
+                !self.short_lived_prefixes.is_empty(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
+
+    /// Checks the rule's settings against what its check reads.
+    fn validate(&self) -> std::result::Result<(), String> {
+        let check = self.check.name();
+        if let Some(unused) = self
+            .set_settings()
+            .into_iter()
+            .find(|name| !self.check.settings().contains(name))
+        {
+            return Err(format!(
+                "rule {:?}: check {check} does not use `{unused}`; remove it",
+                self.id
+            ));
+        }
+        if self.check.uses_days() && !self.days.is_some_and(|d| (1..=MAX_DAYS).contains(&d)) {
+            return Err(format!(
+                "rule {:?}: `days` must be a number of days from 1 to {MAX_DAYS} for check {check}",
+                self.id
+            ));
+        }
+        if let Some(unknown) = self
+            .kinds
+            .iter()
+            .find(|k| !IDENTITY_KINDS.contains(&k.as_str()))
+        {
+            return Err(format!(
+                "rule {:?}: unknown identity kind {unknown:?} in `kinds`; use {}",
+                self.id,
+                IDENTITY_KINDS.join(", ")
+            ));
+        }
+        Ok(())
+    }
+
     /// The threshold in words, as findings and reports show it.
     pub fn threshold(&self) -> String {
         let days = match self.days {
@@ -153,31 +253,31 @@ impl RuleSet {
     /// Reads and checks a rules file.
     pub fn load(path: &Path) -> Result<RuleSet> {
         let text = std::fs::read_to_string(path).map_err(|err| Error::io(path, err))?;
-        RuleSet::parse(&text, &path.display().to_string())
-            .map_err(|reason| Error::invalid_file(path, reason))
+        RuleSet::parse_unnamed(&text).map_err(|reason| Error::invalid_file(path, reason))
     }
 
     /// Parses rules text; `origin` names it in messages.
     pub fn parse(text: &str, origin: &str) -> std::result::Result<RuleSet, String> {
-        let set: RuleSet = toml::from_str(text).map_err(|err| format!("{origin}: {err}"))?;
-        set.validate()
-            .map_err(|reason| format!("{origin}: {reason}"))?;
+        RuleSet::parse_unnamed(text).map_err(|reason| format!("{origin}: {reason}"))
+    }
+
+    fn parse_unnamed(text: &str) -> std::result::Result<RuleSet, String> {
+        let set: RuleSet = toml::from_str(text).map_err(|err| err.to_string())?;
+        set.validate()?;
         Ok(set)
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
+        if self.rules.is_empty() {
+            return Err("the file defines no [[rule]], so no rule would run".into());
+        }
         let controls: BTreeSet<&str> = self.controls.iter().map(|c| c.id.as_str()).collect();
         let mut ids = BTreeSet::new();
         for rule in &self.rules {
             if !ids.insert(rule.id.as_str()) {
                 return Err(format!("rule id {:?} is used twice", rule.id));
             }
-            if rule.check.uses_days() && rule.days.is_none_or(|d| d == 0) {
-                return Err(format!(
-                    "rule {:?}: `days` must be a positive number of days for check {:?}",
-                    rule.id, rule.check
-                ));
-            }
+            rule.validate()?;
             if let Some(unknown) = rule
                 .controls
                 .iter()
@@ -234,6 +334,58 @@ mod tests {
                     days = 3\nthreshold = 4\n";
         let err = RuleSet::parse(text, "f.toml").unwrap_err();
         assert!(err.contains("threshold"), "{err}");
+    }
+
+    fn rule(body: &str) -> String {
+        format!("[[rule]]\nid = \"r\"\ntitle = \"t\"\nseverity = \"low\"\n{body}\n")
+    }
+
+    #[test]
+    fn huge_days_is_rejected() {
+        let err =
+            RuleSet::parse(&rule("check = \"dormant\"\ndays = 4294967295"), "f.toml").unwrap_err();
+        assert!(err.contains("from 1 to 36500"), "{err}");
+    }
+
+    #[test]
+    fn days_limit_is_accepted() {
+        let set = RuleSet::parse(&rule("check = \"dormant\"\ndays = 36500"), "f.toml");
+        assert!(set.is_ok(), "{set:?}");
+    }
+
+    #[test]
+    fn days_error_names_rule() {
+        let err = RuleSet::parse(&rule("check = \"dormant\"\ndays = 36501"), "f.toml").unwrap_err();
+        assert!(err.contains("rule \"r\""), "{err}");
+    }
+
+    #[test]
+    fn check_spelled_as_in_file() {
+        let err = RuleSet::parse(&rule("check = \"dormant\"\ndays = 0"), "f.toml").unwrap_err();
+        assert!(err.ends_with("for check dormant"), "{err}");
+    }
+
+    #[test]
+    fn unknown_kind_is_rejected() {
+        let body = "check = \"dormant\"\ndays = 3\nkinds = [\"humans\"]";
+        let err = RuleSet::parse(&rule(body), "f.toml").unwrap_err();
+        assert!(err.contains("unknown identity kind \"humans\""), "{err}");
+    }
+
+    #[test]
+    fn unused_setting_is_rejected() {
+        let err = RuleSet::parse(&rule("check = \"after_deactivation\"\ndays = 5"), "f.toml")
+            .unwrap_err();
+        assert!(
+            err.contains("check after_deactivation does not use `days`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn empty_file_is_rejected() {
+        let err = RuleSet::parse("# nothing\n", "f.toml").unwrap_err();
+        assert!(err.contains("no [[rule]]"), "{err}");
     }
 
     #[test]

@@ -46,6 +46,10 @@ pub struct AsOf {
     pub time: String,
     /// `option` (--as-of), `newest event` or `newest snapshot`.
     pub basis: String,
+    /// Events dated after the time their file was imported, which the default time leaves
+    /// out; zero with --as-of.
+    #[serde(default)]
+    pub ignored_future_events: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -66,6 +70,7 @@ pub fn run(case: &Case, rules: &RuleSet, as_of: Option<chrono::NaiveDateTime>) -
         Some(time) => AsOf {
             time: format_ts(&time),
             basis: "option".to_string(),
+            ignored_future_events: 0,
         },
         None => default_as_of(case)?,
     };
@@ -78,24 +83,37 @@ pub fn run(case: &Case, rules: &RuleSet, as_of: Option<chrono::NaiveDateTime>) -
 }
 
 /// Returns the newest event or snapshot time, whichever is later, so that two runs on the
-/// same case agree without anyone naming a time.
+/// same case agree without anyone naming a time. Events dated after the time their file was
+/// imported (or after now) are left out and counted: one mistyped year would otherwise move
+/// every finding into the future.
 pub fn default_as_of(case: &Case) -> Result<AsOf> {
-    let (event, snapshot): (Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>) =
-        case.conn().query_row(
-            "SELECT (SELECT max(ts) FROM events), (SELECT max(taken_at) FROM snapshots)",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )?;
+    let now = chrono::Utc::now().naive_utc();
+    let (event, ignored, snapshot): (
+        Option<chrono::NaiveDateTime>,
+        i64,
+        Option<chrono::NaiveDateTime>,
+    ) = case.conn().query_row(
+        "WITH dated AS (
+             SELECT e.ts, e.ts > least(s.imported_at, $1::TIMESTAMP) AS future
+             FROM events e JOIN sources s USING (source_id)
+         )
+         SELECT (SELECT max(ts) FROM dated WHERE NOT future),
+                (SELECT count(*) FROM dated WHERE future),
+                (SELECT max(taken_at) FROM snapshots)",
+        duckdb::params![now],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )?;
     let (time, basis) = match (event, snapshot) {
         (Some(e), Some(s)) if s > e => (s, "newest snapshot"),
         (Some(e), _) => (e, "newest event"),
         (None, Some(s)) => (s, "newest snapshot"),
         // Without evidence no rule can fire, so the time only labels the empty result.
-        (None, None) => (chrono::Utc::now().naive_utc(), "current time, no evidence"),
+        (None, None) => (now, "current time, no evidence"),
     };
     Ok(AsOf {
         time: format_ts(&time),
         basis: basis.to_string(),
+        ignored_future_events: ignored,
     })
 }
 
@@ -200,6 +218,16 @@ pub fn ignored_actors(rules: &RuleSet) -> (Vec<String>, Vec<String>) {
 
 type Query = (String, Vec<Value>);
 
+/// Returns the latest decision time the approval checks consider: the --as-of time, or no
+/// limit with the default time, because decisions are made after the newest evidence.
+fn decided_until(as_of: &AsOf) -> Value {
+    if as_of.basis == "option" {
+        text(as_of.time.trim_end_matches('Z'))
+    } else {
+        Value::Null
+    }
+}
+
 fn queries(rule: &Rule, as_of: &AsOf) -> Result<Vec<Query>> {
     let time = text(as_of.time.trim_end_matches('Z'));
     let days = Value::BigInt(i64::from(rule.days.unwrap_or(0)));
@@ -251,11 +279,11 @@ fn queries(rule: &Rule, as_of: &AsOf) -> Result<Vec<Query>> {
         }
         Check::ApprovalUnchanged => vec![(
             sql(include_str!("sql/approvals.sql")),
-            vec![Value::Boolean(false)],
+            vec![Value::Boolean(false), decided_until(as_of)],
         )],
         Check::ApprovalChanged => vec![(
             sql(include_str!("sql/approvals.sql")),
-            vec![Value::Boolean(true)],
+            vec![Value::Boolean(true), decided_until(as_of)],
         )],
         Check::StaleCredential => {
             let window = Value::BigInt(i64::from(rule.certificate_days.unwrap_or(0)));

@@ -1,12 +1,13 @@
 -- $1 true for approved identities that changed since the approval, false for those
 -- unchanged. The reviewer saw the identity in the newest snapshot imported before the
 -- decision; it is compared with its newest snapshot now on `active`, grants and relations.
+-- $2, when not NULL, is the as-of time: decisions after it are left out.
 WITH approved AS (
     SELECT * FROM (
         SELECT seq, decided_at, identity_key, entitlement, verdict, reviewer, sha256,
                row_number() OVER (PARTITION BY identity_key, coalesce(entitlement, '')
                                   ORDER BY seq DESC) AS newest
-        FROM decisions
+        FROM decisions WHERE $2::TIMESTAMP IS NULL OR decided_at <= $2::TIMESTAMP
     ) WHERE newest = 1 AND verdict = 'approve'
 ),
 grants AS (
