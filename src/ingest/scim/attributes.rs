@@ -123,7 +123,12 @@ pub fn extensions(resource: &Value, schemas: &[String]) -> Map<String, Value> {
 }
 
 fn is_urn(name: &str) -> bool {
-    name.len() > 4 && name[..4].eq_ignore_ascii_case("urn:")
+    // `get` rather than slicing: a key from evidence may put a multi-byte character
+    // across byte 4.
+    name.len() > 4
+        && name
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
 }
 
 /// Identifiers that audit logs name a resource by, found by attribute name at the top
@@ -191,6 +196,15 @@ fn texts(value: &Value) -> Vec<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn urn_check_multibyte_key() {
+        assert!(!is_urn("urn\u{1a0}etf:params:scim"));
+        assert!(!is_urn("ur\u{1a0}:x"));
+        assert!(is_urn(
+            "URN:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+        ));
+    }
 
     #[test]
     fn empty_forms_are_unassigned() {
