@@ -4,6 +4,7 @@
 //! Reading, splitting, detecting and mapping records are pure functions; only `import`
 //! and the loaders behind it need the case store.
 
+mod base64;
 mod cloudtrail;
 mod container;
 mod detect;

@@ -31,7 +31,7 @@ pub fn from_text(text: &str, bytes: usize) -> Result<Option<String>, String> {
     {
         // `0x`-prefixed values may drop leading zeros.
         format!("{:0>width$}", hex.to_ascii_lowercase(), width = bytes * 2)
-    } else if let Some(decoded) = base64(text).filter(|d| d.len() == bytes) {
+    } else if let Some(decoded) = crate::ingest::base64::decode(text).filter(|d| d.len() == bytes) {
         hex::encode(decoded)
     } else {
         return Err(format!(
@@ -93,31 +93,6 @@ fn shorten(text: &str) -> String {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.to_string(),
     }
-}
-
-/// Decodes standard or URL-safe base64, padded or not.
-fn base64(text: &str) -> Option<Vec<u8>> {
-    let digits = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
-    let mut buffer = 0u32;
-    let mut bits = 0;
-    for byte in digits.bytes() {
-        let value = match byte {
-            b'A'..=b'Z' => byte - b'A',
-            b'a'..=b'z' => byte - b'a' + 26,
-            b'0'..=b'9' => byte - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        buffer = (buffer << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ pub fn parse_base64(text: &str) -> Result<CertificateInfo, String> {
         .flat_map(|line| line.chars())
         .filter(|c| !c.is_whitespace())
         .collect();
-    let der = decode_base64(&body).ok_or("the value is not base64")?;
+    let der = crate::ingest::base64::decode(&body).ok_or("the value is not base64")?;
     parse_der(&der)
 }
 
@@ -165,31 +165,6 @@ fn read_name(name: &[u8]) -> Result<Option<String>, String> {
         }
     }
     Ok((!parts.is_empty()).then(|| parts.join(", ")))
-}
-
-/// Decodes standard base64, padded or not.
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let digits = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
-    let mut buffer = 0u32;
-    let mut bits = 0;
-    for byte in digits.bytes() {
-        let value = match byte {
-            b'A'..=b'Z' => byte - b'A',
-            b'a'..=b'z' => byte - b'a' + 26,
-            b'0'..=b'9' => byte - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        buffer = (buffer << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]
