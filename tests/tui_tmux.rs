@@ -5,7 +5,7 @@
 //! Each step polls `capture-pane` until the expected text shows, so the test waits only as
 //! long as the TUI needs. tmux runs on a socket of its own inside the test's temporary
 //! folder, so no other tmux session is touched. CI installs tmux; without it the test fails
-//! and says so, unless `SCIMTRAIL_SKIP_TMUX` is set.
+//! with a message naming it, unless `SCIMTRAIL_SKIP_TMUX` is set.
 
 #![cfg(feature = "store")]
 

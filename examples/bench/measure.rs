@@ -10,7 +10,7 @@ pub fn timed<T>(work: impl FnOnce() -> T) -> (T, Duration) {
     (value, started.elapsed())
 }
 
-/// The p-th percentile (nearest rank) of `samples` in milliseconds; 0 when empty.
+/// Returns the p-th percentile (nearest rank) of `samples` in milliseconds; 0 when empty.
 pub fn percentile_ms(samples: &[Duration], p: f64) -> f64 {
     if samples.is_empty() {
         return 0.0;
@@ -21,7 +21,7 @@ pub fn percentile_ms(samples: &[Duration], p: f64) -> f64 {
     sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1000.0
 }
 
-/// The peak resident set size of this process so far (`VmHWM` in `/proc/self/status`), in
+/// Returns the peak resident set size of this process so far (`VmHWM` in `/proc/self/status`), in
 /// bytes; `None` off Linux.
 pub fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -36,7 +36,7 @@ pub fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
-/// The total size in bytes of the regular files under `root`.
+/// Returns the total size in bytes of the regular files under `root`.
 pub fn folder_bytes(root: &Path) -> u64 {
     let mut total = 0;
     let mut pending = vec![root.to_path_buf()];

@@ -95,7 +95,7 @@ impl Case {
         })
     }
 
-    /// The id of the newest snapshot that contains the identity.
+    /// Returns the id of the newest snapshot that contains the identity.
     pub fn current_snapshot_of(&self, identity_key: &str) -> Result<i64> {
         Ok(self.conn.query_row(
             "SELECT snapshot_id FROM current_identities WHERE identity_key = $1",

@@ -47,7 +47,7 @@ pub struct ImportArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// The most memory DuckDB may use, such as 2GiB, 1500MB or 40% of physical memory.
+    /// The maximum memory DuckDB may use, such as 2GiB, 1500MB or 40% of physical memory.
     /// Defaults to 25% of physical memory. The importer's own buffers come on top and
     /// grow with the largest file.
     #[arg(long, value_parser = MemoryLimit::parse, value_name = "SIZE")]

@@ -60,7 +60,7 @@ fn check_required(files: &[PackFile]) -> Vec<PackProblem> {
 }
 
 /// Returns whether `name` is one plain component. A pack is one flat folder, and a name
-/// that is absolute or holds `..` or a separator would make verify read outside the pack.
+/// that is absolute or contains `..` or a separator would make verify read outside the pack.
 fn is_pack_file_name(name: &str) -> bool {
     let mut components = Path::new(name).components();
     let single = matches!(

@@ -46,7 +46,7 @@ const CALLS: [(&str, &str, &str); 8] = [
     ("dynamodb.amazonaws.com", "Query", "AWS::DynamoDB::Table"),
 ];
 
-/// A role session: the temporary key an AssumeRole call issued, and who holds it.
+/// A role session: the temporary key an AssumeRole call issued, and the identity that uses it.
 struct Session {
     role: &'static str,
     name: String,

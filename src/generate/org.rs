@@ -33,7 +33,7 @@ pub struct Org {
     /// Identities that act (every one but the dormant), by index into `identities`.
     acting: Vec<usize>,
     pub unknown_actors: Vec<Identity>,
-    /// When the snapshot says inactive identities were deactivated; they keep acting
+    /// The deactivation time the snapshot gives inactive identities. They keep acting
     /// afterwards, which is one of the planted findings.
     pub deactivated_at: NaiveDateTime,
 }

@@ -1,5 +1,5 @@
 //! OpenTelemetry GenAI agent runs as OTLP/JSON export requests, one per line, as the
-//! collector's file exporter writes them. One request holds one agent run: an
+//! collector's file exporter writes them. One request contains one agent run: an
 //! `invoke_agent` span with `chat` and `execute_tool` children.
 
 use std::path::Path;

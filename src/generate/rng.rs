@@ -28,7 +28,7 @@ impl Rng {
         self.next_u64() % n
     }
 
-    /// A number in `low..=high`.
+    /// Returns a number in `low..=high`.
     pub fn between(&mut self, low: u64, high: u64) -> u64 {
         low + self.below(high - low + 1)
     }
@@ -42,7 +42,7 @@ impl Rng {
         &items[self.below(items.len() as u64) as usize]
     }
 
-    /// A random (version 4) UUID in its lower-case text form.
+    /// Returns a random (version 4) UUID in its lower-case text form.
     pub fn uuid(&mut self) -> String {
         let high = self.next_u64();
         let low = self.next_u64();

@@ -11,7 +11,7 @@ use crate::{Error, Result};
 /// The built-in rules, compiled into the binary.
 pub const DEFAULT_RULES: &str = include_str!("rules.toml");
 
-/// What a rule checks. The query behind each lives in `review::findings`.
+/// The kind of check a rule runs. The query behind each is in `review::findings`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Check {
@@ -29,7 +29,7 @@ pub enum Check {
 }
 
 impl Check {
-    /// The check's name as rules files spell it.
+    /// Returns the check's name as rules files spell it.
     pub fn name(self) -> &'static str {
         match self {
             Check::Dormant => "dormant",
@@ -46,7 +46,7 @@ impl Check {
         }
     }
 
-    /// Whether the check needs `days`.
+    /// Returns whether the check needs `days`.
     fn uses_days(self) -> bool {
         matches!(
             self,
@@ -54,7 +54,7 @@ impl Check {
         )
     }
 
-    /// The optional settings the check's query reads; any other setting is a mistake.
+    /// Returns the optional settings the check's query reads. Any other setting is an error.
     fn settings(self) -> &'static [&'static str] {
         match self {
             Check::Dormant => &["days", "kinds"],
@@ -215,7 +215,7 @@ impl Rule {
         Ok(())
     }
 
-    /// The threshold in words, as findings and reports show it.
+    /// Returns the threshold in words, as findings and reports show it.
     pub fn threshold(&self) -> String {
         let days = match self.days {
             Some(days) => format!("{days} days"),
@@ -241,7 +241,7 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// The built-in rules.
+    /// Returns the built-in rules.
     pub fn builtin() -> RuleSet {
         // The built-in file is checked by a unit test, so it always parses.
         RuleSet::parse(DEFAULT_RULES, "built-in rules").unwrap_or(RuleSet {
@@ -292,7 +292,7 @@ impl RuleSet {
         Ok(())
     }
 
-    /// The enabled rules in file order.
+    /// Returns the enabled rules in file order.
     pub fn enabled(&self) -> impl Iterator<Item = &Rule> {
         self.rules.iter().filter(|r| r.enabled)
     }

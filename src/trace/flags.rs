@@ -87,7 +87,7 @@ pub fn flags(
         };
         if let Some(kind) = marker {
             // NOTE: an event older than every snapshot takes the oldest later state, so
-            // the flag says so rather than claim the actor was inactive at the event.
+            // the flag's detail states that rather than claim the actor was inactive at the event.
             let basis = if identity.state_basis == StateBasis::OldestAfter {
                 ", taken after the event"
             } else {

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::model::TraceEvent;
 
-/// How sure a link is.
+/// The strength of a link: exact or inferred.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Strength {

@@ -81,7 +81,7 @@ pub fn links(events: &[TraceEvent], inferred: &[TraceEvent]) -> Vec<TraceLink> {
     result
 }
 
-/// The first and last event time of each resolved identity.
+/// Returns the first and last event time of each resolved identity.
 fn spans(events: &[TraceEvent]) -> BTreeMap<&str, (NaiveDateTime, NaiveDateTime)> {
     let mut spans: BTreeMap<&str, (NaiveDateTime, NaiveDateTime)> = BTreeMap::new();
     for event in events {

@@ -30,7 +30,7 @@ pub struct EventsView {
     pub loaded: bool,
 }
 
-/// A `since` and `until` pair as the filter holds them.
+/// A `since` and `until` pair as the filter contains them.
 pub type TimeRange = (Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>);
 
 impl EventsView {
@@ -43,7 +43,7 @@ impl EventsView {
         self.page_offset + self.cursor.selected
     }
 
-    /// Returns the offset of the page that holds position `target`.
+    /// Returns the offset of the page that contains position `target`.
     pub fn page_of(target: usize) -> usize {
         target / EVENT_PAGE_ROWS * EVENT_PAGE_ROWS
     }

@@ -25,12 +25,12 @@ pub enum Palette {
     Dark,
     /// For terminals with a light background.
     Light,
-    /// No colours at all, as `NO_COLOR` asks; highlights become reverse video.
+    /// No colours at all, as `NO_COLOR` requests, so highlights become reverse video.
     NoColor,
 }
 
 impl Palette {
-    /// Returns the palette the environment asks for: none when `NO_COLOR` is set to a
+    /// Returns the palette the environment requests: none when `NO_COLOR` is set to a
     /// non-empty value (see no-color.org), light when `SCIMTRAIL_THEME` is `light`.
     pub fn from_env() -> Palette {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());

@@ -1,6 +1,6 @@
 -- $1 as-of time, $2 days, $3 identity kinds (JSON array).
 --
--- Without any event in the window the case holds no audit data to judge activity by (a
+-- Without any event in the window the case contains no audit data to judge activity by (a
 -- snapshot imported on its own), so the check reports nothing.
 WITH last_event AS (
     SELECT ei.identity_key, arg_max(e.event_key, e.ts) AS event_key, max(e.ts) AS last_ts
