@@ -11,7 +11,8 @@ use crate::{Error, Result};
 
 impl Case {
     /// Rebuilds the alias table from the newest snapshot of every identity and the
-    /// analyst's mappings.
+    /// analyst's mappings, then `event_actors`, which resolves each event's actor through
+    /// the aliases. Import calls this after its files, so it also covers new events.
     ///
     /// Each identifier maps to one identity: when two identities share one, the stronger
     /// rule wins (mapping, id, externalId, userName, email, then the identifiers a
@@ -42,7 +43,11 @@ impl Case {
                      JOIN current_identities c USING (snapshot_id, identity_key)
              )
              WHERE alias <> ''
-             QUALIFY row_number() OVER (PARTITION BY alias ORDER BY strength, identity_key) = 1;",
+             QUALIFY row_number() OVER (PARTITION BY alias ORDER BY strength, identity_key) = 1;
+             CREATE OR REPLACE TABLE event_actors AS
+             SELECT event_key, identity_key, matched_by, ts FROM event_actor_resolution
+             WHERE identity_key IS NOT NULL
+             ORDER BY event_key;",
         )?;
         Ok(())
     }

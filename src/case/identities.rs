@@ -6,10 +6,9 @@ use crate::{Error, Result};
 
 const IDENTITY_QUERY: &str = "
 WITH activity AS (
-    SELECT ei.identity_key, count(*) AS event_count, max(e.ts) AS last_seen
-    FROM event_identities ei JOIN events e USING (event_key)
-    WHERE ei.identity_key IS NOT NULL
-    GROUP BY ei.identity_key
+    SELECT identity_key, count(*) AS event_count, max(ts) AS last_seen
+    FROM event_actors
+    GROUP BY identity_key
 ),
 latest_decision AS (
     SELECT identity_key, verdict FROM decisions WHERE entitlement IS NULL

@@ -161,8 +161,7 @@ impl Case {
     /// so that a busy identity's events are never loaded.
     fn activity(&self, identity_key: &str, buckets: usize) -> Result<Histogram> {
         let (first, last): (Option<NaiveDateTime>, Option<NaiveDateTime>) = self.conn.query_row(
-            "SELECT min(e.ts), max(e.ts) FROM events e JOIN event_identities ei USING (event_key)
-             WHERE ei.identity_key = ?",
+            "SELECT min(ts), max(ts) FROM event_actors WHERE identity_key = ?",
             params![identity_key],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
@@ -176,9 +175,8 @@ impl Case {
         };
         let width = histogram.bucket_width_us();
         let mut stmt = self.conn.prepare(
-            "SELECT CAST((epoch_us(e.ts) - ?) // ? AS BIGINT) AS bucket, count(*)
-             FROM events e JOIN event_identities ei USING (event_key)
-             WHERE ei.identity_key = ? GROUP BY bucket",
+            "SELECT CAST((epoch_us(ts) - ?) // ? AS BIGINT) AS bucket, count(*)
+             FROM event_actors WHERE identity_key = ? GROUP BY bucket",
         )?;
         let rows = stmt.query_map(
             params![start.and_utc().timestamp_micros(), width, identity_key],
@@ -199,8 +197,8 @@ impl Case {
     fn sessions(&self, identity_key: &str) -> Result<Vec<Session>> {
         let mut stmt = self.conn.prepare(
             "SELECT e.session_id, count(*), min(e.ts), max(e.ts)
-             FROM events e JOIN event_identities ei USING (event_key)
-             WHERE ei.identity_key = ? AND e.session_id IS NOT NULL
+             FROM events e JOIN event_actors a USING (event_key)
+             WHERE a.identity_key = ? AND e.session_id IS NOT NULL
              GROUP BY e.session_id ORDER BY max(e.ts) DESC LIMIT ?",
         )?;
         let limit = i64::try_from(SESSION_LIMIT).unwrap_or(i64::MAX);

@@ -6,6 +6,7 @@ mod as_of;
 mod bookmarks;
 mod campaigns;
 mod decisions;
+pub mod deprovisioning;
 pub mod event_filter;
 mod event_pages;
 mod grants;

@@ -54,6 +54,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "event identifiers",
         sql: include_str!("migrations/0008_event_identifiers.sql"),
     },
+    Migration {
+        version: 9,
+        name: "deprovisioning targets",
+        sql: include_str!("migrations/0009_deprovisioning_targets.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "event actors",
+        sql: include_str!("migrations/0010_event_actors.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::event::{MappedEvent, Partial};
 use crate::Result;
+use crate::case::deprovisioning::DEPROVISIONING;
 
 /// An event ready for the `events` table.
 pub struct EventRow {
@@ -301,6 +302,19 @@ SELECT * FROM (
 ORDER BY event_key, value;
 DROP TABLE import_stage_kept;";
 
+/// Adds the targets of the kept staged events that deprovision an identity to
+/// `deprovisioning_targets`, in the form of the migration that created the table.
+const STAGE_DEPROVISIONING: &str = "
+INSERT INTO deprovisioning_targets
+SELECT event_key, ts, lower(target) FROM (
+    SELECT s.event_key, s.ts,
+           unnest(list_concat(json_extract_string(s.targets, '$[*].id'),
+                              json_extract_string(s.targets, '$[*].alternate_id'))) AS target
+    FROM import_stage_events s JOIN import_stage_status t USING (event_key)
+    WHERE NOT t.duplicate AND regexp_matches(lower(s.action), $1)
+)
+WHERE target IS NOT NULL";
+
 /// Moves staged events into `events`, skipping those the case already has and
 /// recording collisions with events of earlier sources.
 fn merge_stage(
@@ -344,6 +358,7 @@ fn merge_stage(
          SELECT key_hash, event_key FROM import_stage_status WHERE NOT duplicate;",
     )?;
     conn.execute_batch(STAGE_IDENTIFIERS)?;
+    conn.execute(STAGE_DEPROVISIONING, params![DEPROVISIONING])?;
     conn.execute_batch("DROP TABLE import_stage_status")?;
     let staged: i64 =
         conn.query_row("SELECT count(*) FROM import_stage_events", [], |r| r.get(0))?;

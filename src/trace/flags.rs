@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDateTime;
-use duckdb::params;
 use serde::Serialize;
 
 use super::event_time;
@@ -24,23 +23,6 @@ pub struct Finding {
     pub event_key: i64,
     pub detail: String,
 }
-
-/// Action patterns, as a DuckDB regular expression on the lower-case action, of events
-/// that deactivate, suspend or delete an identity: Okta `user.lifecycle.deactivate`,
-/// Entra `Disable account` and `Delete user`, CloudTrail `DeleteUser`, GCP
-/// `DeleteServiceAccount` and `DisableServiceAccount`, Kubernetes `delete serviceaccounts`.
-const DEPROVISIONING: &str = "user\\.lifecycle\\.(deactivate|suspend|delete)|(deactivate|disable|suspend|delete|remove) ?(user|account|service ?account|service ?principal|agent|application)";
-
-/// For each identity, the earliest deprovisioning event that targets it: its key and time.
-const DEPROVISIONING_QUERY: &str = "
-SELECT a.identity_key, arg_min(t.event_key, t.ts), min(t.ts)
-FROM (SELECT event_key, ts,
-             unnest(list_concat(json_extract_string(targets, '$[*].id'),
-                                json_extract_string(targets, '$[*].alternate_id'))) AS target
-      FROM events WHERE regexp_matches(lower(action), $2)) t
-JOIN aliases a ON a.alias = lower(t.target)
-WHERE a.identity_key IN (SELECT unnest(from_json($1::VARCHAR, '[\"VARCHAR\"]')))
-GROUP BY a.identity_key";
 
 /// Flags the trace's events. `deprovisioned` maps an identity to the earliest event that
 /// deprovisioned it, anywhere in the case.
@@ -193,13 +175,5 @@ pub fn deprovisioned(
     case: &Case,
     identities: &BTreeSet<String>,
 ) -> Result<HashMap<String, (i64, NaiveDateTime)>> {
-    if identities.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let keys = serde_json::to_string(identities)?;
-    let mut stmt = case.conn().prepare(DEPROVISIONING_QUERY)?;
-    let rows = stmt.query_map(params![keys, DEPROVISIONING], |row| {
-        Ok((row.get(0)?, (row.get(1)?, row.get(2)?)))
-    })?;
-    Ok(rows.collect::<Result<HashMap<_, _>, _>>()?)
+    case.earliest_deprovisioning(identities)
 }

@@ -14,10 +14,9 @@ use crate::model::TraceEvent;
 
 /// Events by `identity` between two times, in time order.
 const NEARBY_QUERY: &str = "
-SELECT ei.event_key
-FROM event_identities ei JOIN events e USING (event_key)
-WHERE ei.identity_key = $1 AND e.ts BETWEEN $2 AND $3
-ORDER BY e.ts, e.event_key
+SELECT event_key FROM event_actors
+WHERE identity_key = $1 AND ts BETWEEN $2 AND $3
+ORDER BY ts, event_key
 LIMIT $4";
 
 /// Maximum number of inferred events per identity, so that a busy service account does not
