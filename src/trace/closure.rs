@@ -9,7 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use duckdb::{Connection, params, params_from_iter};
+use duckdb::{Connection, params_from_iter};
+
+use super::placeholders;
 
 use crate::Result;
 
@@ -27,12 +29,14 @@ pub const MAX_JOINED: usize = 50_000;
 /// many values.
 const VALUES_PER_QUERY: usize = 256;
 
-/// The identifiers that the events of the frontier carry.
-/// NOTE: DuckDB reads this with a scan of `event_key`, skipping only the row groups whose
-/// key range misses the frontier, so its cost grows with the case.
-const FRONTIER_QUERY: &str = "
-SELECT DISTINCT kind, value, role FROM event_identifiers
-WHERE event_key IN (SELECT unnest(from_json($1::VARCHAR, '[\"BIGINT\"]')))";
+/// The identifiers that a batch of frontier events carry. `{keys}` is replaced by the
+/// placeholders `$1, $2, ...`. Import appends identifiers in event key order, so DuckDB's
+/// zone maps on `event_key` skip the row groups whose key range holds none of the keys.
+const FRONTIER_QUERY: &str =
+    "SELECT DISTINCT kind, value, role FROM event_identifiers WHERE event_key IN ({keys})";
+
+/// Maximum number of event keys in one frontier query.
+const KEYS_PER_QUERY: usize = 1024;
 
 /// The events that carry one of a batch of values. `{values}` is replaced by the
 /// placeholders `$1, $2, ...`.
@@ -82,25 +86,30 @@ pub fn close(conn: &Connection, matched: &mut BTreeMap<i64, Vec<String>>) -> Res
 /// Finds the events one exact link away from an event of `frontier`, sorted so that the
 /// reasons an event joined on come out in a stable order.
 fn neighbours(conn: &Connection, frontier: &[i64]) -> Result<Vec<(i64, String)>> {
-    let keys = serde_json::to_string(frontier)?;
-    let mut stmt = conn.prepare(FRONTIER_QUERY)?;
-    let mine = stmt
-        .query_map(params![keys], |row| {
+    let mut mine = Vec::new();
+    for batch in frontier.chunks(KEYS_PER_QUERY) {
+        let query = FRONTIER_QUERY.replace("{keys}", &placeholders(batch.len()));
+        let mut stmt = conn.prepare(&query)?;
+        let rows = stmt.query_map(params_from_iter(batch), |row| {
             Ok(Identifier {
                 kind: row.get(0)?,
                 value: row.get(1)?,
                 role: row.get(2)?,
             })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+        })?;
+        for row in rows {
+            mine.push(row?);
+        }
+    }
+    mine.sort();
+    mine.dedup();
     let mut values: Vec<&String> = mine.iter().map(|i| &i.value).collect();
     values.sort();
     values.dedup();
 
     let mut found = Vec::new();
     for batch in values.chunks(VALUES_PER_QUERY) {
-        let placeholders: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
-        let query = VALUE_QUERY.replace("{values}", &placeholders.join(", "));
+        let query = VALUE_QUERY.replace("{values}", &placeholders(batch.len()));
         let mut stmt = conn.prepare(&query)?;
         let rows = stmt.query_map(params_from_iter(batch), |row| {
             let other = Identifier {

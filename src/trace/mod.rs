@@ -13,7 +13,7 @@ pub use flags::Finding;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Duration, NaiveDateTime};
-use duckdb::params;
+use duckdb::{params, params_from_iter};
 use serde::Serialize;
 
 use crate::Result;
@@ -32,27 +32,30 @@ pub struct Trace {
     pub truncated: bool,
 }
 
-/// The columns an ID is compared with, in the order of the flags the seed query returns.
+/// The id columns of `events`, in the order a seed event lists those that matched.
 const ID_COLUMNS: [&str; 4] = ["correlation_id", "session_id", "request_id", "event_id"];
 
-const SEED_QUERY: &str = "
-SELECT e.event_key,
-       e.correlation_id = $1, e.session_id = $1, e.request_id = $1, e.event_id = $1,
-       e.links::VARCHAR
-FROM events e
-WHERE e.event_key IN (SELECT event_key FROM event_identifiers WHERE value = $1)";
+/// The events that carry one of the forms of a traced id, with how each carries it.
+/// `{values}` is replaced by the placeholders `$1, $2, ...`, which DuckDB reads through
+/// the ART index on `event_identifiers.value`.
+const SEED_QUERY: &str =
+    "SELECT event_key, kind, role FROM event_identifiers WHERE value IN ({values})";
 
+/// The events of a batch of keys with their sources and resolved actors. `{keys}` is
+/// replaced by the placeholders `$1, $2, ...`; the list filters `event_actors` as well as
+/// `events`, so DuckDB reads neither table whole.
 const EVENTS_QUERY: &str = "
 SELECT e.event_key, e.event_id, e.ts, e.ts_original, e.source_format, e.action, e.outcome,
        e.reason, e.actor_id, e.actor_type, e.actor_display, e.session_id, e.correlation_id,
        e.request_id, e.client_ip, e.targets::VARCHAR, e.links::VARCHAR,
-       ei.identity_key, ei.matched_by, s.path, s.sha256, e.record_pos, e.raw::VARCHAR
+       a.identity_key, a.matched_by, s.path, s.sha256, e.record_pos, e.raw::VARCHAR
 FROM events e
-JOIN (SELECT unnest(from_json($1::VARCHAR, '[\"BIGINT\"]')) AS event_key) k
-  ON k.event_key = e.event_key
 JOIN sources s ON s.source_id = e.source_id
-JOIN event_identities ei ON ei.event_key = e.event_key
-ORDER BY e.ts, e.event_key";
+LEFT JOIN event_actors a ON a.event_key = e.event_key AND a.event_key IN ({keys})
+WHERE e.event_key IN ({keys})";
+
+/// Maximum number of event keys in one statement of `EVENTS_QUERY`.
+const KEYS_PER_QUERY: usize = 1024;
 
 /// Finds the events whose correlation, session, request or event id equals `id`, or that
 /// carry it among their links, then closes over exact links (`closure::close`).
@@ -61,14 +64,9 @@ ORDER BY e.ts, e.event_key";
 /// An identity (its SCIM id, userName, email or external id) that no event carries as an
 /// identifier finds the events its actor resolved to.
 pub fn trace(case: &Case, id: &str) -> Result<Trace> {
-    let mut matched = seed(case, id)?;
-    for form in normalised_trace_ids(id) {
-        if form != id {
-            for (key, names) in seed(case, &form)? {
-                matched.entry(key).or_default().extend(names);
-            }
-        }
-    }
+    let mut forms = vec![id.to_string()];
+    forms.extend(normalised_trace_ids(id).into_iter().filter(|form| form != id));
+    let mut matched = seed(case, &forms)?;
     if matched.is_empty() {
         matched = seed_identity(case, id)?;
     }
@@ -160,10 +158,18 @@ fn load_events(case: &Case, mut matched: BTreeMap<i64, Vec<String>>) -> Result<V
     if matched.is_empty() {
         return Ok(Vec::new());
     }
-    let keys = serde_json::to_string(&matched.keys().collect::<Vec<_>>())?;
-    let mut stmt = case.conn().prepare(EVENTS_QUERY)?;
-    let rows = stmt.query_map(params![keys], read_event)?;
-    let read = rows.collect::<Result<Vec<_>, _>>()?;
+    let keys: Vec<i64> = matched.keys().copied().collect();
+    let mut read = Vec::with_capacity(keys.len());
+    for batch in keys.chunks(KEYS_PER_QUERY) {
+        let query = EVENTS_QUERY.replace("{keys}", &placeholders(batch.len()));
+        let mut stmt = case.conn().prepare(&query)?;
+        let rows = stmt.query_map(params_from_iter(batch), read_event)?;
+        for row in rows {
+            read.push(row?);
+        }
+    }
+    // Batches come back in key order; the trace reads in time order.
+    read.sort_by_key(|(event, _)| (event_time(event), event.event_key));
     let states = states_at_event_times(case, &read)?;
     let mut events = Vec::with_capacity(read.len());
     for (mut event, resolved) in read {
@@ -181,9 +187,9 @@ fn load_events(case: &Case, mut matched: BTreeMap<i64, Vec<String>>) -> Result<V
 /// (`identity:RULE`). The aliases are lower case.
 fn seed_identity(case: &Case, id: &str) -> Result<BTreeMap<i64, Vec<String>>> {
     let mut stmt = case.conn().prepare(
-        "SELECT ei.event_key, ei.matched_by FROM event_identities ei
-         WHERE ei.identity_key = (SELECT identity_key FROM aliases WHERE alias = lower($1))
-            OR ei.identity_key = $1",
+        "SELECT event_key, matched_by FROM event_actors
+         WHERE identity_key = (SELECT identity_key FROM aliases WHERE alias = lower($1))
+            OR identity_key = $1",
     )?;
     let rows = stmt.query_map(params![id], |row| {
         let rule: Option<String> = row.get(1)?;
@@ -202,40 +208,53 @@ pub fn event_time(event: &TraceEvent) -> Option<NaiveDateTime> {
         .map(|ts| ts.naive_utc())
 }
 
-/// Finds the events that carry `id` itself, each with the identifiers that matched: a
-/// column name, or `link:KIND:ROLE` for a link.
-fn seed(case: &Case, id: &str) -> Result<BTreeMap<i64, Vec<String>>> {
-    let mut stmt = case.conn().prepare(SEED_QUERY)?;
-    let rows = stmt.query_map(params![id], |row| {
-        let mut matched: Vec<String> = Vec::new();
-        for (offset, name) in ID_COLUMNS.iter().enumerate() {
-            let hit: Option<bool> = row.get(1 + offset)?;
-            if hit.unwrap_or(false) {
-                matched.push(name.to_string());
-            }
-        }
-        let links: Option<String> = row.get(5)?;
-        matched.extend(matching_links(links.as_deref(), id));
-        Ok((row.get::<_, i64>(0)?, matched))
+/// Finds the events that carry one of `forms` of a traced id, each with the identifiers
+/// that matched: a column name, or `link:KIND:ROLE` for a link. Column names come first,
+/// in the order of `ID_COLUMNS`.
+fn seed(case: &Case, forms: &[String]) -> Result<BTreeMap<i64, Vec<String>>> {
+    let query = SEED_QUERY.replace("{values}", &placeholders(forms.len()));
+    let mut stmt = case.conn().prepare(&query)?;
+    let rows = stmt.query_map(params_from_iter(forms), |row| {
+        let kind: Option<String> = row.get(1)?;
+        let role: Option<String> = row.get(2)?;
+        Ok((row.get::<_, i64>(0)?, seed_reason(kind, role)))
     })?;
-    Ok(rows.collect::<Result<BTreeMap<_, _>, _>>()?)
+    let mut matched: BTreeMap<i64, Vec<(usize, String)>> = BTreeMap::new();
+    for row in rows {
+        let (key, reason) = row?;
+        matched.entry(key).or_default().push(reason);
+    }
+    Ok(matched
+        .into_iter()
+        .map(|(key, mut reasons)| {
+            reasons.sort();
+            reasons.dedup();
+            (key, reasons.into_iter().map(|(_, name)| name).collect())
+        })
+        .collect())
 }
 
-fn matching_links(links: Option<&str>, id: &str) -> Vec<String> {
-    let links: Vec<serde_json::Value> = links
-        .and_then(|text| serde_json::from_str(text).ok())
-        .unwrap_or_default();
-    links
-        .iter()
-        .filter(|link| link["value"] == id)
-        .map(|link| {
-            format!(
-                "link:{}:{}",
-                link["kind"].as_str().unwrap_or("?"),
-                link["role"].as_str().unwrap_or("?")
-            )
-        })
-        .collect()
+/// Names how a seed event carries the traced id, with a rank that puts id columns first.
+fn seed_reason(kind: Option<String>, role: Option<String>) -> (usize, String) {
+    let kind = kind.unwrap_or_else(|| "?".into());
+    match role.as_deref() {
+        Some("column") => {
+            let rank = ID_COLUMNS.iter().position(|c| *c == kind);
+            (rank.unwrap_or(ID_COLUMNS.len()), kind)
+        }
+        role => (
+            ID_COLUMNS.len() + 1,
+            format!("link:{kind}:{}", role.unwrap_or("?")),
+        ),
+    }
+}
+
+/// Returns the placeholders `$1, $2, ...` of a list of `count` parameters.
+pub(crate) fn placeholders(count: usize) -> String {
+    (1..=count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The actor an event resolved to through the aliases: identity key, event time and the
