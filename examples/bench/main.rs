@@ -233,7 +233,8 @@ fn import(case_path: &Path, evidence: &Path, memory: MemoryLimit) -> anyhow::Res
 }
 
 /// Samples IDs to trace, spread over the case by a hash so every run picks the same ones:
-/// correlation ids, session ids and credential links (CloudTrail access keys, Entra tokens).
+/// correlation ids, session ids, credential links (CloudTrail access keys, Entra tokens)
+/// and identities that events resolved to, by userName.
 fn sample_ids(case: &Case, samples: usize) -> anyhow::Result<Vec<(&'static str, Vec<String>)>> {
     let queries = [
         ("correlation", "SELECT DISTINCT correlation_id FROM events WHERE correlation_id IS NOT NULL"),
@@ -242,6 +243,11 @@ fn sample_ids(case: &Case, samples: usize) -> anyhow::Result<Vec<(&'static str, 
             "link",
             "SELECT DISTINCT json_extract_string(links, '$[0].value') FROM events
              WHERE source_format IN ('cloudtrail', 'entra-signin') AND json_array_length(links) > 0",
+        ),
+        (
+            "identity",
+            "SELECT DISTINCT coalesce(i.user_name, i.id) FROM current_identities i
+             JOIN (SELECT DISTINCT identity_key FROM event_identities) ei USING (identity_key)",
         ),
     ];
     let mut ids = Vec::new();
