@@ -65,7 +65,11 @@ const KEYS_PER_QUERY: usize = 1024;
 /// identifier finds the events its actor resolved to.
 pub fn trace(case: &Case, id: &str) -> Result<Trace> {
     let mut forms = vec![id.to_string()];
-    forms.extend(normalised_trace_ids(id).into_iter().filter(|form| form != id));
+    forms.extend(
+        normalised_trace_ids(id)
+            .into_iter()
+            .filter(|form| form != id),
+    );
     let mut matched = seed(case, &forms)?;
     if matched.is_empty() {
         matched = seed_identity(case, id)?;
