@@ -45,22 +45,19 @@ pub struct TableArgs {
 
 pub fn identities(case_path: &Path, args: ListArgs) -> anyhow::Result<()> {
     let case = Case::open_read_only(case_path)?;
-    let identities = case.identities()?;
+    let identities = case.identity_list()?;
     if args.format == ListFormat::Json {
         return output::print_json(&serde_json::json!({ "identities": identities }));
     }
     let rows: Vec<Vec<String>> = identities
         .iter()
-        .map(|i| {
+        .map(|listed| {
+            let i = &listed.identity;
             vec![
                 i.identity_key.clone(),
                 i.kind.as_str().to_string(),
                 i.label().to_string(),
-                match i.active {
-                    Some(true) => "active".into(),
-                    Some(false) => "inactive".into(),
-                    None => "-".into(),
-                },
+                or_dash(listed.state),
                 or_dash(i.owner.as_deref()),
                 i.event_count.to_string(),
                 or_dash(i.last_seen.as_deref()),

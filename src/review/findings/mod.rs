@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rules::{Check, Control, Rule, RuleSet, Severity};
 use crate::Result;
-use crate::case::{Case, OWNERLESS_QUERY, UNKNOWN_ACTORS_QUERY, format_ts};
+use crate::case::{Case, LIVE_IDENTITIES_QUERY, OWNERLESS_QUERY, UNKNOWN_ACTORS_QUERY, format_ts};
 
 /// One row of the case that a finding rests on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -192,6 +192,14 @@ fn with_shared(name: &str, shared: &str, check_sql: &str) -> String {
     format!("WITH {name} AS ({shared})\n{check_sql}")
 }
 
+/// Puts `check_sql` in a subquery under the CTE `live_identities` (the rows of
+/// [`LIVE_IDENTITIES_QUERY`]), so that a check can leave out identities that a newer
+/// snapshot deleted, as `identities` marks them. A subquery, because the check may start
+/// with its own `WITH`.
+fn with_live(check_sql: &str) -> String {
+    format!("WITH live_identities AS ({LIVE_IDENTITIES_QUERY})\nSELECT * FROM (\n{check_sql}\n)")
+}
+
 /// Returns the kinds and relations of the first enabled `orphaned_identity` rule of
 /// `rules`, which `identities --no-active-owner` uses with the built-in rules so that it
 /// lists what the rule reports.
@@ -234,11 +242,11 @@ fn queries(rule: &Rule, as_of: &AsOf) -> Result<Vec<Query>> {
     let sql = |text: &str| text.to_string();
     Ok(match rule.check {
         Check::Dormant => vec![(
-            sql(include_str!("sql/dormant.sql")),
+            with_live(include_str!("sql/dormant.sql")),
             vec![time, days, list(&kinds(rule))?],
         )],
         Check::UnusedEntitlement => vec![(
-            sql(include_str!("sql/unused_entitlement.sql")),
+            with_live(include_str!("sql/unused_entitlement.sql")),
             vec![time, days, list(&rule.entitlement_kinds)?],
         )],
         Check::AfterDeactivation => vec![(
@@ -273,16 +281,16 @@ fn queries(rule: &Rule, as_of: &AsOf) -> Result<Vec<Query>> {
         )],
         Check::PrivilegeThroughNesting => {
             vec![(
-                sql(include_str!("sql/privilege_through_nesting.sql")),
+                with_live(include_str!("sql/privilege_through_nesting.sql")),
                 vec![],
             )]
         }
         Check::ApprovalUnchanged => vec![(
-            sql(include_str!("sql/approvals.sql")),
+            with_live(include_str!("sql/approvals.sql")),
             vec![Value::Boolean(false), decided_until(as_of)],
         )],
         Check::ApprovalChanged => vec![(
-            sql(include_str!("sql/approvals.sql")),
+            with_live(include_str!("sql/approvals.sql")),
             vec![Value::Boolean(true), decided_until(as_of)],
         )],
         Check::StaleCredential => {
@@ -298,13 +306,16 @@ fn queries(rule: &Rule, as_of: &AsOf) -> Result<Vec<Query>> {
                     ],
                 ),
                 (
-                    sql(include_str!("sql/stale_certificate.sql")),
+                    with_live(include_str!("sql/stale_certificate.sql")),
                     vec![time, window],
                 ),
             ]
         }
         Check::UnreadableCertificate => {
-            vec![(sql(include_str!("sql/unreadable_certificate.sql")), vec![])]
+            vec![(
+                with_live(include_str!("sql/unreadable_certificate.sql")),
+                vec![],
+            )]
         }
     })
 }
