@@ -49,6 +49,33 @@ fn fixture_accounting_per_source() {
 }
 
 #[test]
+fn piped_tables_print_whole_paths_and_hashes() {
+    let ws = Workspace::new();
+    // A path longer than a terminal's cells, so that only whole values pass.
+    let dir = ws
+        .dir
+        .path()
+        .join("a-folder-name-long-enough-to-need-cutting-on-screens");
+    std::fs::create_dir(&dir).expect("folder");
+    let path = dir.join("okta-system-log-export.json");
+    std::fs::copy(fixtures().join("okta/system-log.json"), &path).expect("copy fixture");
+    let path = path.to_str().expect("UTF-8 path");
+    ws.ok(&["import", path]);
+    let sha256 = ws.json(&["sources", "--format", "json"])["sources"][0]["sha256"]
+        .as_str()
+        .expect("sha256")
+        .to_string();
+    let text = ws.ok(&["sources"]);
+    let row = text
+        .lines()
+        .nth(1)
+        .unwrap_or_else(|| panic!("no row in {text}"));
+    assert!(row.ends_with(path), "{text}");
+    assert!(row.contains(&sha256), "{text}");
+    assert!(!text.contains('…'), "{text}");
+}
+
+#[test]
 fn reimport_changes_nothing() {
     let ws = Workspace::new();
     ws.import_fixtures();

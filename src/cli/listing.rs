@@ -99,7 +99,7 @@ pub fn sources(case_path: &Path, args: SourcesArgs) -> anyhow::Result<()> {
             vec![
                 s.source_id.to_string(),
                 s.format.clone(),
-                s.sha256.chars().take(12).collect(),
+                output::hash_cell(&s.sha256),
                 s.records_read.to_string(),
                 s.imported.to_string(),
                 s.duplicates.to_string(),
@@ -141,10 +141,10 @@ fn verify_sources(case: &Case, root: &Path, format: ListFormat) -> anyhow::Resul
                 vec![
                     c.source_id.to_string(),
                     status_label(c.status).to_string(),
-                    c.expected_sha256.chars().take(12).collect(),
+                    output::hash_cell(&c.expected_sha256),
                     c.actual_sha256
                         .as_deref()
-                        .map_or("-".into(), |sha| sha.chars().take(12).collect()),
+                        .map_or("-".into(), output::hash_cell),
                     c.error.as_ref().map_or(c.checked_path.clone(), |error| {
                         format!("{} ({error})", c.checked_path)
                     }),
