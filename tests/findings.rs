@@ -433,7 +433,7 @@ fn future_event_is_warned_about() {
     let output = ws.run(&["findings"]);
     assert_eq!(output.status.code(), Some(0));
     assert!(
-        stderr(&output).contains("warning: 1 events dated after their import"),
+        stderr(&output).contains("warning: 1 event dated after its import was"),
         "{}",
         stderr(&output)
     );

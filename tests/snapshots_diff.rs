@@ -276,7 +276,10 @@ fn trace_before_every_snapshot_says_so() {
     assert_eq!(carol["snapshot_id"], 2);
     assert_eq!(carol["active"], false);
     let text = ws.ok(&["trace", CAROL_BEFORE_SNAPSHOTS]);
-    assert!(text.contains("predate every snapshot"), "{text}");
+    assert!(
+        text.contains("1 of these events predates every snapshot"),
+        "{text}"
+    );
 }
 
 #[test]

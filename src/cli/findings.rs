@@ -31,11 +31,16 @@ impl RuleArgs {
             None => RuleSet::builtin(),
         };
         let result = findings::run(case, &rules, self.as_of)?;
-        if result.as_of.ignored_future_events > 0 {
+        let ignored = result.as_of.ignored_future_events;
+        if ignored > 0 {
+            let what = if ignored == 1 {
+                "1 event dated after its import was".to_string()
+            } else {
+                format!("{ignored} events dated after their import were")
+            };
             eprintln!(
-                "warning: {} events dated after their import were left out of the default \
-                 as-of time; pass --as-of to choose the time",
-                result.as_of.ignored_future_events
+                "warning: {what} left out of the default as-of time; pass --as-of to choose \
+                 the time"
             );
         }
         Ok(result)
@@ -90,10 +95,10 @@ pub fn run(case_path: &Path, args: FindingsArgs) -> anyhow::Result<()> {
         return output::print_json(&result);
     }
     outln!(
-        "as of {} ({}): {} findings",
+        "as of {} ({}): {}",
         result.as_of.time,
         result.as_of.basis,
-        result.findings.len()
+        output::counted(result.findings.len(), "finding", "findings")
     )?;
     if args.explain.is_some() {
         for finding in &result.findings {

@@ -204,6 +204,15 @@ fn clip(cell: &str) -> String {
     clipped
 }
 
+/// Formats a number with its noun in the singular or the plural: `1 event`, `0 events`.
+pub fn counted<N>(n: N, singular: &str, plural: &str) -> String
+where
+    N: std::fmt::Display + PartialEq + From<u8>,
+{
+    let noun = if n == N::from(1) { singular } else { plural };
+    format!("{n} {noun}")
+}
+
 /// Text of an optional value, `-` when absent.
 pub fn or_dash(value: Option<&str>) -> String {
     value.unwrap_or("-").to_string()
@@ -263,6 +272,16 @@ mod tests {
         let line = text.lines().nth(1).unwrap();
         assert!(line.ends_with('…'), "{text}");
         assert_eq!(line.chars().count(), "1   ".len() + MAX_CELL);
+    }
+
+    #[test]
+    fn counted_nouns_agree() {
+        assert_eq!(counted(1usize, "flag", "flags"), "1 flag");
+        assert_eq!(counted(0usize, "flag", "flags"), "0 flags");
+        assert_eq!(
+            counted(2i64, "event carries", "events carry"),
+            "2 events carry"
+        );
     }
 
     #[test]
