@@ -180,6 +180,71 @@ fn unknown_format_is_an_error_naming_the_file() {
 }
 
 #[test]
+fn whole_fixture_folder_imports_and_skips_other_files() {
+    let ws = Workspace::new();
+    let folder = fixtures();
+    let report = ws.json(&["import", "--json", folder.to_str().expect("UTF-8 path")]);
+    assert_eq!(report["totals"]["failed"], 0, "{report}");
+    let skipped: Vec<(String, String)> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter(|f| f["status"] == "skipped")
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["reason"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let reason = |suffix: &str| {
+        skipped
+            .iter()
+            .find(|(path, _)| path.ends_with(suffix))
+            .map(|(_, reason)| reason.clone())
+            .unwrap_or_else(|| panic!("{suffix} is not skipped: {skipped:?}"))
+    };
+    assert!(reason("generic/mapping.toml").contains("--mapping or --aliases"));
+    assert!(reason("scim-edge/aliases.toml").contains("--mapping or --aliases"));
+    assert!(reason("generic/vault-audit.ndjson").contains("unrecognised format"));
+    assert!(reason("generic/vault-console.csv").starts_with("no evidence format"));
+}
+
+#[test]
+fn named_settings_file_is_still_an_error() {
+    let ws = Workspace::new();
+    let mapping = fixtures().join("generic/mapping.toml");
+    let output = ws.run(&["import", mapping.to_str().expect("UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("mapping.toml"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn broken_json_in_a_folder_still_fails() {
+    let ws = Workspace::new();
+    let folder = ws.dir.path().join("evidence");
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::write(folder.join("notes.txt"), "collected on 2026-11-20\n").expect("notes");
+    std::fs::write(folder.join("other-tool.json"), "[{\"foo\": 1}]").expect("other");
+    std::fs::write(folder.join("okta.json"), "[{\"uuid\": \"x\",").expect("truncated");
+    let output = ws.run(&["import", folder.to_str().expect("UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("notes.txt: no evidence format"), "{out}");
+    assert!(out.contains("other-tool.json: no evidence format"), "{out}");
+    assert!(stderr(&output).contains("okta.json"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("1 of 3 files failed"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn wrong_forced_format_fails_whole_file() {
     let ws = Workspace::new();
     let okta = fixtures().join("okta/system-log.json");
