@@ -119,6 +119,27 @@ fn events_keep_utc_time_and_original_text() {
 }
 
 #[test]
+fn leap_second_stays_in_its_minute() {
+    let ws = Workspace::new();
+    let file = ws.file(
+        "leap.ndjson",
+        br#"{"uuid":"leap-1","published":"2016-12-31T23:59:60.000Z","eventType":"user.session.start","actor":{"id":"00uleap","type":"User"}}"#,
+    );
+    ws.ok(&["import", file.to_str().expect("UTF-8 path")]);
+    let rows = ws.json(&[
+        "sql",
+        "--format",
+        "json",
+        "select strftime(ts, '%Y-%m-%dT%H:%M:%S.%f') as ts, ts_original from events",
+    ]);
+    assert_eq!(
+        rows["rows"][0]["ts"], "2016-12-31T23:59:59.999999",
+        "{rows}"
+    );
+    assert_eq!(rows["rows"][0]["ts_original"], "2016-12-31T23:59:60.000Z");
+}
+
+#[test]
 fn every_event_has_provenance() {
     let ws = Workspace::new();
     ws.import_fixtures();
