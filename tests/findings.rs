@@ -440,6 +440,34 @@ fn future_event_is_warned_about() {
 }
 
 #[test]
+fn future_snapshot_leaves_default_as_of() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let users = ws.file(
+        "later-users.json",
+        br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+  "totalResults": 1, "Resources": [{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+  "id": "u-1001", "userName": "alice.chen@northwind.example", "active": true,
+  "meta": {"resourceType": "User"}}]}"#,
+    );
+    ws.ok(&[
+        "import",
+        "--taken-at",
+        "9999-01-01T00:00:00Z",
+        users.to_str().expect("UTF-8 path"),
+    ]);
+    let result = findings(&ws, &[]);
+    assert_eq!(result["as_of"]["time"], "2026-11-30T08:00:00.000000Z");
+    assert_eq!(result["as_of"]["ignored_future_snapshots"], 1);
+    let output = ws.run(&["findings"]);
+    assert!(
+        stderr(&output).contains("warning: 1 snapshot dated after its import was"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn as_of_accepts_a_date() {
     let ws = Workspace::new();
     ws.import_fixtures();

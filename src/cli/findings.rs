@@ -31,20 +31,27 @@ impl RuleArgs {
             None => RuleSet::builtin(),
         };
         let result = findings::run(case, &rules, self.as_of)?;
-        let ignored = result.as_of.ignored_future_events;
-        if ignored > 0 {
-            let what = if ignored == 1 {
-                "1 event dated after its import was".to_string()
-            } else {
-                format!("{ignored} events dated after their import were")
-            };
-            eprintln!(
-                "warning: {what} left out of the default as-of time; pass --as-of to choose \
-                 the time"
-            );
-        }
+        warn_future(result.as_of.ignored_future_events, "event", "events");
+        warn_future(
+            result.as_of.ignored_future_snapshots,
+            "snapshot",
+            "snapshots",
+        );
         Ok(result)
     }
+}
+
+/// Warns that `count` events or snapshots dated after their import did not set the
+/// default as-of time.
+fn warn_future(count: i64, singular: &str, plural: &str) {
+    let what = match count {
+        0 => return,
+        1 => format!("1 {singular} dated after its import was"),
+        n => format!("{n} {plural} dated after their import were"),
+    };
+    eprintln!(
+        "warning: {what} left out of the default as-of time; pass --as-of to choose the time"
+    );
 }
 
 /// Parses an RFC 3339 time, or a date as the start of that day in UTC.

@@ -50,6 +50,10 @@ pub struct AsOf {
     /// out; zero with --as-of.
     #[serde(default)]
     pub ignored_future_events: i64,
+    /// Snapshots dated (by --taken-at or meta.lastModified) after the time they were
+    /// imported, which the default time leaves out; zero with --as-of.
+    #[serde(default)]
+    pub ignored_future_snapshots: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -71,6 +75,7 @@ pub fn run(case: &Case, rules: &RuleSet, as_of: Option<chrono::NaiveDateTime>) -
             time: format_ts(&time),
             basis: "option".to_string(),
             ignored_future_events: 0,
+            ignored_future_snapshots: 0,
         },
         None => default_as_of(case)?,
     };
@@ -84,24 +89,30 @@ pub fn run(case: &Case, rules: &RuleSet, as_of: Option<chrono::NaiveDateTime>) -
 
 /// Returns the newest event or snapshot time, whichever is later, so that two runs on the
 /// same case agree without anyone naming a time. Events dated after the time their file was
-/// imported (or after now) are left out and counted: one mistyped year would otherwise move
-/// every finding into the future.
+/// imported (or after now), and snapshots dated after the time they were imported, are left
+/// out and counted: one mistyped year would otherwise move every finding into the future.
 pub fn default_as_of(case: &Case) -> Result<AsOf> {
     let now = chrono::Utc::now().naive_utc();
-    let (event, ignored, snapshot): (
+    let (event, ignored, snapshot, ignored_snapshots): (
         Option<chrono::NaiveDateTime>,
         i64,
         Option<chrono::NaiveDateTime>,
+        i64,
     ) = case.conn().query_row(
         "WITH dated AS (
              SELECT e.ts, e.ts > least(s.imported_at, $1::TIMESTAMP) AS future
              FROM events e JOIN sources s USING (source_id)
+         ),
+         taken AS (
+             SELECT taken_at, taken_at > least(created_at, $1::TIMESTAMP) AS future
+             FROM snapshots WHERE taken_at IS NOT NULL
          )
          SELECT (SELECT max(ts) FROM dated WHERE NOT future),
                 (SELECT count(*) FROM dated WHERE future),
-                (SELECT max(taken_at) FROM snapshots)",
+                (SELECT max(taken_at) FROM taken WHERE NOT future),
+                (SELECT count(*) FROM taken WHERE future)",
         duckdb::params![now],
-        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
     )?;
     let (time, basis) = match (event, snapshot) {
         (Some(e), Some(s)) if s > e => (s, "newest snapshot"),
@@ -114,6 +125,7 @@ pub fn default_as_of(case: &Case) -> Result<AsOf> {
         time: format_ts(&time),
         basis: basis.to_string(),
         ignored_future_events: ignored,
+        ignored_future_snapshots: ignored_snapshots,
     })
 }
 
