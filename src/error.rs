@@ -15,6 +15,11 @@ pub enum Error {
     #[error("{path}: {reason}")]
     InvalidFile { path: PathBuf, reason: String },
 
+    /// A file that contains no evidence the import can read: not JSON, or JSON of no known
+    /// format. Found in a folder, such a file is skipped; named, it fails.
+    #[error("{path}: {reason}")]
+    NotEvidence { path: PathBuf, reason: String },
+
     #[error("case {path}: {reason}")]
     Case { path: PathBuf, reason: String },
 
@@ -39,6 +44,13 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    pub fn not_evidence(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
+        Error::NotEvidence {
+            path: path.into(),
+            reason: reason.into(),
         }
     }
 

@@ -34,6 +34,32 @@ fn campaign() -> Workspace {
     ws
 }
 
+#[test]
+fn second_campaign_with_same_name_is_rejected() {
+    let ws = campaign();
+    let create = |name: &str| {
+        ws.run(&[
+            "campaign",
+            "create",
+            "--name",
+            name,
+            "--reviewer",
+            "alice.chen@northwind.example",
+            "--due",
+            "2099-12-31",
+        ])
+    };
+    let output = create(" q4 NON-human ");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("campaign C1 is already named \"Q4 non-human\""),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(ws.count("select count(*) from campaigns"), 1);
+    assert!(create("Q1 non-human").status.success());
+}
+
 fn decide(ws: &Workspace, args: &[&str]) -> std::process::Output {
     let mut all = vec!["decide"];
     all.extend_from_slice(args);

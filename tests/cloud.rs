@@ -142,7 +142,7 @@ fn trace_text_counts_hand_offs() {
     let text = ws.ok(&["trace", FIRST_ASSUME_ROLE]);
     assert!(
         text.contains(
-            "1 events carry 7c1e4a20-5b3d-4f68-9a0e-2d4b6c8e0f11, 6 more joined through exact links"
+            "1 event carries 7c1e4a20-5b3d-4f68-9a0e-2d4b6c8e0f11, 6 more joined through exact links"
         ),
         "{text}"
     );

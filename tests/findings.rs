@@ -237,6 +237,55 @@ fn deletion_and_reactivation_bound_lapses() {
 }
 
 #[test]
+fn deleted_identity_is_not_dormant() {
+    let ws = Workspace::new();
+    import_snapshot(&ws, "2026-10-01");
+    import_snapshot(&ws, "2026-11-15");
+    ws.ok(&["import", &history("okta-system-log.ndjson")]);
+    // Bob's sign-in of 2026-11-20 keeps the window busy; erin's last one, on 2026-11-18,
+    // is 92 days old, but the 2026-11-15 snapshot deleted her.
+    let found = ids(&findings(&ws, &["--as-of", "2027-02-18"]));
+    assert!(
+        found.contains(&"dormant-identity:User/u-1004".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&"dormant-identity:User/u-1005".to_string()),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn approval_of_deleted_identity_is_reopened() {
+    let ws = Workspace::new();
+    import_snapshot(&ws, "2026-10-01");
+    ws.ok(&[
+        "decide",
+        "--identity",
+        "u-1005",
+        "--verdict",
+        "approve",
+        "--reviewer",
+        "alice",
+        "--justification",
+        "needed",
+    ]);
+    import_snapshot(&ws, "2026-11-15");
+    let result = findings(&ws, &[]);
+    let erin = finding(&result, "approval-changed:User/u-1005");
+    assert!(
+        erin["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("deleted in snapshot 2")),
+        "{erin}"
+    );
+    assert!(
+        !ids(&result).contains(&"approval-unchanged:User/u-1005".to_string()),
+        "{result}"
+    );
+}
+
+#[test]
 fn approvals_are_reopened_or_carried() {
     let ws = Workspace::new();
     import_snapshot(&ws, "2026-10-01");
@@ -384,7 +433,35 @@ fn future_event_is_warned_about() {
     let output = ws.run(&["findings"]);
     assert_eq!(output.status.code(), Some(0));
     assert!(
-        stderr(&output).contains("warning: 1 events dated after their import"),
+        stderr(&output).contains("warning: 1 event dated after its import was"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn future_snapshot_leaves_default_as_of() {
+    let ws = Workspace::new();
+    ws.import_fixtures();
+    let users = ws.file(
+        "later-users.json",
+        br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+  "totalResults": 1, "Resources": [{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+  "id": "u-1001", "userName": "alice.chen@northwind.example", "active": true,
+  "meta": {"resourceType": "User"}}]}"#,
+    );
+    ws.ok(&[
+        "import",
+        "--taken-at",
+        "9999-01-01T00:00:00Z",
+        users.to_str().expect("UTF-8 path"),
+    ]);
+    let result = findings(&ws, &[]);
+    assert_eq!(result["as_of"]["time"], "2026-11-30T08:00:00.000000Z");
+    assert_eq!(result["as_of"]["ignored_future_snapshots"], 1);
+    let output = ws.run(&["findings"]);
+    assert!(
+        stderr(&output).contains("warning: 1 snapshot dated after its import was"),
         "{}",
         stderr(&output)
     );

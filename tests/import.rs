@@ -49,6 +49,33 @@ fn fixture_accounting_per_source() {
 }
 
 #[test]
+fn piped_tables_print_whole_paths_and_hashes() {
+    let ws = Workspace::new();
+    // A path longer than a terminal's cells, so that only whole values pass.
+    let dir = ws
+        .dir
+        .path()
+        .join("a-folder-name-long-enough-to-need-cutting-on-screens");
+    std::fs::create_dir(&dir).expect("folder");
+    let path = dir.join("okta-system-log-export.json");
+    std::fs::copy(fixtures().join("okta/system-log.json"), &path).expect("copy fixture");
+    let path = path.to_str().expect("UTF-8 path");
+    ws.ok(&["import", path]);
+    let sha256 = ws.json(&["sources", "--format", "json"])["sources"][0]["sha256"]
+        .as_str()
+        .expect("sha256")
+        .to_string();
+    let text = ws.ok(&["sources"]);
+    let row = text
+        .lines()
+        .nth(1)
+        .unwrap_or_else(|| panic!("no row in {text}"));
+    assert!(row.ends_with(path), "{text}");
+    assert!(row.contains(&sha256), "{text}");
+    assert!(!text.contains('…'), "{text}");
+}
+
+#[test]
 fn reimport_changes_nothing() {
     let ws = Workspace::new();
     ws.import_fixtures();
@@ -89,6 +116,27 @@ fn events_keep_utc_time_and_original_text() {
         &original[..19],
         "UTC time keeps the wall-clock of a Z timestamp"
     );
+}
+
+#[test]
+fn leap_second_stays_in_its_minute() {
+    let ws = Workspace::new();
+    let file = ws.file(
+        "leap.ndjson",
+        br#"{"uuid":"leap-1","published":"2016-12-31T23:59:60.000Z","eventType":"user.session.start","actor":{"id":"00uleap","type":"User"}}"#,
+    );
+    ws.ok(&["import", file.to_str().expect("UTF-8 path")]);
+    let rows = ws.json(&[
+        "sql",
+        "--format",
+        "json",
+        "select strftime(ts, '%Y-%m-%dT%H:%M:%S.%f') as ts, ts_original from events",
+    ]);
+    assert_eq!(
+        rows["rows"][0]["ts"], "2016-12-31T23:59:59.999999",
+        "{rows}"
+    );
+    assert_eq!(rows["rows"][0]["ts_original"], "2016-12-31T23:59:60.000Z");
 }
 
 #[test]
@@ -150,6 +198,71 @@ fn unknown_format_is_an_error_naming_the_file() {
     let err = stderr(&output);
     assert!(err.contains("mystery.json"), "{err}");
     assert!(err.contains("unrecognised format"), "{err}");
+}
+
+#[test]
+fn whole_fixture_folder_imports_and_skips_other_files() {
+    let ws = Workspace::new();
+    let folder = fixtures();
+    let report = ws.json(&["import", "--json", folder.to_str().expect("UTF-8 path")]);
+    assert_eq!(report["totals"]["failed"], 0, "{report}");
+    let skipped: Vec<(String, String)> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter(|f| f["status"] == "skipped")
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["reason"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let reason = |suffix: &str| {
+        skipped
+            .iter()
+            .find(|(path, _)| path.ends_with(suffix))
+            .map(|(_, reason)| reason.clone())
+            .unwrap_or_else(|| panic!("{suffix} is not skipped: {skipped:?}"))
+    };
+    assert!(reason("generic/mapping.toml").contains("--mapping or --aliases"));
+    assert!(reason("scim-edge/aliases.toml").contains("--mapping or --aliases"));
+    assert!(reason("generic/vault-audit.ndjson").contains("unrecognised format"));
+    assert!(reason("generic/vault-console.csv").starts_with("no evidence format"));
+}
+
+#[test]
+fn named_settings_file_is_still_an_error() {
+    let ws = Workspace::new();
+    let mapping = fixtures().join("generic/mapping.toml");
+    let output = ws.run(&["import", mapping.to_str().expect("UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("mapping.toml"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn broken_json_in_a_folder_still_fails() {
+    let ws = Workspace::new();
+    let folder = ws.dir.path().join("evidence");
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::write(folder.join("notes.txt"), "collected on 2026-11-20\n").expect("notes");
+    std::fs::write(folder.join("other-tool.json"), "[{\"foo\": 1}]").expect("other");
+    std::fs::write(folder.join("okta.json"), "[{\"uuid\": \"x\",").expect("truncated");
+    let output = ws.run(&["import", folder.to_str().expect("UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("notes.txt: no evidence format"), "{out}");
+    assert!(out.contains("other-tool.json: no evidence format"), "{out}");
+    assert!(stderr(&output).contains("okta.json"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("1 of 3 files failed"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

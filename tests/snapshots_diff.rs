@@ -276,5 +276,39 @@ fn trace_before_every_snapshot_says_so() {
     assert_eq!(carol["snapshot_id"], 2);
     assert_eq!(carol["active"], false);
     let text = ws.ok(&["trace", CAROL_BEFORE_SNAPSHOTS]);
-    assert!(text.contains("predate every snapshot"), "{text}");
+    assert!(
+        text.contains("1 of these events predates every snapshot"),
+        "{text}"
+    );
+}
+
+#[test]
+fn identities_mark_deleted_identity() {
+    let ws = Workspace::new();
+    import_history(&ws);
+    let list = ws.json(&["identities", "--format", "json"]);
+    let listed = |key: &str| {
+        list["identities"]
+            .as_array()
+            .expect("identities array")
+            .iter()
+            .find(|i| i["identity_key"] == key)
+            .unwrap_or_else(|| panic!("no {key} in {list}"))
+            .clone()
+    };
+    let erin = listed("User/u-1005");
+    assert_eq!(erin["state"], "deleted");
+    assert_eq!(erin["deleted_in_snapshot"], 1);
+    let bob = listed("User/u-1002");
+    assert_eq!(bob["state"], "inactive");
+    assert_eq!(bob["deleted_in_snapshot"], Value::Null);
+    assert_eq!(listed("User/u-1001")["state"], "active");
+    // Groups carry no `active` attribute, so no state.
+    assert_eq!(listed("Group/g-5001")["state"], Value::Null);
+    let text = ws.ok(&["identities"]);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("User/u-1005"))
+        .unwrap_or_else(|| panic!("no erin in {text}"));
+    assert!(line.contains(" deleted "), "{line}");
 }

@@ -176,7 +176,7 @@ fn inferred_links_kept_apart() {
     );
     assert!(!link_kinds(&trace, "exact").contains("same_identity"));
     let text = ws.ok(&["trace", "tokResearchAgent42", "--inferred"]);
-    assert!(text.contains("inferred, not exact: 1 events"), "{text}");
+    assert!(text.contains("inferred, not exact: 1 event of"), "{text}");
 }
 
 #[test]
@@ -265,6 +265,10 @@ fn markdown_has_tables() {
     let text = ws.ok(&["trace", "tokResearchAgent42", "--format", "markdown"]);
     assert!(
         text.starts_with("## Trace of `tokResearchAgent42`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("12 events, 21 exact links, 0 inferred links, 6 flags, 1 gap.\n"),
         "{text}"
     );
     assert!(

@@ -115,6 +115,19 @@ impl Case {
             )));
         }
         let reviewers: Vec<String> = new.reviewers.iter().map(|r| r.trim().to_string()).collect();
+        let name = new.name.trim();
+        // People pick campaigns by name in `campaign list` and reports, so two campaigns
+        // with one name would be ambiguous there. Case and surrounding blanks are ignored.
+        if let Some(existing) = self
+            .campaigns()?
+            .into_iter()
+            .find(|c| c.name.trim().to_lowercase() == name.to_lowercase())
+        {
+            return Err(Error::InvalidInput(format!(
+                "campaign {} is already named {:?} (created {}); choose another name",
+                existing.campaign_id, existing.name, existing.created_at
+            )));
+        }
         self.transaction(|conn| {
             let id: String =
                 conn.query_row("SELECT 'C' || (count(*) + 1) FROM campaigns", [], |row| {
@@ -124,7 +137,7 @@ impl Case {
                 "INSERT INTO campaigns VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?, ?::DATE)",
                 params![
                     id,
-                    new.name.trim(),
+                    name,
                     snapshot_id,
                     serde_json::to_string(&new.scope)?,
                     serde_json::to_string(&reviewers)?,

@@ -34,6 +34,7 @@ pub use campaigns::{Campaign, CampaignItem, CampaignProgress, CampaignScope, New
 pub use event_filter::EventFilter;
 pub use event_pages::{EventSummary, Histogram};
 pub use grants::EffectiveEntitlement;
+pub use identities::{LIVE_IDENTITIES_QUERY, ListedIdentity};
 pub use identity_detail::{Entitlement, IdentityDetail, Relation, Session};
 pub use integrity::{SourceCheck, SourceStatus};
 pub use overview::{IdentityCount, Overview};

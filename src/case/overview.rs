@@ -10,8 +10,8 @@ use crate::Result;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdentityCount {
     pub kind: String,
-    /// `active`, `inactive`, `unknown` (no `active` attribute), or `-` for groups, which
-    /// SCIM gives no state.
+    /// `deleted` (a newer snapshot of its type lacks it), `active`, `inactive`, `unknown`
+    /// (no `active` attribute), or `-` for groups, which SCIM gives no state.
     pub state: String,
     pub count: i64,
 }
@@ -38,15 +38,18 @@ impl Case {
     }
 
     fn identity_counts(&self) -> Result<Vec<IdentityCount>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(concat!(
             "SELECT kind,
-                    CASE WHEN kind = 'group' THEN '-'
+                    CASE WHEN deleted_in IS NOT NULL THEN 'deleted'
+                         WHEN kind = 'group' THEN '-'
                          WHEN active THEN 'active'
                          WHEN NOT active THEN 'inactive'
                          ELSE 'unknown' END AS state,
                     count(*)
-             FROM current_identities GROUP BY ALL ORDER BY ALL",
-        )?;
+             FROM (",
+            super::identities::live_identities_sql!(),
+            ") GROUP BY ALL ORDER BY ALL"
+        ))?;
         let rows = stmt.query_map([], |row| {
             Ok(IdentityCount {
                 kind: row.get(0)?,

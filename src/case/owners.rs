@@ -13,25 +13,32 @@ use crate::Result;
 ///
 /// An owner value is resolved through the alias table (id, externalId, userName, email,
 /// ...) to a current identity. The owner counts as active unless that identity is marked
-/// `active: false`. A group owner counts as active while it exists, because groups have no
-/// `active` attribute. Identities marked inactive are left out, because they cannot act,
-/// and so are resources of type `Unknown` (no schemas, no meta and no userName, as a
-/// search for a few attributes returns them), because whether they need an owner is unknown.
+/// `active: false` or a newer snapshot deleted it. A group owner counts as active while it
+/// exists, because groups have no `active` attribute. Identities marked inactive or
+/// deleted are left out, because they cannot act. Resources of type `Unknown` (no schemas,
+/// no meta and no userName, as a search for a few attributes returns them) are left out
+/// too, because whether they need an owner is unknown.
 ///
 /// Columns: identity_key, kind, name, active, reason, owners (text), snapshot_id,
 /// user_name, relation evidence (a JSON array of `{table, key, fields}`).
-pub const OWNERLESS_QUERY: &str = "
-WITH owned AS (
+pub const OWNERLESS_QUERY: &str = concat!(
+    "
+WITH live AS (",
+    super::identities::live_identities_sql!(),
+    "),
+owned AS (
     SELECT DISTINCT ON (c.identity_key, r.relation, r.related_value)
            c.identity_key, r.snapshot_id, r.relation, r.related_value,
-           o.identity_key AS owner_key, o.active AS owner_active
-    FROM current_identities c
+           o.identity_key AS owner_key,
+           CASE WHEN o.deleted_in IS NOT NULL THEN false ELSE o.active END AS owner_active,
+           o.deleted_in IS NOT NULL AS owner_deleted
+    FROM live c
     JOIN identity_relations r
       ON r.snapshot_id = c.snapshot_id AND r.identity_key = c.identity_key
      AND list_contains(from_json($2::VARCHAR, '[\"VARCHAR\"]'), r.relation)
     LEFT JOIN aliases a ON a.alias = lower(r.related_value)
-    LEFT JOIN current_identities o ON o.identity_key = a.identity_key
-    ORDER BY c.identity_key, r.relation, r.related_value, o.active IS DISTINCT FROM false DESC,
+    LEFT JOIN live o ON o.identity_key = a.identity_key
+    ORDER BY c.identity_key, r.relation, r.related_value, owner_active IS DISTINCT FROM false DESC,
              o.identity_key
 )
 SELECT c.identity_key, c.kind, coalesce(c.user_name, c.display_name, c.scim_id), c.active,
@@ -40,6 +47,7 @@ SELECT c.identity_key, c.kind, coalesce(c.user_name, c.display_name, c.scim_id),
             ELSE 'every owner inactive' END,
        string_agg(w.relation || ' ' || w.related_value || ' (' ||
            CASE WHEN w.owner_key IS NULL THEN 'not found'
+                WHEN w.owner_deleted THEN 'deleted'
                 WHEN w.owner_active = false THEN 'inactive'
                 ELSE 'active' END || ')', ', ' ORDER BY w.relation, w.related_value),
        c.snapshot_id,
@@ -48,17 +56,19 @@ SELECT c.identity_key, c.kind, coalesce(c.user_name, c.display_name, c.scim_id),
                'key', c.identity_key || ' ' || w.relation || ' ' || w.related_value,
                'fields', json_object('snapshot_id', w.snapshot_id, 'relation', w.relation,
                    'related_value', w.related_value, 'owner_key', w.owner_key,
-                   'owner_active', w.owner_active))
+                   'owner_active', w.owner_active, 'owner_deleted', w.owner_deleted))
                ORDER BY w.relation, w.related_value) FILTER (WHERE w.relation IS NOT NULL),
            []))::VARCHAR
-FROM current_identities c
+FROM live c
 LEFT JOIN owned w USING (identity_key)
 WHERE list_contains(from_json($1::VARCHAR, '[\"VARCHAR\"]'), c.kind)
   AND c.active IS DISTINCT FROM false
+  AND c.deleted_in IS NULL
   AND c.resource_type <> 'Unknown'
 GROUP BY c.identity_key, c.kind, c.user_name, c.display_name, c.scim_id, c.active, c.snapshot_id
 HAVING count(*) FILTER (WHERE w.owner_key IS NOT NULL AND coalesce(w.owner_active, true)) = 0
-ORDER BY c.kind, c.identity_key";
+ORDER BY c.kind, c.identity_key"
+);
 
 /// A non-human identity with no active owner.
 #[derive(Debug, Clone, Serialize)]

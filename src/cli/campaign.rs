@@ -105,10 +105,10 @@ fn create(case_path: &Path, args: CreateArgs) -> anyhow::Result<()> {
     })?;
     let progress = case.campaign_progress(&campaign)?;
     outln!(
-        "created campaign {} on snapshot {} with {} items, due {}",
+        "created campaign {} on snapshot {} with {}, due {}",
         campaign.campaign_id,
         campaign.snapshot_id,
-        progress.items,
+        output::counted(progress.items, "item", "items"),
         campaign.due_date
     )?;
     if progress.items == 0 {

@@ -31,15 +31,27 @@ impl RuleArgs {
             None => RuleSet::builtin(),
         };
         let result = findings::run(case, &rules, self.as_of)?;
-        if result.as_of.ignored_future_events > 0 {
-            eprintln!(
-                "warning: {} events dated after their import were left out of the default \
-                 as-of time; pass --as-of to choose the time",
-                result.as_of.ignored_future_events
-            );
-        }
+        warn_future(result.as_of.ignored_future_events, "event", "events");
+        warn_future(
+            result.as_of.ignored_future_snapshots,
+            "snapshot",
+            "snapshots",
+        );
         Ok(result)
     }
+}
+
+/// Warns that `count` events or snapshots dated after their import did not set the
+/// default as-of time.
+fn warn_future(count: i64, singular: &str, plural: &str) {
+    let what = match count {
+        0 => return,
+        1 => format!("1 {singular} dated after its import was"),
+        n => format!("{n} {plural} dated after their import were"),
+    };
+    eprintln!(
+        "warning: {what} left out of the default as-of time; pass --as-of to choose the time"
+    );
 }
 
 /// Parses an RFC 3339 time, or a date as the start of that day in UTC.
@@ -90,10 +102,10 @@ pub fn run(case_path: &Path, args: FindingsArgs) -> anyhow::Result<()> {
         return output::print_json(&result);
     }
     outln!(
-        "as of {} ({}): {} findings",
+        "as of {} ({}): {}",
         result.as_of.time,
         result.as_of.basis,
-        result.findings.len()
+        output::counted(result.findings.len(), "finding", "findings")
     )?;
     if args.explain.is_some() {
         for finding in &result.findings {

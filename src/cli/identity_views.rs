@@ -133,7 +133,7 @@ fn entitlements(case_path: &Path, identity: &str, format: ListFormat) -> anyhow:
 }
 
 /// Writes a group path without the `Group/` of each key, so that long paths fit the
-/// table's clipped cells; `--format json` gives the keys whole.
+/// cells a terminal cuts; `--format json` gives the keys whole.
 fn path_text(path: &[String]) -> String {
     if path.is_empty() {
         return "-".to_string();

@@ -363,7 +363,11 @@ fn print_report(outcomes: &[FileOutcome]) -> std::io::Result<()> {
                 )?;
             }
             FileOutcome::Skipped { path, reason } => {
-                outln!("skipped {}: {reason}", sanitize::for_terminal(path))?;
+                outln!(
+                    "skipped {}: {}",
+                    sanitize::for_terminal(path),
+                    sanitize::for_terminal(reason)
+                )?;
             }
             FileOutcome::Failed { path, error } => {
                 // Most errors already start with the file's path.

@@ -45,22 +45,19 @@ pub struct TableArgs {
 
 pub fn identities(case_path: &Path, args: ListArgs) -> anyhow::Result<()> {
     let case = Case::open_read_only(case_path)?;
-    let identities = case.identities()?;
+    let identities = case.identity_list()?;
     if args.format == ListFormat::Json {
         return output::print_json(&serde_json::json!({ "identities": identities }));
     }
     let rows: Vec<Vec<String>> = identities
         .iter()
-        .map(|i| {
+        .map(|listed| {
+            let i = &listed.identity;
             vec![
                 i.identity_key.clone(),
                 i.kind.as_str().to_string(),
                 i.label().to_string(),
-                match i.active {
-                    Some(true) => "active".into(),
-                    Some(false) => "inactive".into(),
-                    None => "-".into(),
-                },
+                or_dash(listed.state),
                 or_dash(i.owner.as_deref()),
                 i.event_count.to_string(),
                 or_dash(i.last_seen.as_deref()),
@@ -102,7 +99,7 @@ pub fn sources(case_path: &Path, args: SourcesArgs) -> anyhow::Result<()> {
             vec![
                 s.source_id.to_string(),
                 s.format.clone(),
-                s.sha256.chars().take(12).collect(),
+                output::hash_cell(&s.sha256),
                 s.records_read.to_string(),
                 s.imported.to_string(),
                 s.duplicates.to_string(),
@@ -144,10 +141,10 @@ fn verify_sources(case: &Case, root: &Path, format: ListFormat) -> anyhow::Resul
                 vec![
                     c.source_id.to_string(),
                     status_label(c.status).to_string(),
-                    c.expected_sha256.chars().take(12).collect(),
+                    output::hash_cell(&c.expected_sha256),
                     c.actual_sha256
                         .as_deref()
-                        .map_or("-".into(), |sha| sha.chars().take(12).collect()),
+                        .map_or("-".into(), output::hash_cell),
                     c.error.as_ref().map_or(c.checked_path.clone(), |error| {
                         format!("{} ({error})", c.checked_path)
                     }),

@@ -122,33 +122,61 @@ pub fn print_csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The widest a text cell is drawn before it is cut with an ellipsis.
+/// The widest a text cell is drawn on a terminal before it is cut with an ellipsis.
 const MAX_CELL: usize = 48;
 
-/// Writes rows as aligned columns, every cell escaped for the terminal.
+/// How many hex digits of a SHA-256 a table shows on a terminal.
+const SHORT_HASH: usize = 12;
+
+/// Returns whether tables are cut to fit a reader's screen: only when stdout is a
+/// terminal. Piped or redirected output keeps every value whole, because a script or a
+/// file needs the whole id, path or hash.
+fn on_terminal() -> bool {
+    use std::io::IsTerminal as _;
+    std::io::stdout().is_terminal()
+}
+
+/// Returns a SHA-256 for a table cell: its first digits on a terminal, else all of it.
+pub fn hash_cell(sha256: &str) -> String {
+    if on_terminal() {
+        sha256.chars().take(SHORT_HASH).collect()
+    } else {
+        sha256.to_string()
+    }
+}
+
+/// Writes rows as aligned columns, every cell escaped for the terminal. On a terminal long
+/// cells are cut; otherwise each column is as wide as its widest value.
 pub fn print_table(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    write_table(&mut out, header, rows, on_terminal())?;
+    Ok(())
+}
+
+fn write_table(
+    out: &mut impl Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+    cut: bool,
+) -> std::io::Result<()> {
+    let fit = |cell: &str| {
+        let safe = sanitize::for_terminal(cell);
+        if cut { clip(&safe) } else { safe }
+    };
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|row| {
-            row.iter()
-                .map(|cell| clip(&sanitize::for_terminal(cell)))
-                .collect()
-        })
+        .map(|row| row.iter().map(|cell| fit(cell)).collect())
         .collect();
-    let header: Vec<String> = header
-        .iter()
-        .map(|h| clip(&sanitize::for_terminal(h)))
-        .collect();
+    let header: Vec<String> = header.iter().map(|h| fit(h)).collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &cells {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let mut out = std::io::stdout().lock();
-    write_row(&mut out, &widths, &header)?;
+    write_row(out, &widths, &header)?;
     for row in &cells {
-        write_row(&mut out, &widths, row)?;
+        write_row(out, &widths, row)?;
     }
     Ok(())
 }
@@ -174,6 +202,15 @@ fn clip(cell: &str) -> String {
     let mut clipped: String = cell.chars().take(MAX_CELL - 1).collect();
     clipped.push('…');
     clipped
+}
+
+/// Formats a number with its noun in the singular or the plural: `1 event`, `0 events`.
+pub fn counted<N>(n: N, singular: &str, plural: &str) -> String
+where
+    N: std::fmt::Display + PartialEq + From<u8>,
+{
+    let noun = if n == N::from(1) { singular } else { plural };
+    format!("{n} {noun}")
 }
 
 /// Text of an optional value, `-` when absent.
@@ -209,6 +246,42 @@ mod tests {
     fn json_stays_pretty() {
         let text = inert_json(&serde_json::json!({"a": [1, "x"]}));
         assert_eq!(text, "{\n  \"a\": [\n    1,\n    \"x\"\n  ]\n}");
+    }
+
+    fn table(cut: bool) -> String {
+        let long = format!("/evidence/{}/cloudtrail.json", "deep/".repeat(20));
+        let rows = vec![
+            vec!["1".to_string(), long.clone()],
+            vec!["22".to_string(), "short".to_string()],
+        ];
+        let mut out = Vec::new();
+        write_table(&mut out, &["ID", "PATH"], &rows, cut).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn piped_tables_keep_whole_values() {
+        let text = table(false);
+        let long = format!("/evidence/{}/cloudtrail.json", "deep/".repeat(20));
+        assert_eq!(text, format!("ID  PATH\n1   {long}\n22  short\n"));
+    }
+
+    #[test]
+    fn terminal_tables_cut_long_values() {
+        let text = table(true);
+        let line = text.lines().nth(1).unwrap();
+        assert!(line.ends_with('…'), "{text}");
+        assert_eq!(line.chars().count(), "1   ".len() + MAX_CELL);
+    }
+
+    #[test]
+    fn counted_nouns_agree() {
+        assert_eq!(counted(1usize, "flag", "flags"), "1 flag");
+        assert_eq!(counted(0usize, "flag", "flags"), "0 flags");
+        assert_eq!(
+            counted(2i64, "event carries", "events carry"),
+            "2 events carry"
+        );
     }
 
     #[test]

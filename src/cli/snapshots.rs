@@ -64,12 +64,12 @@ pub fn diff(case_path: &Path, args: DiffArgs) -> anyhow::Result<()> {
         return output::print_json(&diff);
     }
     outln!(
-        "snapshot {} ({}) -> snapshot {} ({}): {} changes",
+        "snapshot {} ({}) -> snapshot {} ({}): {}",
         diff.from.snapshot_id,
         or_dash(diff.from.taken_at.as_deref()),
         diff.to.snapshot_id,
         or_dash(diff.to.taken_at.as_deref()),
-        diff.changes.len()
+        output::counted(diff.changes.len(), "change", "changes")
     )?;
     if diff.changes.is_empty() {
         return Ok(());

@@ -58,11 +58,12 @@ pub fn import(
         .collect();
     files.retain(|file| {
         let keep = file
+            .path
             .canonicalize()
             .map_or(true, |canonical| !excluded.contains(&canonical));
         if !keep {
             outcomes.push(FileOutcome::Skipped {
-                path: file.display().to_string(),
+                path: file.path.display().to_string(),
                 reason: "the mapping file, not evidence".into(),
             });
         }
@@ -70,17 +71,18 @@ pub fn import(
     });
     // SCIM definitions apply to the resources read after them, so `/Schemas` and
     // `/ResourceTypes` files are read first.
-    files.sort_by_key(|file| !is_definition_file(file));
+    files.sort_by_key(|file| !is_definition_file(&file.path));
     let sizes: Vec<u64> = files
         .iter()
-        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
         .collect();
     on_progress(Progress::Started {
         files: files.len(),
         bytes: sizes.iter().sum(),
     });
     let mut snapshot = SnapshotState::default();
-    for (index, (file, &bytes)) in files.iter().zip(&sizes).enumerate() {
+    for (index, (found, &bytes)) in files.iter().zip(&sizes).enumerate() {
+        let file = &found.path;
         on_progress(Progress::File {
             path: file,
             index,
@@ -89,6 +91,12 @@ pub fn import(
         let mut on_records = |records, share| on_progress(Progress::Records { records, share });
         let outcome = match import_file(case, file, options, &mut snapshot, &mut on_records) {
             Ok(outcome) => outcome,
+            // A folder may hold files beside the exports, such as notes or another tool's
+            // output; those are reported and left out. Bad evidence still fails.
+            Err(Error::NotEvidence { reason, .. }) if !found.named => FileOutcome::Skipped {
+                path: file.display().to_string(),
+                reason: format!("no evidence format: {reason}"),
+            },
             Err(err) => FileOutcome::Failed {
                 path: file.display().to_string(),
                 error: err.to_string(),
@@ -238,8 +246,17 @@ fn import_file(
         let source = new_source(path, &loaded, SourceFormat::Generic, "csv");
         return import_events(case, path, &loaded, source, options, records, progress);
     }
-    let split =
-        container::split(&loaded.text).map_err(|reason| Error::invalid_file(path, reason))?;
+    let split = container::split(&loaded.text).map_err(|reason| {
+        // Text that does not even start like JSON is another kind of file, not broken JSON.
+        if matches!(
+            loaded.text.trim_start().chars().next(),
+            Some('[' | '{') | None
+        ) {
+            Error::invalid_file(path, reason)
+        } else {
+            Error::not_evidence(path, reason)
+        }
+    })?;
     if split.records.is_empty() && split.bad.is_empty() {
         return import_empty(case, path, &loaded, &split, options);
     }
@@ -278,7 +295,10 @@ fn import_split(
     let format = match options.format {
         _ if options.mapping.is_some() => SourceFormat::Generic,
         Some(format) => format,
-        None => detect::detect(split).map_err(|reason| Error::invalid_file(path, reason))?,
+        None => detect::detect_format(split).map_err(|undetected| match undetected {
+            detect::Undetected::Unrecognised(reason) => Error::not_evidence(path, reason),
+            detect::Undetected::Bad(reason) => Error::invalid_file(path, reason),
+        })?,
     };
     let source = new_source(path, loaded, format, &split.container);
     if format == SourceFormat::Scim {

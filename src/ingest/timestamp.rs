@@ -1,6 +1,6 @@
 //! The one timestamp parser every importer uses.
 
-use chrono::{DateTime, Datelike, NaiveDateTime};
+use chrono::{DateTime, Datelike, NaiveDateTime, Timelike};
 
 /// A parsed instant in UTC, with a note when the source left something to assume.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +13,30 @@ pub struct Parsed {
 /// offset, date-times followed by ` UTC`, date-times without a zone (read as UTC and noted), and epoch seconds,
 /// milliseconds, microseconds or nanoseconds told apart by their number of digits.
 pub fn parse(text: &str) -> Result<Parsed, String> {
+    parse_text(text).map(settle_leap_second)
+}
+
+/// chrono reads a leap second (`23:59:60`) as second 59 with a fraction of a second or
+/// more, which the case cannot store as it is. It is stored as the last microsecond of
+/// second 59 rather than as the start of the next second, so the event stays on its own
+/// day and minute. It also sorts after everything of second 59 and before the next
+/// second, as the leap second does. The event keeps the original text, and a note.
+fn settle_leap_second(mut parsed: Parsed) -> Parsed {
+    if parsed.utc.nanosecond() < 1_000_000_000 {
+        return parsed;
+    }
+    if let Some(settled) = parsed.utc.with_nanosecond(999_999_000) {
+        parsed.utc = settled;
+    }
+    let note = "leap second (second 60) stored as the last microsecond of second 59";
+    parsed.note = Some(match parsed.note {
+        Some(earlier) => format!("{earlier}; {note}"),
+        None => note.to_string(),
+    });
+    parsed
+}
+
+fn parse_text(text: &str) -> Result<Parsed, String> {
     let text = text.trim();
     if text.is_empty() {
         return Err("empty timestamp".into());
@@ -214,6 +238,29 @@ mod tests {
             iso("2019-10-18T15:30:51.123456789Z"),
             "2019-10-18T15:30:51.123456789"
         );
+    }
+
+    #[test]
+    fn leap_second_ends_second_59() {
+        for text in [
+            "2016-12-31T23:59:60Z",
+            "2016-12-31T23:59:60.5Z",
+            "2017-01-01T00:59:60+01:00",
+        ] {
+            let parsed = parse(text).unwrap();
+            assert_eq!(
+                parsed.utc.format("%Y-%m-%dT%H:%M:%S%.9f").to_string(),
+                "2016-12-31T23:59:59.999999000",
+                "{text}"
+            );
+            assert!(parsed.note.unwrap().contains("leap second"), "{text}");
+        }
+        let zoneless = parse("2016-12-31 23:59:60").unwrap();
+        assert_eq!(zoneless.utc.nanosecond(), 999_999_000);
+        let note = zoneless.note.unwrap();
+        assert!(note.contains("no time zone"), "{note}");
+        assert!(note.contains("leap second"), "{note}");
+        assert_eq!(parse("2016-12-31T23:59:59.25Z").unwrap().note, None);
     }
 
     #[test]

@@ -10,11 +10,24 @@ const NOT_EVIDENCE: [&str; 11] = [
     "md", "markdown", "rst", "html", "htm", "pdf", "png", "jpg", "jpeg", "gif", "svg",
 ];
 
+/// Extensions of the files scimtrail itself reads beside evidence: mapping files
+/// (`--mapping`) and alias mappings (`--aliases`) are TOML. Inside a folder they are
+/// skipped; named explicitly, they are read as evidence and fail.
+const SETTINGS: [&str; 1] = ["toml"];
+
+/// A file to import, and whether it was named on the command line rather than found in
+/// a folder. A named file that contains no evidence is an error; a found one is skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub path: PathBuf,
+    pub named: bool,
+}
+
 /// The files under `paths` in a stable order: folders are walked recursively in name
 /// order, hidden entries and symbolic links to folders are skipped (a link can loop), and
-/// so are documentation files inside folders. Paths that cannot be read become failed
-/// outcomes, and skipped documentation files skipped outcomes.
-pub fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileOutcome>) {
+/// so are documentation and TOML files inside folders. Paths that cannot be read become
+/// failed outcomes, and skipped files skipped outcomes.
+pub fn expand(paths: &[PathBuf]) -> (Vec<Found>, Vec<FileOutcome>) {
     let mut files = Vec::new();
     let mut failures = Vec::new();
     for path in paths {
@@ -23,7 +36,7 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileOutcome>) {
     (files, failures)
 }
 
-fn visit(path: &Path, explicit: bool, files: &mut Vec<PathBuf>, failures: &mut Vec<FileOutcome>) {
+fn visit(path: &Path, explicit: bool, files: &mut Vec<Found>, failures: &mut Vec<FileOutcome>) {
     let fail = |failures: &mut Vec<FileOutcome>, error: String| {
         failures.push(FileOutcome::Failed {
             path: path.display().to_string(),
@@ -39,13 +52,22 @@ fn visit(path: &Path, explicit: bool, files: &mut Vec<PathBuf>, failures: &mut V
         Err(err) => return fail(failures, err.to_string()),
     };
     if meta.is_file() {
-        if !explicit && is_documentation(path) {
-            failures.push(FileOutcome::Skipped {
-                path: path.display().to_string(),
-                reason: "documentation, not evidence".into(),
-            });
+        let skip = |reason: &str| FileOutcome::Skipped {
+            path: path.display().to_string(),
+            reason: reason.into(),
+        };
+        if !explicit && has_extension(path, &NOT_EVIDENCE) {
+            failures.push(skip("documentation, not evidence"));
+        } else if !explicit && has_extension(path, &SETTINGS) {
+            failures.push(skip(
+                "TOML, such as a mapping or alias file, not evidence; pass it with \
+                 --mapping or --aliases",
+            ));
         } else {
-            files.push(path.to_path_buf());
+            files.push(Found {
+                path: path.to_path_buf(),
+                named: explicit,
+            });
         }
         return;
     }
@@ -74,8 +96,8 @@ fn visit(path: &Path, explicit: bool, files: &mut Vec<PathBuf>, failures: &mut V
     }
 }
 
-fn is_documentation(path: &Path) -> bool {
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
     path.extension()
         .map(|ext| ext.to_string_lossy().to_ascii_lowercase())
-        .is_some_and(|ext| NOT_EVIDENCE.contains(&ext.as_str()))
+        .is_some_and(|ext| extensions.contains(&ext.as_str()))
 }

@@ -10,6 +10,7 @@ use crate::trace::stages::classify;
 use crate::trace::{Finding, TraceReport};
 
 use super::{actor, identity_cell, outcome_cell};
+use crate::cli::output::counted;
 
 pub fn render(report: &TraceReport) -> String {
     let trace = &report.trace;
@@ -27,11 +28,16 @@ pub fn render(report: &TraceReport) -> String {
         .count();
     let _ = writeln!(
         out,
-        "{} events, {exact} exact links, {} inferred links, {} flags, {} gaps.\n",
-        trace.events.len(),
-        report.links.len() - exact,
-        report.flags.len(),
-        report.gaps.len()
+        "{}, {}, {}, {}, {}.\n",
+        counted(trace.events.len(), "event", "events"),
+        counted(exact, "exact link", "exact links"),
+        counted(
+            report.links.len() - exact,
+            "inferred link",
+            "inferred links"
+        ),
+        counted(report.flags.len(), "flag", "flags"),
+        counted(report.gaps.len(), "gap", "gaps")
     );
     if trace.truncated {
         out.push_str("The trace stopped following links at its limit; more events are linked.\n\n");

@@ -11,6 +11,7 @@ use crate::trace::graph::{Strength, best_links};
 use crate::trace::stages::classify;
 
 use super::{actor, identity_cell, matched_directly, outcome_cell};
+use crate::cli::output::counted;
 
 pub fn render(report: &TraceReport) -> String {
     let trace = &report.trace;
@@ -28,8 +29,10 @@ pub fn render(report: &TraceReport) -> String {
         .count();
     let _ = writeln!(
         out,
-        "{direct} events carry {query}, {} more joined through exact links; {exact} exact links",
-        trace.events.len() - direct
+        "{} {query}, {} more joined through exact links; {}",
+        counted(direct, "event carries", "events carry"),
+        trace.events.len() - direct,
+        counted(exact, "exact link", "exact links")
     );
     write_tree(&mut out, report);
     let before_snapshots = trace
@@ -41,7 +44,12 @@ pub fn render(report: &TraceReport) -> String {
                 .is_some_and(|i| i.state_basis == StateBasis::OldestAfter)
         })
         .count();
-    if before_snapshots > 0 {
+    if before_snapshots == 1 {
+        let _ = writeln!(
+            out,
+            "note: 1 of these events predates every snapshot; its identity shows the state of the oldest snapshot that has it"
+        );
+    } else if before_snapshots > 1 {
         let _ = writeln!(
             out,
             "note: {before_snapshots} of these events predate every snapshot; their identities show the state of the oldest snapshot that has them"
@@ -104,8 +112,8 @@ fn line(event: &TraceEvent) -> String {
 fn write_inferred(out: &mut String, report: &TraceReport, seconds: i64) {
     let _ = writeln!(
         out,
-        "\ninferred, not exact: {} events of the same identity within {seconds}s",
-        report.inferred_events.len()
+        "\ninferred, not exact: {} of the same identity within {seconds}s",
+        counted(report.inferred_events.len(), "event", "events")
     );
     for event in &report.inferred_events {
         let _ = writeln!(out, "  ~ {}", line(event));

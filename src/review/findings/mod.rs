@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rules::{Check, Control, Rule, RuleSet, Severity};
 use crate::Result;
-use crate::case::{Case, OWNERLESS_QUERY, UNKNOWN_ACTORS_QUERY, format_ts};
+use crate::case::{Case, LIVE_IDENTITIES_QUERY, OWNERLESS_QUERY, UNKNOWN_ACTORS_QUERY, format_ts};
 
 /// One row of the case that a finding rests on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,6 +50,10 @@ pub struct AsOf {
     /// out; zero with --as-of.
     #[serde(default)]
     pub ignored_future_events: i64,
+    /// Snapshots dated (by --taken-at or meta.lastModified) after the time they were
+    /// imported, which the default time leaves out; zero with --as-of.
+    #[serde(default)]
+    pub ignored_future_snapshots: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -71,6 +75,7 @@ pub fn run(case: &Case, rules: &RuleSet, as_of: Option<chrono::NaiveDateTime>) -
             time: format_ts(&time),
             basis: "option".to_string(),
             ignored_future_events: 0,
+            ignored_future_snapshots: 0,
         },
         None => default_as_of(case)?,
     };
@@ -84,24 +89,30 @@ pub fn run(case: &Case, rules: &RuleSet, as_of: Option<chrono::NaiveDateTime>) -
 
 /// Returns the newest event or snapshot time, whichever is later, so that two runs on the
 /// same case agree without anyone naming a time. Events dated after the time their file was
-/// imported (or after now) are left out and counted: one mistyped year would otherwise move
-/// every finding into the future.
+/// imported (or after now), and snapshots dated after the time they were imported, are left
+/// out and counted: one mistyped year would otherwise move every finding into the future.
 pub fn default_as_of(case: &Case) -> Result<AsOf> {
     let now = chrono::Utc::now().naive_utc();
-    let (event, ignored, snapshot): (
+    let (event, ignored, snapshot, ignored_snapshots): (
         Option<chrono::NaiveDateTime>,
         i64,
         Option<chrono::NaiveDateTime>,
+        i64,
     ) = case.conn().query_row(
         "WITH dated AS (
              SELECT e.ts, e.ts > least(s.imported_at, $1::TIMESTAMP) AS future
              FROM events e JOIN sources s USING (source_id)
+         ),
+         taken AS (
+             SELECT taken_at, taken_at > least(created_at, $1::TIMESTAMP) AS future
+             FROM snapshots WHERE taken_at IS NOT NULL
          )
          SELECT (SELECT max(ts) FROM dated WHERE NOT future),
                 (SELECT count(*) FROM dated WHERE future),
-                (SELECT max(taken_at) FROM snapshots)",
+                (SELECT max(taken_at) FROM taken WHERE NOT future),
+                (SELECT count(*) FROM taken WHERE future)",
         duckdb::params![now],
-        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
     )?;
     let (time, basis) = match (event, snapshot) {
         (Some(e), Some(s)) if s > e => (s, "newest snapshot"),
@@ -114,6 +125,7 @@ pub fn default_as_of(case: &Case) -> Result<AsOf> {
         time: format_ts(&time),
         basis: basis.to_string(),
         ignored_future_events: ignored,
+        ignored_future_snapshots: ignored_snapshots,
     })
 }
 
@@ -192,6 +204,14 @@ fn with_shared(name: &str, shared: &str, check_sql: &str) -> String {
     format!("WITH {name} AS ({shared})\n{check_sql}")
 }
 
+/// Puts `check_sql` in a subquery under the CTE `live_identities` (the rows of
+/// [`LIVE_IDENTITIES_QUERY`]), so that a check can leave out identities that a newer
+/// snapshot deleted, as `identities` marks them. A subquery, because the check may start
+/// with its own `WITH`.
+fn with_live(check_sql: &str) -> String {
+    format!("WITH live_identities AS ({LIVE_IDENTITIES_QUERY})\nSELECT * FROM (\n{check_sql}\n)")
+}
+
 /// Returns the kinds and relations of the first enabled `orphaned_identity` rule of
 /// `rules`, which `identities --no-active-owner` uses with the built-in rules so that it
 /// lists what the rule reports.
@@ -234,11 +254,11 @@ fn queries(rule: &Rule, as_of: &AsOf) -> Result<Vec<Query>> {
     let sql = |text: &str| text.to_string();
     Ok(match rule.check {
         Check::Dormant => vec![(
-            sql(include_str!("sql/dormant.sql")),
+            with_live(include_str!("sql/dormant.sql")),
             vec![time, days, list(&kinds(rule))?],
         )],
         Check::UnusedEntitlement => vec![(
-            sql(include_str!("sql/unused_entitlement.sql")),
+            with_live(include_str!("sql/unused_entitlement.sql")),
             vec![time, days, list(&rule.entitlement_kinds)?],
         )],
         Check::AfterDeactivation => vec![(
@@ -273,16 +293,16 @@ fn queries(rule: &Rule, as_of: &AsOf) -> Result<Vec<Query>> {
         )],
         Check::PrivilegeThroughNesting => {
             vec![(
-                sql(include_str!("sql/privilege_through_nesting.sql")),
+                with_live(include_str!("sql/privilege_through_nesting.sql")),
                 vec![],
             )]
         }
         Check::ApprovalUnchanged => vec![(
-            sql(include_str!("sql/approvals.sql")),
+            with_live(include_str!("sql/approvals.sql")),
             vec![Value::Boolean(false), decided_until(as_of)],
         )],
         Check::ApprovalChanged => vec![(
-            sql(include_str!("sql/approvals.sql")),
+            with_live(include_str!("sql/approvals.sql")),
             vec![Value::Boolean(true), decided_until(as_of)],
         )],
         Check::StaleCredential => {
@@ -298,13 +318,16 @@ fn queries(rule: &Rule, as_of: &AsOf) -> Result<Vec<Query>> {
                     ],
                 ),
                 (
-                    sql(include_str!("sql/stale_certificate.sql")),
+                    with_live(include_str!("sql/stale_certificate.sql")),
                     vec![time, window],
                 ),
             ]
         }
         Check::UnreadableCertificate => {
-            vec![(sql(include_str!("sql/unreadable_certificate.sql")), vec![])]
+            vec![(
+                with_live(include_str!("sql/unreadable_certificate.sql")),
+                vec![],
+            )]
         }
     })
 }

@@ -1,6 +1,7 @@
 -- $1 true for approved identities that changed since the approval, false for those
 -- unchanged. The reviewer saw the identity in the newest snapshot imported before the
--- decision; it is compared with its newest snapshot now on `active`, grants and relations.
+-- decision; it is compared with its newest snapshot now on `active`, grants and relations,
+-- and a newer snapshot that deleted it is a change.
 -- $2, when not NULL, is the as-of time: decisions after it are left out.
 WITH approved AS (
     SELECT * FROM (
@@ -41,6 +42,8 @@ compared AS (
     SELECT se.*, st.snapshot_id AS now_snapshot, st.active AS now_active,
            st.grants AS now_grants, st.relations AS now_relations,
            list_filter([
+               CASE WHEN c.deleted_in IS NOT NULL
+                    THEN 'deleted in snapshot ' || c.deleted_in END,
                CASE WHEN se.seen_active <> st.active
                     THEN 'active ' || se.seen_active || ' -> ' || st.active END,
                CASE WHEN se.seen_grants <> st.grants
@@ -49,7 +52,7 @@ compared AS (
                     THEN 'relations [' || se.seen_relations || '] -> [' || st.relations || ']' END
            ], lambda c: c IS NOT NULL) AS changes
     FROM seen se
-    JOIN current_identities c ON c.identity_key = se.identity_key
+    JOIN live_identities c ON c.identity_key = se.identity_key
     JOIN states st ON st.snapshot_id = c.snapshot_id AND st.identity_key = c.identity_key
 )
 SELECT identity_key,

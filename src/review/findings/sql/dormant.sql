@@ -24,12 +24,13 @@ SELECT i.identity_key,
                'outcome', e.outcome, 'actor_id', e.actor_id, 'source', src.path,
                'source_sha256', src.sha256, 'record_pos', e.record_pos))] END
        ))::VARCHAR
-FROM current_identities i
+FROM live_identities i
 LEFT JOIN last_event l USING (identity_key)
 LEFT JOIN events e ON e.event_key = l.event_key
 LEFT JOIN sources src ON src.source_id = e.source_id
 WHERE list_contains(from_json($3::VARCHAR, '["VARCHAR"]'), i.kind)
   AND i.active IS DISTINCT FROM false
+  AND i.deleted_in IS NULL
   -- A resource without schemas, meta or userName may be a group, which never acts.
   AND i.resource_type <> 'Unknown'
   AND (l.last_ts IS NULL OR l.last_ts < $1::TIMESTAMP - to_days($2::INTEGER))

@@ -8,9 +8,9 @@ WITH reached AS (
            g.scim_id AS entitlement, coalesce(g.display_name, g.scim_id) AS display,
            from_json(em.path, '["VARCHAR"]') AS path, NULL::JSON AS grant_evidence
     FROM effective_memberships em
-    JOIN current_identities i ON i.snapshot_id = em.snapshot_id AND i.identity_key = em.member_key
+    JOIN live_identities i ON i.snapshot_id = em.snapshot_id AND i.identity_key = em.member_key
     JOIN identities g ON g.snapshot_id = em.snapshot_id AND g.identity_key = em.group_key
-    WHERE i.kind <> 'group' AND em.depth > 1
+    WHERE i.kind <> 'group' AND i.deleted_in IS NULL AND em.depth > 1
     UNION ALL
     SELECT ee.snapshot_id, ee.identity_key, ee.kind, ee.value, coalesce(ee.display, ee.value),
            from_json(ee.path, '["VARCHAR"]'),
@@ -19,8 +19,8 @@ WITH reached AS (
                    'snapshot_id', ee.snapshot_id, 'kind', ee.kind, 'value', ee.value,
                    'display', ee.display))
     FROM effective_entitlements ee
-    JOIN current_identities i ON i.snapshot_id = ee.snapshot_id AND i.identity_key = ee.identity_key
-    WHERE i.kind <> 'group' AND ee.kind IN ('role', 'entitlement')
+    JOIN live_identities i ON i.snapshot_id = ee.snapshot_id AND i.identity_key = ee.identity_key
+    WHERE i.kind <> 'group' AND i.deleted_in IS NULL AND ee.kind IN ('role', 'entitlement')
       AND json_array_length(ee.path) > 1
       -- Held in its own attributes or through a group it is a direct member of.
       AND NOT EXISTS (SELECT 1 FROM effective_entitlements d

@@ -1,8 +1,8 @@
 -- $1 as-of time, $2 days before notAfter that count as expiring (0: expired only).
 --
 -- x509 certificates of identities in their newest snapshot that have expired by the as-of
--- time or expire within the window. Identities marked inactive are left out, because they
--- cannot sign in with them.
+-- time or expire within the window. Identities marked inactive, and those a newer snapshot
+-- deleted, are left out, because they cannot sign in with them.
 SELECT c.identity_key,
        'x509Certificates[' || c.position || ']',
        'certificate ' || coalesce(c.subject, c.display, 'without a subject')
@@ -18,8 +18,9 @@ SELECT c.identity_key,
                'not_after', strftime(c.not_after, '%Y-%m-%dT%H:%M:%SZ'),
                'primary', c.is_primary, 'display', c.display))])::VARCHAR
 FROM certificates c
-JOIN current_identities i ON i.snapshot_id = c.snapshot_id AND i.identity_key = c.identity_key
+JOIN live_identities i ON i.snapshot_id = c.snapshot_id AND i.identity_key = c.identity_key
 WHERE c.not_after IS NOT NULL
   AND c.not_after <= $1::TIMESTAMP + to_days($2::INTEGER)
   AND i.active IS DISTINCT FROM false
+  AND i.deleted_in IS NULL
 ORDER BY c.identity_key, c.position

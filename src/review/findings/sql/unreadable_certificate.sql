@@ -1,5 +1,6 @@
 -- x509Certificates values of identities in their newest snapshot that could not be read
--- as a certificate, so their expiry is unknown. Identities marked inactive are left out.
+-- as a certificate, so their expiry is unknown. Identities marked inactive or deleted are
+-- left out.
 SELECT c.identity_key,
        'x509Certificates[' || c.position || ']',
        'certificate value is unreadable, so its expiry is unknown: ' || coalesce(c.parse_error, 'no reason recorded'),
@@ -7,7 +8,8 @@ SELECT c.identity_key,
            'fields', json_object('snapshot_id', c.snapshot_id, 'parse_error', c.parse_error,
                'primary', c.is_primary, 'display', c.display))])::VARCHAR
 FROM certificates c
-JOIN current_identities i ON i.snapshot_id = c.snapshot_id AND i.identity_key = c.identity_key
+JOIN live_identities i ON i.snapshot_id = c.snapshot_id AND i.identity_key = c.identity_key
 WHERE c.not_after IS NULL
   AND i.active IS DISTINCT FROM false
+  AND i.deleted_in IS NULL
 ORDER BY c.identity_key, c.position

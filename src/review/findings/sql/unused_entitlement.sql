@@ -5,11 +5,11 @@
 WITH held AS (
     SELECT i.identity_key, en.snapshot_id, en.kind, en.value, en.display, en.granted_via,
            g.external_id AS group_external_id
-    FROM current_identities i
+    FROM live_identities i
     JOIN entitlements en ON en.snapshot_id = i.snapshot_id AND en.identity_key = i.identity_key
     LEFT JOIN identities g ON en.kind = 'group' AND g.snapshot_id = en.snapshot_id
                           AND g.resource_type = 'Group' AND g.scim_id = en.value
-    WHERE i.active IS DISTINCT FROM false AND i.kind <> 'group'
+    WHERE i.active IS DISTINCT FROM false AND i.deleted_in IS NULL AND i.kind <> 'group'
       AND list_contains(from_json($3::VARCHAR, '["VARCHAR"]'), en.kind)
 ),
 window_events AS (
