@@ -272,7 +272,7 @@ impl App {
                 }
             }
             Action::Resize => {}
-            result => self.apply_result(result),
+            result => return self.apply_result(result),
         }
         None
     }

@@ -280,17 +280,68 @@ fn decision_is_sent_and_shown() {
     );
     assert!(app.requests.busy());
 
-    app.update(Action::DecisionSaved {
+    let reload = app.update(Action::DecisionSaved {
         identity_key: "User/u-2".into(),
         result: Ok(Box::new(decision("User/u-2", "revoke"))),
     });
     assert!(app.identities.pending.is_empty());
-    assert!(!app.requests.busy());
     assert_eq!(app.identities.rows[1].decision.as_deref(), Some("revoke"));
     assert_eq!(
         app.identities.decisions["User/u-2"].justification,
         "left the team"
     );
+    let Some(Job::LoadIdentities { request }) = reload else {
+        panic!("a saved decision reloads the findings: {reload:?}");
+    };
+    let mut data = IdentityData {
+        identities: app.identities.rows.clone(),
+        decisions: vec![decision("User/u-2", "revoke")],
+        ..IdentityData::default()
+    };
+    data.identities.reverse();
+    app.update(Action::IdentitiesLoaded {
+        request,
+        result: Ok(data),
+    });
+    assert!(!app.requests.busy());
+    assert_eq!(
+        selected_id(&app),
+        Some("u-2"),
+        "the reload keeps the selection"
+    );
+    assert_eq!(app.identities.progress(), (1, 3));
+}
+
+#[test]
+fn reload_waits_for_the_last_pending_decision() {
+    let mut app = loaded_app();
+    app.update(Action::ShowScreen(Screen::Review));
+    for key in ["User/u-1", "User/u-2"] {
+        app.update(Action::StartDecision(Verdict::Flag));
+        app.update(Action::InputSubmit);
+        assert!(app.identities.pending.contains_key(key));
+        app.update(Action::MoveDown);
+    }
+    assert_eq!(app.requests.saving, 2);
+    let first = app.update(Action::DecisionSaved {
+        identity_key: "User/u-1".into(),
+        result: Ok(Box::new(decision("User/u-1", "flag"))),
+    });
+    assert!(first.is_none(), "another decision is still on its way");
+    let failed = app.update(Action::DecisionSaved {
+        identity_key: "User/u-2".into(),
+        result: Err("disk full".into()),
+    });
+    assert!(failed.is_none(), "a failed save changes nothing to reload");
+    let mut app = loaded_app();
+    app.update(Action::ShowScreen(Screen::Review));
+    app.update(Action::StartDecision(Verdict::Flag));
+    app.update(Action::InputSubmit);
+    let bulk = app.update(Action::DecisionsSaved {
+        identity_keys: vec!["User/u-1".into()],
+        result: Ok(vec![decision("User/u-1", "flag")]),
+    });
+    assert!(matches!(bulk, Some(Job::LoadIdentities { .. })), "{bulk:?}");
 }
 
 fn decision(identity_key: &str, verdict: &str) -> Decision {

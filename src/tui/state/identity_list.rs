@@ -42,7 +42,8 @@ pub struct IdentityList {
 }
 
 impl IdentityList {
-    /// Replaces the data and keeps the selected identity selected when it still exists.
+    /// Replaces the data and keeps the selected identity selected when it still exists and
+    /// passes the filter; the filter stays as typed.
     pub fn set_data(&mut self, data: IdentityData) {
         let selected_key = self.selected().map(|row| row.identity_key.clone());
         self.rows = data.identities;
@@ -74,11 +75,13 @@ impl IdentityList {
         self.findings_error = data.findings_error;
         self.loaded = true;
         self.refilter();
-        match selected_key {
-            Some(key) => {
-                self.select_key(&key);
-            }
-            None => self.cursor.reset(),
+        let Some(key) = selected_key else {
+            self.cursor.reset();
+            return;
+        };
+        let index = self.by_key.get(&key);
+        if let Some(position) = self.visible.iter().position(|v| Some(v) == index) {
+            self.cursor.selected = position;
         }
     }
 
@@ -270,6 +273,30 @@ mod tests {
         assert_eq!(list.filter.as_str(), "");
         assert_eq!(list.selected().map(|r| r.id.as_str()), Some("u-2"));
         assert!(!list.select_key("User/missing"));
+    }
+
+    #[test]
+    fn set_data_keeps_the_filter() {
+        let mut list = IdentityList::default();
+        let data = IdentityData {
+            identities: sample(),
+            ..IdentityData::default()
+        };
+        list.set_data(data.clone());
+        list.filter.push('c');
+        list.refilter();
+        assert_eq!(list.visible.len(), 2, "alice.chen and svc-backup");
+        let alice = list
+            .visible
+            .iter()
+            .position(|&i| i == 0)
+            .expect("alice matches");
+        list.cursor.selected = alice;
+        let mut without_alice = data;
+        without_alice.identities.remove(0);
+        list.set_data(without_alice);
+        assert_eq!(list.filter.as_str(), "c", "a reload keeps the filter");
+        assert_eq!(list.selected().map(|r| r.id.as_str()), Some("u-3"));
     }
 
     #[test]
