@@ -35,7 +35,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         None => frame.render_widget(Block::bordered().title(theme::title("Result")), table_area),
     }
     if let Some(Prompt::Search(input)) = &app.prompt {
-        let context = super::trace::search_context();
+        let context = prompt::search_context();
         prompt::render(frame, area, "Search", context, input);
     }
     if let Some(Prompt::Sql(input)) = &app.prompt {

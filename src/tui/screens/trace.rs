@@ -81,7 +81,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         }
         Some(Prompt::Picker(state)) => picker::render(frame, area, state, app.known_ids.as_deref()),
         Some(Prompt::Search(input)) => {
-            prompt::render(frame, area, "Search", search_context(), input)
+            prompt::render(frame, area, "Search", prompt::search_context(), input)
         }
         Some(Prompt::Bookmark(bookmark)) => {
             let context = vec![Line::styled(
@@ -96,14 +96,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         }
         _ => {}
     }
-}
-
-/// Returns the line above the search prompt's input on the Trace and SQL screens.
-pub fn search_context() -> Vec<Line<'static>> {
-    vec![Line::styled(
-        "Text in a row, any case. Then n and N go to the next and previous.",
-        theme::DIM,
-    )]
 }
 
 fn summary(app: &App) -> Line<'static> {
