@@ -54,7 +54,7 @@ fn run() -> Result<(), String> {
 
     driver.save("identities", &out_dir, &fonts)?;
     driver.press(KeyCode::Char('2'));
-    driver.press(KeyCode::Char('/'));
+    driver.press(KeyCode::Char('i'));
     driver.keys(RUN_ID);
     driver.press(KeyCode::Enter);
     driver.keys("jj");

@@ -121,6 +121,7 @@ fn hostile_event_row_is_escaped() {
     let mut app = App::new("rita".into(), "case.duckdb".into());
     app.screen = Screen::Events;
     app.events.rows = vec![scimtrail::case::EventSummary {
+        key: scimtrail::case::EventKey::default(),
         event_key: 1,
         ts: "2026-10-14T09:00:00.000000Z".into(),
         source_format: "okta".into(),

@@ -99,7 +99,7 @@ impl Harness {
 
     fn trace_run_id(&mut self) {
         self.press(KeyCode::Char('2'));
-        self.press(KeyCode::Char('/'));
+        self.press(KeyCode::Char('i'));
         self.keys(RUN_ID);
         self.press(KeyCode::Enter);
     }
@@ -218,7 +218,7 @@ fn trace_picker() {
 fn trace_unknown_actor() {
     let mut harness = Harness::new();
     harness.press(KeyCode::Char('2'));
-    harness.press(KeyCode::Char('/'));
+    harness.press(KeyCode::Char('i'));
     harness.keys("102malSess0099");
     harness.press(KeyCode::Enter);
     insta::assert_snapshot!("trace_unknown_actor_120x40", harness.render(120, 40));
@@ -575,7 +575,7 @@ fn trace_bookmark_saved() {
 fn trace_actor_pivot_flags() {
     let mut harness = Harness::new();
     harness.press(KeyCode::Char('2'));
-    harness.press(KeyCode::Char('/'));
+    harness.press(KeyCode::Char('i'));
     harness.keys("User/u-1003");
     harness.press(KeyCode::Enter);
     assert!(
@@ -622,4 +622,50 @@ fn trace_link_pivot() {
         harness.app.trace.query, key,
         "a traces the actor's identity"
     );
+}
+
+#[test]
+fn trace_search_counts_matches() {
+    let mut harness = Harness::new();
+    harness.trace_run_id();
+    harness.press(KeyCode::Char('/'));
+    harness.keys("OKTA");
+    insta::assert_snapshot!("trace_search_prompt_80x24", harness.render(80, 24));
+    harness.press(KeyCode::Enter);
+    let status = harness
+        .app
+        .status
+        .clone()
+        .map(|s| s.text)
+        .unwrap_or_default();
+    assert!(status.starts_with("match 1 of "), "{status}");
+    harness.press(KeyCode::Char('n'));
+    insta::assert_snapshot!("trace_search_next_80x24", harness.render(80, 24));
+    harness.press(KeyCode::Char('/'));
+    harness.keys("no-such-text");
+    harness.press(KeyCode::Enter);
+    insta::assert_snapshot!("trace_search_no_match_80x24", harness.render(80, 24));
+}
+
+#[test]
+fn sql_search_and_filter_words() {
+    let mut harness = Harness::new();
+    harness.press(KeyCode::Char(';'));
+    harness.keys("select kind, count(*) as n from current_identities group by kind order by kind");
+    harness.press(KeyCode::Enter);
+    harness.press(KeyCode::Char('/'));
+    harness.keys("Human");
+    harness.press(KeyCode::Enter);
+    assert_eq!(
+        harness.app.console.cursor.selected, 2,
+        "agent, group, human"
+    );
+    insta::assert_snapshot!("sql_search_80x24", harness.render(80, 24));
+
+    harness.press(KeyCode::Char('4'));
+    harness.press(KeyCode::Char('/'));
+    harness.keys("session outcome:success");
+    harness.press(KeyCode::Enter);
+    harness.press(KeyCode::Char('n'));
+    insta::assert_snapshot!("events_filter_words_80x24", harness.render(80, 24));
 }

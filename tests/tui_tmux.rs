@@ -177,7 +177,7 @@ fn demo_review_in_tmux() {
     pane.press("Enter");
 
     pane.press("2");
-    pane.press("/");
+    pane.press("i");
     pane.type_text(RUN_ID);
     pane.press("Enter");
     pane.wait_text("6 events");

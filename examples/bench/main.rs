@@ -22,6 +22,7 @@ use scimtrail::case::resources::{self, MemoryLimit};
 use scimtrail::generate::{self, Options};
 use scimtrail::ingest::{self, FileOutcome, ImportOptions};
 use scimtrail::trace;
+use scimtrail::tui::worker;
 use serde_json::{Value, json};
 
 use measure::{folder_bytes, mib, peak_rss, percentile_ms, reset_peak_rss, timed};
@@ -163,6 +164,18 @@ fn run(args: &Args) -> anyhow::Result<()> {
         "tui_trace_key_p95_ms".into(),
         json!(percentile_ms(&keys, 95.0)),
     );
+    // Five pages' worth, so five of the presses load the next page by keyset. The maximum
+    // shows those loads, because the p95 of 1,000 presses hides them.
+    let keys = screen.events_down_keys(&case, 5 * worker::EVENT_PAGE_ROWS);
+    results.insert(
+        "tui_events_key_p95_ms".into(),
+        json!(percentile_ms(&keys, 95.0)),
+    );
+    results.insert(
+        "tui_events_key_max_ms".into(),
+        json!(percentile_ms(&keys, 100.0)),
+    );
+    save(&args.dir, &results)?;
 
     if !args.no_jq
         && let Some(id) = correlation_ids.first()

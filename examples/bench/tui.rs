@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use scimtrail::case::Case;
+use scimtrail::tui::app::Screen as View;
 use scimtrail::tui::{Action, App, Job, ui, worker};
 
 const WIDTH: u16 = 160;
@@ -50,8 +51,8 @@ impl Screen {
             .expect("draw on the test backend");
     }
 
-    /// Times Down, `presses` times, on the screen shown: the identity list, or the trace's
-    /// events after [`Screen::trace_submits`].
+    /// Times Down, `presses` times, on the screen shown: the identity list, the trace's
+    /// events after [`Screen::trace_submits`], or the Events list.
     pub fn down_keys(&mut self, case: &Case, presses: usize) -> Vec<Duration> {
         (0..presses)
             .map(|_| {
@@ -61,6 +62,15 @@ impl Screen {
                 started.elapsed()
             })
             .collect()
+    }
+
+    /// Shows the Events screen, with its first page, count and histogram loaded, and times
+    /// Down `presses` times from its first row. Every `worker::EVENT_PAGE_ROWS` presses
+    /// one crosses into the next page, whose keyset query is timed with its frame.
+    pub fn events_down_keys(&mut self, case: &Case, presses: usize) -> Vec<Duration> {
+        self.apply(case, Action::ShowScreen(View::Events));
+        self.draw();
+        self.down_keys(case, presses)
     }
 
     /// Times Enter in the trace prompt for each of `ids`: the trace query and the frame.

@@ -136,6 +136,21 @@ impl EventFilter {
     }
 }
 
+/// Returns the bare words of `text` that a row must contain, without their quotes: the
+/// terms that name no field and are not negated. Text that does not parse has none.
+pub fn free_words(text: &str) -> Vec<String> {
+    let Ok(tokens) = tokens(text) else {
+        return Vec::new();
+    };
+    tokens
+        .iter()
+        .filter(|token| !(token.starts_with('-') && token.len() > 1))
+        .filter(|token| split_field(token).is_none())
+        .map(|token| unquote(token))
+        .filter(|word| !word.is_empty())
+        .collect()
+}
+
 fn timestamp_value(ts: NaiveDateTime) -> Value {
     Value::Timestamp(
         duckdb::types::TimeUnit::Microsecond,
@@ -242,6 +257,17 @@ mod tests {
             Value::Text(text) => text,
             other => panic!("not text: {other:?}"),
         }
+    }
+
+    #[test]
+    fn free_words_skip_fields_and_negations() {
+        let words = free_words(r#"token actor:svc-* -okta "two words" - 10:15"#);
+        assert_eq!(words, ["token", "two words", "-", "10:15"]);
+        assert!(free_words("outcome:denied since:2026-11-01").is_empty());
+        assert!(
+            free_words("\"open").is_empty(),
+            "an unclosed quote parses to nothing"
+        );
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub use aliases::{UNKNOWN_ACTORS_QUERY, UnknownActor};
 pub use bookmarks::Bookmark;
 pub use campaigns::{Campaign, CampaignItem, CampaignProgress, CampaignScope, NewCampaign, Owner};
 pub use event_filter::EventFilter;
-pub use event_pages::{EventSummary, Histogram};
+pub use event_pages::{EventKey, EventSummary, Histogram, PageAt};
 pub use grants::EffectiveEntitlement;
 pub use identities::{LIVE_IDENTITIES_QUERY, ListedIdentity};
 pub use identity_detail::{Entitlement, IdentityDetail, Relation, Session};

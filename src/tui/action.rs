@@ -36,6 +36,12 @@ pub enum Action {
     Reload,
     StartFilter,
     StartTraceInput,
+    /// `/` on Trace and SQL: opens the prompt of a text search over the list.
+    StartSearch,
+    /// `n`: selects the next row that matches the search, or the filter's words.
+    SearchNext,
+    /// `N`: selects the previous row that matches the search, or the filter's words.
+    SearchPrevious,
     /// `m` on Trace: opens the note prompt that bookmarks the selected event.
     StartBookmark,
     /// Traces the selected event's actor identity, which finds its other sessions.

@@ -7,12 +7,14 @@ mod export;
 mod navigation;
 mod prompts;
 mod results;
+mod search;
 mod trace_actions;
 
 use crate::model::Verdict;
 
 use super::action::Action;
 use super::keymap::Mode;
+use super::state::search::Step;
 use super::state::{
     EventsView, IdentityList, ListCursor, Picker, SqlConsole, TextInput, TraceView,
 };
@@ -85,6 +87,8 @@ pub enum Prompt {
     Sql(TextInput),
     /// The note of a bookmark on a trace event.
     Bookmark(BookmarkPrompt),
+    /// The text that `/` searches the Trace or SQL list for.
+    Search(TextInput),
 }
 
 /// The note prompt of a bookmark that is about to be added.
@@ -203,6 +207,7 @@ impl App {
             Some(Prompt::Export(_)) => Mode::Export,
             Some(Prompt::Sql(_)) => Mode::SqlInput,
             Some(Prompt::Bookmark(_)) => Mode::BookmarkNote,
+            Some(Prompt::Search(_)) => Mode::SearchInput,
         }
     }
 
@@ -232,6 +237,9 @@ impl App {
             Action::Reload => return Some(self.reload()),
             Action::StartFilter => self.start_filter(),
             Action::StartTraceInput => self.prompt = Some(Prompt::TraceId(TextInput::default())),
+            Action::StartSearch => self.start_search(),
+            Action::SearchNext => self.search_step(Step::Next),
+            Action::SearchPrevious => self.search_step(Step::Previous),
             Action::OpenPicker => return self.open_picker(),
             Action::StartBookmark => self.start_bookmark(),
             Action::TraceActor => return self.trace_actor(),
@@ -264,7 +272,7 @@ impl App {
                 }
             }
             Action::Resize => {}
-            result => self.apply_result(result),
+            result => return self.apply_result(result),
         }
         None
     }
@@ -291,7 +299,7 @@ impl App {
                 Some(self.request_overview())
             }
             Screen::Events if !self.events.loaded && self.requests.events.is_none() => {
-                Some(self.request_events(0, true))
+                Some(self.request_events(crate::case::PageAt::First, 0, true))
             }
             _ => None,
         }
@@ -302,7 +310,7 @@ impl App {
     fn reload(&mut self) -> Job {
         match self.screen {
             Screen::Overview => self.request_overview(),
-            Screen::Events => self.request_events(self.events.page_offset, true),
+            Screen::Events => self.reload_event_page(),
             _ => self.request_identities(),
         }
     }

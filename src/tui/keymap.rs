@@ -13,7 +13,8 @@ mod bindings;
 
 use bindings::{
     BOOKMARK_NOTE, DETAIL, EVENT_FILTER, EVENTS, EXPLAIN, EXPORT, FILTER, GLOBAL, HELP, IDENTITIES,
-    JUSTIFICATION, LIST_MOVES, OVERVIEW, PICKER, REVIEW, SQL, SQL_INPUT, TRACE, TRACE_INPUT,
+    JUSTIFICATION, LIST_MOVES, OVERVIEW, PICKER, REVIEW, SEARCH_INPUT, SQL, SQL_INPUT, TRACE,
+    TRACE_INPUT,
 };
 
 /// The input mode: a screen's commands, the help overlay, or text typed into a prompt.
@@ -34,6 +35,8 @@ pub enum Mode {
     SqlInput,
     /// The note prompt of a bookmark.
     BookmarkNote,
+    /// The search prompt of the Trace and SQL screens.
+    SearchInput,
 }
 
 impl Mode {
@@ -81,6 +84,7 @@ pub fn tables(mode: Mode) -> Vec<&'static [Binding]> {
         Mode::Export => vec![EXPORT],
         Mode::SqlInput => vec![SQL_INPUT],
         Mode::BookmarkNote => vec![BOOKMARK_NOTE],
+        Mode::SearchInput => vec![SEARCH_INPUT],
     }
 }
 
@@ -98,6 +102,7 @@ pub fn help_sections(screen: Screen) -> Vec<(&'static str, &'static [Binding])> 
         Screen::Trace => vec![
             ("Trace", TRACE),
             ("ID prompt", TRACE_INPUT),
+            ("Search prompt", SEARCH_INPUT),
             ("ID picker", PICKER),
             ("Bookmark note prompt", BOOKMARK_NOTE),
         ],
@@ -118,6 +123,7 @@ pub fn help_sections(screen: Screen) -> Vec<(&'static str, &'static [Binding])> 
             ("SQL", SQL),
             ("Moving", LIST_MOVES),
             ("Query prompt", SQL_INPUT),
+            ("Search prompt", SEARCH_INPUT),
         ],
     };
     sections.push(("Export prompt", EXPORT));

@@ -7,7 +7,7 @@ use std::thread::JoinHandle;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::case::{Case, EventFilter, EventSummary, Histogram};
+use crate::case::{Case, EventFilter, EventSummary, Histogram, PageAt};
 use crate::model::{Decision, IdentityRow, NewDecision};
 use crate::review::decide::{self, DecisionRequest};
 use crate::review::findings::{self, Finding};
@@ -83,7 +83,10 @@ pub enum Job {
     LoadEvents {
         request: u64,
         filter: EventFilter,
-        offset: usize,
+        at: PageAt,
+        /// The position among the matching events of the page's first row, or for a page
+        /// that ends at its anchor ([`PageAt::ends_at_anchor`]) of the row after its last.
+        position: usize,
         /// Whether to count the matches and build the histogram too, which only a changed
         /// filter needs.
         with_summary: bool,
@@ -182,11 +185,13 @@ pub fn run_job(case: &Case, job: Job) -> Action {
         Job::LoadEvents {
             request,
             filter,
-            offset,
+            at,
+            position,
             with_summary,
         } => Action::EventsLoaded {
             request,
-            result: load_events(case, &filter, offset, with_summary).map_err(|err| err.to_string()),
+            result: load_events(case, &filter, at, position, with_summary)
+                .map_err(|err| err.to_string()),
         },
         Job::LoadDetail {
             request,
@@ -258,10 +263,13 @@ pub fn load_identities(case: &Case) -> Result<IdentityData> {
     })
 }
 
+/// Reads the page of `filter`'s events at `at`, whose position `position` is as
+/// [`Job::LoadEvents`] describes it, with the count and histogram when `with_summary`.
 pub fn load_events(
     case: &Case,
     filter: &EventFilter,
-    offset: usize,
+    at: PageAt,
+    position: usize,
     with_summary: bool,
 ) -> Result<EventsPage> {
     let summary = if with_summary {
@@ -272,9 +280,15 @@ pub fn load_events(
     } else {
         None
     };
+    let rows = case.event_page(filter, at, EVENT_PAGE_ROWS)?;
+    let offset = if at.ends_at_anchor() {
+        position.saturating_sub(rows.len())
+    } else {
+        position
+    };
     Ok(EventsPage {
         offset,
-        rows: case.event_page(filter, offset, EVENT_PAGE_ROWS)?,
+        rows,
         summary,
     })
 }

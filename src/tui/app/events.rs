@@ -1,9 +1,9 @@
 //! The Events screen: the filter prompt, paging through the database, the histogram's
 //! zoom and the pivot into a trace.
 
-use crate::case::EventFilter;
-use crate::tui::state::{EventsView, ListCursor, TextInput};
-use crate::tui::worker::Job;
+use crate::case::{EventFilter, PageAt};
+use crate::tui::state::{ListCursor, TextInput};
+use crate::tui::worker::{EVENT_PAGE_ROWS, Job};
 
 use super::{App, Prompt, Screen};
 
@@ -16,16 +16,35 @@ impl App {
         });
     }
 
-    /// Returns the job that loads the page at `offset` of the current filter, with the
-    /// count and histogram when `with_summary`.
-    pub(super) fn request_events(&mut self, offset: usize, with_summary: bool) -> Job {
+    /// Returns the job that loads the page at `at` of the current filter, whose
+    /// `position` is as [`Job::LoadEvents`] describes it, with the count and histogram when
+    /// `with_summary`.
+    pub(super) fn request_events(
+        &mut self,
+        at: PageAt,
+        position: usize,
+        with_summary: bool,
+    ) -> Job {
         let request = self.requests.issue();
         self.requests.events = Some(request);
         Job::LoadEvents {
             request,
             filter: self.events.filter.clone(),
-            offset,
+            at,
+            position,
             with_summary,
+        }
+    }
+
+    /// R on Events: reads the shown page again from its first row, with a new count.
+    pub(super) fn reload_event_page(&mut self) -> Job {
+        self.events.pending_target = Some(self.events.position());
+        match self.events.rows.first() {
+            Some(first) => {
+                let at = PageAt::From(first.key);
+                self.request_events(at, self.events.page_offset, true)
+            }
+            None => self.request_events(PageAt::First, 0, true),
         }
     }
 
@@ -50,11 +69,14 @@ impl App {
     fn reload_events(&mut self) -> Job {
         self.events.pending_target = Some(0);
         self.events.cursor.reset();
-        self.request_events(0, true)
+        self.request_events(PageAt::First, 0, true)
     }
 
     /// Applies a cursor move to the position among all matching events; a position off
-    /// the loaded page loads the page that holds it.
+    /// the loaded page loads a page that contains it. Pages are read by keyset: the first or
+    /// the last page for a target near either end, else the page just after or before the
+    /// loaded one, found from its last or first row. A move that would skip a whole page
+    /// stops in the neighbouring page.
     pub(super) fn move_event_cursor(
         &mut self,
         change: impl FnOnce(&mut ListCursor, usize),
@@ -64,12 +86,27 @@ impl App {
         global.selected = self.events.position();
         change(&mut global, total);
         let target = global.selected;
-        if self.events.holds(target) {
-            self.events.cursor.selected = target - self.events.page_offset;
+        let view = &self.events;
+        if view.holds(target) {
+            self.events.cursor.selected = target - view.page_offset;
             return None;
         }
+        let end = view.page_offset + view.rows.len();
+        let (at, position, target) = if target < EVENT_PAGE_ROWS {
+            (PageAt::First, 0, target)
+        } else if target.saturating_add(EVENT_PAGE_ROWS) >= total {
+            (PageAt::Last, total, target)
+        } else if target >= end {
+            let last = view.rows.last()?;
+            let target = target.min(end + EVENT_PAGE_ROWS - 1);
+            (PageAt::After(last.key), end, target)
+        } else {
+            let first = view.rows.first()?;
+            let target = target.max(view.page_offset.saturating_sub(EVENT_PAGE_ROWS));
+            (PageAt::Before(first.key), view.page_offset, target)
+        };
         self.events.pending_target = Some(target);
-        Some(self.request_events(EventsView::page_of(target), false))
+        Some(self.request_events(at, position, false))
     }
 
     /// z: narrows the time range to the selected histogram slice.

@@ -98,6 +98,7 @@ impl App {
                 input.push(c)
             }
             Some(Prompt::Bookmark(prompt)) => prompt.input.push(c),
+            Some(Prompt::Search(input)) => input.push(c),
             None => {}
         }
     }
@@ -118,6 +119,7 @@ impl App {
                 input.pop()
             }
             Some(Prompt::Bookmark(prompt)) => prompt.input.pop(),
+            Some(Prompt::Search(input)) => input.pop(),
             None => {}
         }
     }
@@ -134,7 +136,8 @@ impl App {
 
     /// Enter in a prompt. The identity filter keeps its text, the trace prompt and the
     /// picker start a trace, the justification prompt records the decision, the event
-    /// filter is applied and the export prompt writes the file.
+    /// filter is applied, the export prompt writes the file and the search prompt selects
+    /// the first match.
     pub(super) fn input_submit(&mut self) -> Option<Job> {
         match self.prompt.take()? {
             Prompt::Filter => None,
@@ -154,6 +157,10 @@ impl App {
             Prompt::Export(input) => self.submit_export(input),
             Prompt::Sql(input) => self.submit_sql(input),
             Prompt::Bookmark(prompt) => self.submit_bookmark(prompt),
+            Prompt::Search(input) => {
+                self.submit_search(input);
+                None
+            }
         }
     }
 

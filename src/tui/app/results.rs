@@ -1,6 +1,7 @@
 //! Applying the database worker's results to the app.
 
 use crate::tui::action::Action;
+use crate::tui::worker::Job;
 
 use super::{App, Prompt};
 
@@ -51,11 +52,13 @@ fn finish(slot: &mut Option<u64>, request: u64) -> bool {
 }
 
 impl App {
-    pub(super) fn apply_result(&mut self, action: Action) {
+    /// Applies a worker's result and returns the job it calls for: after a saved decision,
+    /// the identities' reload.
+    pub(super) fn apply_result(&mut self, action: Action) -> Option<Job> {
         match action {
             Action::IdentitiesLoaded { request, result } => {
                 if !finish(&mut self.requests.identities, request) {
-                    return;
+                    return None;
                 }
                 match result {
                     Ok(data) => self.identities.set_data(data),
@@ -67,7 +70,7 @@ impl App {
             }
             Action::TraceLoaded { request, result } => {
                 if !finish(&mut self.requests.trace, request) {
-                    return;
+                    return None;
                 }
                 match result {
                     Ok(report) => self.trace.set_report(*report),
@@ -80,7 +83,7 @@ impl App {
             }
             Action::KnownIdsLoaded { request, result } => {
                 if !finish(&mut self.requests.known_ids, request) {
-                    return;
+                    return None;
                 }
                 match result {
                     Ok(ids) => self.set_known_ids(ids),
@@ -95,14 +98,18 @@ impl App {
                 result,
             } => {
                 self.requests.saving = self.requests.saving.saturating_sub(1);
+                let saved = result.is_ok();
                 self.apply_decision(identity_key, result.map(|decision| *decision));
+                return self.reload_after_decision(saved);
             }
             Action::DecisionsSaved {
                 identity_keys,
                 result,
             } => {
                 self.requests.saving = self.requests.saving.saturating_sub(1);
+                let saved = result.is_ok();
                 self.apply_decisions(identity_keys, result);
+                return self.reload_after_decision(saved);
             }
             Action::BookmarkSaved { event_key, result } => match result {
                 Ok(id) => self.set_status(
@@ -119,7 +126,7 @@ impl App {
             },
             Action::OverviewLoaded { request, result } => {
                 if !finish(&mut self.requests.overview, request) {
-                    return;
+                    return None;
                 }
                 match result {
                     Ok(overview) => self.overview = Some(overview),
@@ -131,7 +138,7 @@ impl App {
             }
             Action::EventsLoaded { request, result } => {
                 if !finish(&mut self.requests.events, request) {
-                    return;
+                    return None;
                 }
                 match result {
                     Ok(page) => self.events.set_page(page),
@@ -144,7 +151,7 @@ impl App {
             }
             Action::DetailLoaded { request, result } => {
                 if !finish(&mut self.requests.detail, request) {
-                    return;
+                    return None;
                 }
                 match (result, &mut self.detail) {
                     (Ok(data), Some(view)) if view.identity_key == data.identity_key => {
@@ -160,7 +167,7 @@ impl App {
             }
             Action::SqlDone { request, result } => {
                 if !finish(&mut self.requests.sql, request) {
-                    return;
+                    return None;
                 }
                 match result {
                     Ok(result) => self.console.set_result(result),
@@ -181,6 +188,15 @@ impl App {
             }
             _ => {}
         }
+        None
+    }
+
+    /// Returns the reload of the identities once the last pending decision is saved.
+    /// Findings such as an approval that no longer matches the identity depend on the
+    /// ledger, so without it they would stay stale until R. The list keeps its selection,
+    /// filter and marks, and draws on while the reload runs.
+    fn reload_after_decision(&mut self, saved: bool) -> Option<Job> {
+        (saved && self.requests.saving == 0).then(|| self.request_identities())
     }
 
     fn set_known_ids(&mut self, ids: Vec<crate::tui::worker::KnownId>) {

@@ -280,17 +280,68 @@ fn decision_is_sent_and_shown() {
     );
     assert!(app.requests.busy());
 
-    app.update(Action::DecisionSaved {
+    let reload = app.update(Action::DecisionSaved {
         identity_key: "User/u-2".into(),
         result: Ok(Box::new(decision("User/u-2", "revoke"))),
     });
     assert!(app.identities.pending.is_empty());
-    assert!(!app.requests.busy());
     assert_eq!(app.identities.rows[1].decision.as_deref(), Some("revoke"));
     assert_eq!(
         app.identities.decisions["User/u-2"].justification,
         "left the team"
     );
+    let Some(Job::LoadIdentities { request }) = reload else {
+        panic!("a saved decision reloads the findings: {reload:?}");
+    };
+    let mut data = IdentityData {
+        identities: app.identities.rows.clone(),
+        decisions: vec![decision("User/u-2", "revoke")],
+        ..IdentityData::default()
+    };
+    data.identities.reverse();
+    app.update(Action::IdentitiesLoaded {
+        request,
+        result: Ok(data),
+    });
+    assert!(!app.requests.busy());
+    assert_eq!(
+        selected_id(&app),
+        Some("u-2"),
+        "the reload keeps the selection"
+    );
+    assert_eq!(app.identities.progress(), (1, 3));
+}
+
+#[test]
+fn reload_waits_for_the_last_pending_decision() {
+    let mut app = loaded_app();
+    app.update(Action::ShowScreen(Screen::Review));
+    for key in ["User/u-1", "User/u-2"] {
+        app.update(Action::StartDecision(Verdict::Flag));
+        app.update(Action::InputSubmit);
+        assert!(app.identities.pending.contains_key(key));
+        app.update(Action::MoveDown);
+    }
+    assert_eq!(app.requests.saving, 2);
+    let first = app.update(Action::DecisionSaved {
+        identity_key: "User/u-1".into(),
+        result: Ok(Box::new(decision("User/u-1", "flag"))),
+    });
+    assert!(first.is_none(), "another decision is still on its way");
+    let failed = app.update(Action::DecisionSaved {
+        identity_key: "User/u-2".into(),
+        result: Err("disk full".into()),
+    });
+    assert!(failed.is_none(), "a failed save changes nothing to reload");
+    let mut app = loaded_app();
+    app.update(Action::ShowScreen(Screen::Review));
+    app.update(Action::StartDecision(Verdict::Flag));
+    app.update(Action::InputSubmit);
+    let bulk = app.update(Action::DecisionsSaved {
+        identity_keys: vec!["User/u-1".into()],
+        result: Ok(vec![decision("User/u-1", "flag")]),
+    });
+    assert!(matches!(bulk, Some(Job::LoadIdentities { .. })), "{bulk:?}");
 }
 
 fn decision(identity_key: &str, verdict: &str) -> Decision {
@@ -529,7 +580,8 @@ fn first_visit_loads_screen_data() {
     assert!(matches!(
         job,
         Some(Job::LoadEvents {
-            offset: 0,
+            at: crate::case::PageAt::First,
+            position: 0,
             with_summary: true,
             ..
         })
@@ -540,17 +592,19 @@ fn first_visit_loads_screen_data() {
     assert!(again.is_none(), "a pending load is not repeated");
 }
 
-#[test]
-fn event_move_off_page_loads_page() {
-    use crate::tui::worker::{EVENT_PAGE_ROWS, EventsPage, EventsSummary};
-    let mut app = loaded_app();
-    let Some(Job::LoadEvents { request, .. }) = app.update(Action::ShowScreen(Screen::Events))
-    else {
-        panic!("no events load");
-    };
-    let row = crate::case::EventSummary {
-        event_key: 1,
-        ts: "2026-11-02T10:00:00.000000Z".into(),
+/// Returns an event summary whose key is `n` and whose time is `n` seconds in.
+fn event_summary(n: usize) -> crate::case::EventSummary {
+    let ts = chrono::NaiveDate::from_ymd_opt(2026, 11, 2)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or_default()
+        + chrono::Duration::seconds(n as i64);
+    crate::case::EventSummary {
+        event_key: n as i64,
+        ts: crate::case::format_ts(&ts),
+        key: crate::case::EventKey {
+            ts,
+            event_key: n as i64,
+        },
         source_format: "okta".into(),
         action: "user.session.start".into(),
         outcome: "success".into(),
@@ -560,12 +614,23 @@ fn event_move_off_page_loads_page() {
         session_id: None,
         request_id: None,
         event_id: None,
+    }
+}
+
+/// Shows Events with the page of positions `from..from + len` loaded, of `total`.
+fn events_app(from: usize, len: usize, total: usize) -> App {
+    use crate::tui::worker::{EventsPage, EventsSummary};
+    let mut app = loaded_app();
+    let Some(Job::LoadEvents { request, .. }) = app.update(Action::ShowScreen(Screen::Events))
+    else {
+        panic!("no events load");
     };
+    app.events.pending_target = Some(from);
     let page = EventsPage {
-        offset: 0,
-        rows: vec![row; EVENT_PAGE_ROWS],
+        offset: from,
+        rows: (from..from + len).map(event_summary).collect(),
         summary: Some(EventsSummary {
-            total: EVENT_PAGE_ROWS + 5,
+            total,
             histogram: crate::case::Histogram::default(),
         }),
     };
@@ -573,16 +638,75 @@ fn event_move_off_page_loads_page() {
         request,
         result: Ok(page),
     });
+    app
+}
+
+#[test]
+fn event_move_loads_neighbour_page() {
+    use crate::case::PageAt;
+    use crate::tui::worker::EVENT_PAGE_ROWS as ROWS;
+    let total = ROWS * 10;
+    let mut app = events_app(ROWS * 3, ROWS, total);
+    assert_eq!(app.events.position(), ROWS * 3);
     assert!(
         app.update(Action::MoveDown).is_none(),
-        "row 2 is on the page"
+        "the next row is on the page"
     );
+
+    assert!(
+        app.update(Action::MoveUp).is_none(),
+        "back on the page's first row"
+    );
+    let job = app.update(Action::MoveUp);
+    let Some(Job::LoadEvents {
+        at,
+        position,
+        with_summary,
+        ..
+    }) = job
+    else {
+        panic!("no load before the page: {job:?}");
+    };
+    assert_eq!(at, PageAt::Before(event_summary(ROWS * 3).key));
+    assert_eq!((position, with_summary), (ROWS * 3, false));
+    assert_eq!(app.events.pending_target, Some(ROWS * 3 - 1));
+
+    let mut app = events_app(ROWS * 3, ROWS, total);
+    app.events.cursor.selected = ROWS - 1;
+    let job = app.update(Action::MoveDown);
+    let Some(Job::LoadEvents { at, position, .. }) = job else {
+        panic!("no load after the page: {job:?}");
+    };
+    assert_eq!(at, PageAt::After(event_summary(ROWS * 4 - 1).key));
+    assert_eq!(position, ROWS * 4);
+    assert_eq!(app.events.pending_target, Some(ROWS * 4));
+}
+
+#[test]
+fn event_ends_load_the_first_and_last_pages() {
+    use crate::case::PageAt;
+    use crate::tui::worker::EVENT_PAGE_ROWS as ROWS;
+    let total = ROWS * 10 + 7;
+    let mut app = events_app(ROWS * 3, ROWS, total);
     let job = app.update(Action::Last);
     assert!(
-        matches!(job, Some(Job::LoadEvents { offset, with_summary: false, .. }) if offset == EVENT_PAGE_ROWS),
+        matches!(job, Some(Job::LoadEvents { at: PageAt::Last, position, .. }) if position == total),
         "{job:?}"
     );
-    assert_eq!(app.events.pending_target, Some(EVENT_PAGE_ROWS + 4));
+    assert_eq!(app.events.pending_target, Some(total - 1));
+    let job = app.update(Action::First);
+    assert!(
+        matches!(
+            job,
+            Some(Job::LoadEvents {
+                at: PageAt::First,
+                position: 0,
+                ..
+            })
+        ),
+        "{job:?}"
+    );
+    assert_eq!(app.events.pending_target, Some(0));
 }
 
 #[test]
@@ -592,6 +716,7 @@ fn event_without_ids_cannot_pivot() {
     app.events.rows = vec![crate::case::EventSummary {
         event_key: 1,
         ts: String::new(),
+        key: crate::case::EventKey::default(),
         source_format: "okta".into(),
         action: "a".into(),
         outcome: "success".into(),
@@ -709,4 +834,172 @@ fn explain_opens_and_closes() {
     assert_eq!(app.explain.as_ref().map(|v| v.scroll), Some(3));
     app.update(Action::Back);
     assert!(app.explain.is_none());
+}
+
+/// Builds an app whose list contains `count` identities, u-0 first.
+fn app_with_identities(count: usize) -> App {
+    let mut app = App::new("rita".into(), "case.duckdb".into());
+    let Job::LoadIdentities { request } = app.initial_job() else {
+        panic!("the initial job loads identities");
+    };
+    let identities = (0..count)
+        .map(|i| {
+            identity(
+                &format!("u-{i}"),
+                &format!("user{i:03}"),
+                IdentityKind::Human,
+                true,
+            )
+        })
+        .collect();
+    let data = IdentityData {
+        identities,
+        ..IdentityData::default()
+    };
+    app.update(Action::IdentitiesLoaded {
+        request,
+        result: Ok(data),
+    });
+    app
+}
+
+fn draw(app: &App) -> String {
+    let backend = ratatui::backend::TestBackend::new(80, 24);
+    let mut terminal = ratatui::Terminal::new(backend).expect("test terminal");
+    terminal
+        .draw(|frame| crate::tui::ui::render(frame, app))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
+#[test]
+fn click_on_scrolled_list() {
+    let mut app = app_with_identities(100);
+    draw(&app);
+    let page = app.identities.cursor.page_rows.get();
+    assert!(page > 5, "the table has room for rows: {page}");
+    for _ in 0..page + 10 {
+        app.update(Action::MoveDown);
+    }
+    let screen = draw(&app);
+    let offset = app.identities.cursor.offset.get();
+    assert_eq!(offset, 11, "scrolled just far enough to show the selection");
+    assert!(screen.contains("user011"), "{screen}");
+    assert!(!screen.contains("user010"), "{screen}");
+    let top = app.identities.cursor.first_row_y.get().expect("drawn");
+    app.update(Action::Click { y: top + 2 });
+    assert_eq!(selected_id(&app), Some("u-13"));
+    app.update(Action::First);
+    draw(&app);
+    app.update(Action::Click { y: top + 1 });
+    assert_eq!(selected_id(&app), Some("u-1"), "the view scrolled back up");
+    app.update(Action::Click { y: top });
+    assert_eq!(selected_id(&app), Some("u-0"), "the view scrolled back up");
+}
+
+#[test]
+fn owner_shows_the_owners_label() {
+    let mut app = App::new("rita".into(), "case.duckdb".into());
+    let Job::LoadIdentities { request } = app.initial_job() else {
+        panic!("the initial job loads identities");
+    };
+    let mut bot = identity("u-2", "invoice-bot", IdentityKind::Agent, true);
+    bot.owner = Some("u-1".into());
+    let mut orphan = identity("u-3", "report-bot", IdentityKind::Agent, true);
+    orphan.owner = Some("gone".into());
+    let data = IdentityData {
+        identities: vec![
+            identity("u-1", "alice.chen", IdentityKind::Human, true),
+            bot,
+            orphan,
+        ],
+        ..IdentityData::default()
+    };
+    app.update(Action::IdentitiesLoaded {
+        request,
+        result: Ok(data),
+    });
+
+    let screen = draw(&app);
+    let row = |name: &str| {
+        let line = screen.lines().find(|line| line.contains(name));
+        line.unwrap_or_else(|| panic!("no row {name} in {screen}"))
+            .to_string()
+    };
+    assert_eq!(row("invoice-bot").matches("alice.chen").count(), 1);
+    assert!(
+        row("report-bot").contains("gone"),
+        "an unknown owner shows its id"
+    );
+}
+
+fn status_text(app: &App) -> &str {
+    app.status.as_ref().map_or("", |s| s.text.as_str())
+}
+
+#[test]
+fn search_on_trace_counts_and_wraps() {
+    let mut app = loaded_app();
+    let alice = app.identities.rows[0].clone();
+    let mut events: Vec<TraceEvent> = (0..5).map(|_| event(Some(&alice))).collect();
+    for (i, event) in events.iter_mut().enumerate() {
+        event.event_key = i as i64;
+        event.ts = format!("2026-11-02T10:0{i}:00.000000Z");
+    }
+    events[1].action = "Token.Grant".into();
+    events[3].action = "token.revoke".into();
+    app.trace.set_result(Trace {
+        query: "run-1".into(),
+        events,
+        truncated: false,
+    });
+    app.screen = Screen::Trace;
+
+    app.update(Action::SearchNext);
+    assert_eq!(status_text(&app), "No search yet; press / to type one.");
+    app.update(Action::StartSearch);
+    assert_eq!(app.mode(), Mode::SearchInput);
+    type_text(&mut app, "TOKEN");
+    app.update(Action::InputSubmit);
+    assert!(app.prompt.is_none());
+    assert_eq!(app.trace.cursor.selected, 1);
+    assert_eq!(status_text(&app), "match 1 of 2 for \"TOKEN\"");
+    app.update(Action::SearchNext);
+    assert_eq!(app.trace.cursor.selected, 3);
+    assert_eq!(status_text(&app), "match 2 of 2 for \"TOKEN\"");
+    app.update(Action::SearchNext);
+    assert_eq!(app.trace.cursor.selected, 1, "wraps to the first match");
+    app.update(Action::SearchPrevious);
+    assert_eq!(app.trace.cursor.selected, 3, "wraps to the last match");
+
+    app.update(Action::StartSearch);
+    type_text(&mut app, "nowhere");
+    app.update(Action::InputSubmit);
+    assert_eq!(
+        app.trace.cursor.selected, 3,
+        "no match leaves the selection"
+    );
+    assert_eq!(status_text(&app), "no match for \"nowhere\"");
+}
+
+#[test]
+fn identities_n_finds_filter_text() {
+    let mut app = app_with_identities(30);
+    app.update(Action::SearchNext);
+    assert_eq!(
+        status_text(&app),
+        "No filter text to look for; press / to type one."
+    );
+    app.update(Action::StartFilter);
+    type_text(&mut app, "user02");
+    app.update(Action::InputSubmit);
+    let matches = app.identities.visible.len();
+    assert!(matches >= 10, "user020 to user029 pass the filter");
+    let before = app.identities.cursor.selected;
+    app.update(Action::SearchNext);
+    let after = app.identities.cursor.selected;
+    assert_ne!(before, after);
+    let name = app.identities.selected().and_then(|r| r.user_name.clone());
+    assert!(name.is_some_and(|n| n.contains("user02")));
+    assert!(status_text(&app).starts_with("match 2 of 10 for \"user02\""));
 }

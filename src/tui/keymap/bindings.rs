@@ -86,6 +86,7 @@ use KeyCode::{
 use Verdict::{Abstain, Approve, Flag, Revoke};
 
 const MOVE_KEYS: [&[KeyCode]; 2] = [&[Char('j'), Down], &[Char('k'), Up]];
+const SEARCH_KEYS: [&[KeyCode]; 2] = [&[Char('n')], &[Char('N')]];
 const ARROW_KEYS: [&[KeyCode]; 2] = [&[Down], &[Up]];
 
 // One binding per line reads as a table, so rustfmt leaves these alone.
@@ -124,14 +125,18 @@ pub(super) const IDENTITIES: &[Binding] = &[
     shown(&[Esc], "Esc", "clear", "clear the filter", Action::Back),
     shown(&[Enter], "Enter", "detail", "open the identity's detail", Action::Open),
     shown(&[Char('e')], "e", "explain", "the identity's findings", Action::Explain),
+    hidden_pair(SEARCH_KEYS, "n/N", "next or previous row with the filter text", Action::SearchNext, Action::SearchPrevious),
     hidden(&[Char('R')], "R", "reload from the case", Action::Reload),
 ];
 
 #[rustfmt::skip]
 pub(super) const TRACE: &[Binding] = &[
-    shown(&[Char('/'), Char('i')], "/ i", "type ID", "type an ID to trace", Action::StartTraceInput),
+    shown(&[Char('i')], "i", "type ID", "type an ID to trace", Action::StartTraceInput),
+    shown(&[Char('/')], "/", "find", "search the events' text", Action::StartSearch),
+    hidden_pair(SEARCH_KEYS, "n/N", "next or previous match", Action::SearchNext, Action::SearchPrevious),
     shown(&[Char('g')], "g", "pick ID", "pick a known ID (fuzzy)", Action::OpenPicker),
-    pair(MOVE_KEYS, "j/k", "event", "next or previous event, ↓ ↑", Action::MoveDown, Action::MoveUp),
+    // `/` takes footer room at 80 columns, so j/k reads `move` as on the other screens.
+    pair(MOVE_KEYS, "j/k", "move", "next or previous event, ↓ ↑", Action::MoveDown, Action::MoveUp),
     // Help-only, so the footer has room for `m` at 80 columns.
     hidden_pair([&[Char('J')], &[Char('K')]], "J/K", "scroll the event detail", Action::ScrollDetailDown, Action::ScrollDetailUp),
     hidden(&[Home], "Home", "first event", Action::First),
@@ -153,6 +158,7 @@ pub(super) const REVIEW: &[Binding] = &[
     shown(&[Char(' ')], "Space", "mark", "mark for a bulk decision", Action::ToggleMark),
     hidden(&[Char('e')], "e", "the identity's findings", Action::Explain),
     hidden(&[Char('/')], "/", "fuzzy filter the identities", Action::StartFilter),
+    hidden_pair(SEARCH_KEYS, "n/N", "next or previous row with the filter text", Action::SearchNext, Action::SearchPrevious),
     hidden(&[Esc], "Esc", "clear marks, else the filter", Action::Back),
     hidden(&[Char('R')], "R", "reload from the case", Action::Reload),
 ];
@@ -206,6 +212,7 @@ pub(super) const EVENTS: &[Binding] = &[
     shown(&[Enter], "Enter", "trace", "trace the event's ID", Action::Open),
     hidden_pair([&[Right, Char('l')], &[Left, Char('h')]], "← → h l", "select a time slice", Action::MoveBucket(1), Action::MoveBucket(-1)),
     shown(&[Char('z'), Char('+')], "z +", "zoom slice", "zoom into the time slice", Action::ZoomIn),
+    hidden_pair(SEARCH_KEYS, "n/N", "next or previous row with the filter's words", Action::SearchNext, Action::SearchPrevious),
     hidden(&[Char('Z'), Char('-')], "Z -", "zoom out", Action::ZoomOut),
     hidden(&[Esc], "Esc", "zoom out, or clear filter", Action::Back),
     hidden(&[Char('R')], "R", "reload from the case", Action::Reload),
@@ -234,6 +241,8 @@ pub(super) const EXPORT: &[Binding] = &[
 pub(super) const SQL: &[Binding] = &[
     // `;` reaches the prompt from every screen through the global table.
     shown(&[Enter], "Enter", "query", "type a SELECT query", Action::OpenConsole),
+    shown(&[Char('/')], "/", "find", "search the result's text", Action::StartSearch),
+    hidden_pair(SEARCH_KEYS, "n/N", "next or previous match", Action::SearchNext, Action::SearchPrevious),
     pair([&[Right, Char('l')], &[Left, Char('h')]], "← →", "columns", "scroll the columns, h l", Action::ScrollColumns(1), Action::ScrollColumns(-1)),
 ];
 
@@ -261,6 +270,13 @@ pub(super) const EXPLAIN: &[Binding] = &[
     shown(&[Esc, Char('e')], "Esc e", "close", "close the findings", Action::Explain),
     pair(MOVE_KEYS, "j/k", "scroll", "scroll the findings, ↓ ↑", Action::ScrollExplain(1), Action::ScrollExplain(-1)),
     hidden_pair([&[PageDown], &[PageUp]], "PgDn/PgUp", "scroll a page", Action::ScrollExplain(10), Action::ScrollExplain(-10)),
+];
+
+#[rustfmt::skip]
+pub(super) const SEARCH_INPUT: &[Binding] = &[
+    shown(&[Enter], "Enter", "find", "select the first match", Action::InputSubmit),
+    shown(&[Esc], "Esc", "cancel", "close, keep the last search", Action::InputCancel),
+    BACKSPACE,
 ];
 
 #[rustfmt::skip]

@@ -3,7 +3,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::*;
 use crate::model::Verdict;
 
-const ALL_MODES: [Mode; 15] = [
+const ALL_MODES: [Mode; 16] = [
     Mode::Normal(Screen::Identities),
     Mode::Normal(Screen::Trace),
     Mode::Normal(Screen::Review),
@@ -19,6 +19,7 @@ const ALL_MODES: [Mode; 15] = [
     Mode::EventFilter,
     Mode::Export,
     Mode::SqlInput,
+    Mode::SearchInput,
 ];
 
 fn press(code: KeyCode) -> KeyEvent {
@@ -132,6 +133,39 @@ fn g_depends_on_screen() {
         action_for(Mode::Normal(Screen::Trace), key),
         Some(Action::OpenPicker)
     ));
+}
+
+#[test]
+fn slash_searches_where_there_is_no_filter() {
+    let slash = press(KeyCode::Char('/'));
+    let on = |screen| action_name(Mode::Normal(screen), slash);
+    assert_eq!(on(Screen::Trace), "Some(StartSearch)");
+    assert_eq!(on(Screen::Sql), "Some(StartSearch)");
+    assert_eq!(on(Screen::Identities), "Some(StartFilter)");
+    assert_eq!(on(Screen::Events), "Some(StartFilter)");
+    let i = press(KeyCode::Char('i'));
+    assert_eq!(
+        action_name(Mode::Normal(Screen::Trace), i),
+        "Some(StartTraceInput)"
+    );
+    for screen in [
+        Screen::Identities,
+        Screen::Trace,
+        Screen::Events,
+        Screen::Sql,
+    ] {
+        let mode = Mode::Normal(screen);
+        assert_eq!(
+            action_name(mode, press(KeyCode::Char('n'))),
+            "Some(SearchNext)"
+        );
+        assert_eq!(
+            action_name(mode, press(KeyCode::Char('N'))),
+            "Some(SearchPrevious)"
+        );
+    }
+    let typed = action_name(Mode::SearchInput, press(KeyCode::Char('n')));
+    assert_eq!(typed, "Some(InputChar('n'))", "the prompt types n");
 }
 
 #[test]

@@ -87,14 +87,13 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App) {
             _ => (*name).to_string(),
         });
     let header = Row::new(names).style(theme::HEADER_ROW);
-    let rows = view
-        .rows
-        .iter()
-        .map(|event| event_row(event, columns.len(), app.zone));
-    let table = Table::new(rows, columns.iter().map(|(_, width)| *width))
+    let table = Table::default()
+        .widths(columns.iter().map(|(_, width)| *width))
         .header(header)
         .block(block);
-    cursor_table::render(frame, area, table, &view.cursor, view.rows.len(), page_rows);
+    let row = |index: usize| event_row(&view.rows[index], columns.len(), app.zone);
+    let len = view.rows.len();
+    cursor_table::render(frame, area, table, &view.cursor, len, page_rows, row);
     if view.rows.is_empty() {
         let message_area = Rect {
             y: inner.y + 1,
@@ -118,6 +117,20 @@ fn title(app: &App) -> String {
         Some(0) | None => "Events".to_string(),
         Some(total) => format!("Events {} of {total}", view.position() + 1),
     }
+}
+
+/// Returns the text that the table shows for `event` with every column, its cells joined
+/// by spaces, for `n` and `N`.
+pub fn row_text(event: &EventSummary, zone: Zone) -> String {
+    [
+        zone.short_time(&event.ts),
+        evidence(&event.source_format),
+        evidence_or_dash(event.actor.as_deref()),
+        evidence(&event.action),
+        evidence(&event.outcome),
+        evidence_or_dash(event.client_ip.as_deref()),
+    ]
+    .join(" ")
 }
 
 fn event_row(event: &EventSummary, columns: usize, zone: Zone) -> Row<'static> {

@@ -44,15 +44,7 @@ fn lines(row: &IdentityRow, app: &App) -> Vec<Line<'static>> {
     }
     let owner = row.owner.as_deref().map_or_else(
         || "-".to_string(),
-        |id| {
-            evidence(
-                app.identities
-                    .rows
-                    .iter()
-                    .find(|r| r.id == id)
-                    .map_or(id, IdentityRow::label),
-            )
-        },
+        |id| evidence(app.identities.label_of_scim_id(id).unwrap_or(id)),
     );
     lines.push(Line::default());
     lines.push(Line::raw(format!("Owner: {owner}")));

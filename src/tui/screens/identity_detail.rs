@@ -37,10 +37,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, view: &DetailView) {
         false,
         app.zone,
     );
-    let name_of = |id: &str| {
-        let row = app.identities.rows.iter().find(|row| row.id == id)?;
-        Some(row.label().to_string())
-    };
+    let name_of = |id: &str| app.identities.label_of_scim_id(id).map(str::to_string);
     let paragraph = Paragraph::new(lines(detail, &name_of, app.zone))
         .block(Block::bordered().title(theme::title(title)))
         .wrap(Wrap { trim: false })

@@ -1,7 +1,5 @@
 //! The identity table and filter line that the Identities and Review screens share.
 
-use std::collections::HashMap;
-
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::text::{Line, Span, Text};
@@ -71,7 +69,7 @@ impl Column {
         }
     }
 
-    fn cell(self, row: &IdentityRow, app: &App, owners: &HashMap<&str, &str>) -> Cell<'static> {
+    fn cell(self, row: &IdentityRow, app: &App) -> Cell<'static> {
         let decision = app.identities.decisions.get(&row.identity_key);
         match self {
             Column::Name if app.identities.marked.contains(&row.identity_key) => {
@@ -87,7 +85,7 @@ impl Column {
                 Cell::from(Span::styled("-", theme::DIM))
             }
             Column::State => Cell::from(theme::active_state(row.active)),
-            Column::Owner => Cell::from(owner_label(row.owner.as_deref(), owners)),
+            Column::Owner => Cell::from(owner_label(row.owner.as_deref(), app)),
             Column::Events => Cell::from(Line::from(row.event_count.to_string()).right_aligned()),
             Column::Findings => finding_count(app.identities.finding_count(&row.identity_key)),
             Column::LastSeen => Cell::from(time_or_dash(row, |ts| app.zone.short_minute(ts))),
@@ -106,9 +104,9 @@ fn time_or_dash(row: &IdentityRow, format: impl Fn(&str) -> String) -> String {
 }
 
 /// Returns the owner's name when the owner's SCIM id is an identity of the case.
-fn owner_label(owner: Option<&str>, owners: &HashMap<&str, &str>) -> String {
+fn owner_label(owner: Option<&str>, app: &App) -> String {
     match owner {
-        Some(id) => evidence(owners.get(id).copied().unwrap_or(id)),
+        Some(id) => evidence(app.identities.label_of_scim_id(id).unwrap_or(id)),
         None => "-".to_string(),
     }
 }
@@ -134,20 +132,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, title: &str, columns: &[
     let block = Block::bordered().title(theme::title(count));
     let inner = block.inner(area);
 
-    let owners: HashMap<&str, &str> = list
-        .rows
-        .iter()
-        .map(|row| (row.id.as_str(), row.label()))
-        .collect();
-    let cells = |row| Row::new(columns.iter().map(|column| column.cell(row, app, &owners)));
     let header =
         Row::new(columns.iter().map(|column| column.header(app.zone))).style(theme::HEADER_ROW);
-    let table = Table::new(
-        list.visible_rows().map(cells),
-        columns.iter().map(|column| column.width()),
-    )
-    .header(header)
-    .block(block);
+    let table = Table::default()
+        .widths(columns.iter().map(|column| column.width()))
+        .header(header)
+        .block(block);
+    let cells = |position| match list.visible_row(position) {
+        Some(row) => Row::new(columns.iter().map(|column| column.cell(row, app))),
+        None => Row::default(),
+    };
     let page_rows = inner.height.saturating_sub(1);
     cursor_table::render(
         frame,
@@ -156,6 +150,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, title: &str, columns: &[
         &list.cursor,
         list.visible.len(),
         page_rows,
+        cells,
     );
 
     if list.visible.is_empty() {

@@ -34,6 +34,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Some(result) => render_result(frame, table_area, app, result),
         None => frame.render_widget(Block::bordered().title(theme::title("Result")), table_area),
     }
+    if let Some(Prompt::Search(input)) = &app.prompt {
+        let context = prompt::search_context();
+        prompt::render(frame, area, "Search", context, input);
+    }
     if let Some(Prompt::Sql(input)) = &app.prompt {
         let context = vec![
             Line::styled(
@@ -68,19 +72,22 @@ fn render_result(frame: &mut Frame, area: Rect, app: &App, result: &QueryResult)
         .collect();
     let header = Row::new(result.columns[first..].iter().map(|name| evidence(name)))
         .style(theme::HEADER_ROW);
-    let rows = result
-        .rows
-        .iter()
-        .map(|row| Row::new(row.iter().skip(first).map(|cell| evidence(cell))));
-    let table = Table::new(rows, widths).header(header).block(block);
-    cursor_table::render(
-        frame,
-        area,
-        table,
-        &console.cursor,
-        result.rows.len(),
-        page_rows,
-    );
+    let row = |index: usize| Row::new(result.rows[index].iter().skip(first).map(|c| evidence(c)));
+    let table = Table::default().widths(widths).header(header).block(block);
+    let len = result.rows.len();
+    cursor_table::render(frame, area, table, &console.cursor, len, page_rows, row);
+}
+
+/// Returns the text of result row `index`, every column's cell as the table shows it,
+/// joined by spaces, for the `/` search.
+pub fn row_text(result: &QueryResult, index: usize) -> String {
+    let Some(row) = result.rows.get(index) else {
+        return String::new();
+    };
+    row.iter()
+        .map(|cell| evidence(cell))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Returns the width of column `index`: its widest name or cell among the first rows,

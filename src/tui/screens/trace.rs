@@ -80,6 +80,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             prompt::render(frame, area, "Trace an ID", context, input);
         }
         Some(Prompt::Picker(state)) => picker::render(frame, area, state, app.known_ids.as_deref()),
+        Some(Prompt::Search(input)) => {
+            prompt::render(frame, area, "Search", prompt::search_context(), input)
+        }
         Some(Prompt::Bookmark(bookmark)) => {
             let context = vec![Line::styled(
                 format!(
@@ -99,7 +102,7 @@ fn summary(app: &App) -> Line<'static> {
     let view = &app.trace;
     let Some(query) = &view.query else {
         return Line::styled(
-            " No ID traced yet. Press / to type one or g to pick one.",
+            " No ID traced yet. Press i to type one or g to pick one.",
             theme::DIM,
         );
     };
@@ -168,21 +171,16 @@ fn render_events(frame: &mut Frame, area: Rect, app: &App) {
     let names = EVENT_COLUMNS.map(|(name, _)| name.to_string());
     let names = std::iter::once(time_header).chain(names.into_iter().skip(1));
     let header = Row::new(names).style(theme::HEADER_ROW);
-    let rows =
-        view.events.iter().enumerate().map(|(index, event)| {
-            event_row(event, view.tree.get(index).map_or(0, |p| p.depth), app)
-        });
-    let table = Table::new(rows, EVENT_COLUMNS.map(|(_, width)| width))
+    let row = |index: usize| {
+        let depth = view.tree.get(index).map_or(0, |p| p.depth);
+        event_row(&view.events[index], depth, app)
+    };
+    let table = Table::default()
+        .widths(EVENT_COLUMNS.map(|(_, width)| width))
         .header(header)
         .block(block);
-    cursor_table::render(
-        frame,
-        area,
-        table,
-        &view.cursor,
-        view.events.len(),
-        page_rows,
-    );
+    let len = view.events.len();
+    cursor_table::render(frame, area, table, &view.cursor, len, page_rows, row);
 }
 
 fn event_row(event: &TraceEvent, depth: usize, app: &App) -> Row<'static> {
@@ -202,6 +200,23 @@ fn event_row(event: &TraceEvent, depth: usize, app: &App) -> Row<'static> {
         Cell::from(evidence(&event.outcome)),
         Cell::from(warning(event, app)),
     ])
+}
+
+/// Returns the text that the event table shows for the event at `index`, its cells
+/// joined by spaces, for the `/` search.
+pub fn row_text(app: &App, index: usize) -> String {
+    let Some(event) = app.trace.events.get(index) else {
+        return String::new();
+    };
+    [
+        app.zone.short_time(&event.ts),
+        evidence(&event.source_format),
+        event_detail::actor_label(event, &app.identities),
+        evidence(&event.action),
+        evidence(&event.outcome),
+        warning(event, app).content.into_owned(),
+    ]
+    .join(" ")
 }
 
 /// Returns the actor's state marker, else the kind of the event's first flag or gap.

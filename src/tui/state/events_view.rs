@@ -2,7 +2,7 @@
 //! selection among all matching events, and the histogram.
 
 use crate::case::{EventFilter, EventSummary, Histogram};
-use crate::tui::worker::{EVENT_PAGE_ROWS, EventsPage};
+use crate::tui::worker::EventsPage;
 
 use super::{ListCursor, TextInput};
 
@@ -43,11 +43,6 @@ impl EventsView {
         self.page_offset + self.cursor.selected
     }
 
-    /// Returns the offset of the page that contains position `target`.
-    pub fn page_of(target: usize) -> usize {
-        target / EVENT_PAGE_ROWS * EVENT_PAGE_ROWS
-    }
-
     /// Returns whether position `target` is on the loaded page.
     pub fn holds(&self, target: usize) -> bool {
         target >= self.page_offset && target < self.page_offset + self.rows.len()
@@ -83,11 +78,13 @@ impl EventsView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::worker::EVENT_PAGE_ROWS;
 
     fn page(offset: usize, len: usize) -> EventsPage {
         let row = EventSummary {
             event_key: 0,
             ts: String::new(),
+            key: crate::case::EventKey::default(),
             source_format: String::new(),
             action: String::new(),
             outcome: String::new(),
@@ -119,11 +116,26 @@ mod tests {
     }
 
     #[test]
-    fn page_of_rounds_down() {
-        assert_eq!(
-            EventsView::page_of(EVENT_PAGE_ROWS * 2 + 1),
-            EVENT_PAGE_ROWS * 2
-        );
-        assert_eq!(EventsView::page_of(3), 0);
+    fn page_before_selects_its_last_row() {
+        let mut view = EventsView::default();
+        view.set_page(page(400, EVENT_PAGE_ROWS));
+        view.pending_target = Some(399);
+        view.set_page(page(200, EVENT_PAGE_ROWS));
+        assert_eq!(view.cursor.selected, EVENT_PAGE_ROWS - 1);
+        assert_eq!(view.position(), 399);
+    }
+
+    #[test]
+    fn short_page_clamps_the_selection() {
+        let mut view = EventsView {
+            pending_target: Some(450),
+            ..EventsView::default()
+        };
+        view.set_page(page(400, 20));
+        assert_eq!(view.cursor.selected, 19, "the last row there is");
+        assert_eq!(view.position(), 419);
+        view.set_page(page(0, 0));
+        assert_eq!(view.cursor.selected, 0);
+        assert!(view.selected().is_none());
     }
 }

@@ -31,12 +31,19 @@ pub struct IdentityList {
     /// The findings of the built-in rules, most severe first.
     pub findings: Vec<Finding>,
     pub findings_error: Option<String>,
-    /// The number of findings on each subject, by identity key.
-    finding_counts: HashMap<String, usize>,
+    /// Indexes into `findings` of each subject's findings, by identity key.
+    findings_by_subject: HashMap<String, Vec<usize>>,
+    /// Indexes into `rows`, by identity key and by SCIM id. Drawing looks labels up for
+    /// every shown row, so the maps are built once per load rather than on each frame.
+    by_key: HashMap<String, usize>,
+    by_scim_id: HashMap<String, usize>,
+    /// How many of `rows` have a current decision, kept as decisions are saved.
+    decided: usize,
 }
 
 impl IdentityList {
-    /// Replaces the data and keeps the selected identity selected when it still exists.
+    /// Replaces the data and keeps the selected identity selected when it still exists and
+    /// passes the filter; the filter stays as typed.
     pub fn set_data(&mut self, data: IdentityData) {
         let selected_key = self.selected().map(|row| row.identity_key.clone());
         self.rows = data.identities;
@@ -46,49 +53,73 @@ impl IdentityList {
             .filter(|decision| decision.current && decision.entitlement.is_none())
             .map(|decision| (decision.identity_key.clone(), decision))
             .collect();
-        self.finding_counts = HashMap::new();
-        for finding in &data.findings {
-            *self
-                .finding_counts
+        self.findings_by_subject = HashMap::new();
+        for (index, finding) in data.findings.iter().enumerate() {
+            self.findings_by_subject
                 .entry(finding.subject.clone())
-                .or_default() += 1;
+                .or_default()
+                .push(index);
         }
         self.findings = data.findings;
+        self.by_key = HashMap::with_capacity(self.rows.len());
+        self.by_scim_id = HashMap::with_capacity(self.rows.len());
+        for (index, row) in self.rows.iter().enumerate() {
+            self.by_key.entry(row.identity_key.clone()).or_insert(index);
+            self.by_scim_id.entry(row.id.clone()).or_insert(index);
+        }
+        self.decided = self
+            .by_key
+            .keys()
+            .filter(|key| self.decisions.contains_key(*key))
+            .count();
         self.findings_error = data.findings_error;
         self.loaded = true;
         self.refilter();
-        match selected_key {
-            Some(key) => {
-                self.select_key(&key);
-            }
-            None => self.cursor.reset(),
+        let Some(key) = selected_key else {
+            self.cursor.reset();
+            return;
+        };
+        let index = self.by_key.get(&key);
+        if let Some(position) = self.visible.iter().position(|v| Some(v) == index) {
+            self.cursor.selected = position;
         }
     }
 
     /// Returns the number of findings on the identity with `identity_key`.
     pub fn finding_count(&self, identity_key: &str) -> usize {
-        self.finding_counts.get(identity_key).copied().unwrap_or(0)
+        self.findings_by_subject
+            .get(identity_key)
+            .map_or(0, Vec::len)
     }
 
     /// Returns the findings on the identity with `identity_key`, most severe first.
-    pub fn findings_of<'a>(&'a self, identity_key: &'a str) -> impl Iterator<Item = &'a Finding> {
-        self.findings
-            .iter()
-            .filter(move |f| f.subject == identity_key)
+    pub fn findings_of(&self, identity_key: &str) -> impl Iterator<Item = &Finding> {
+        let indexes = self.findings_by_subject.get(identity_key);
+        indexes
+            .into_iter()
+            .flatten()
+            .filter_map(|&index| self.findings.get(index))
     }
 
     pub fn selected(&self) -> Option<&IdentityRow> {
-        let index = *self.visible.get(self.cursor.selected)?;
-        self.rows.get(index)
+        self.visible_row(self.cursor.selected)
     }
 
     /// Returns the label of the identity with `identity_key`, if the list has it.
     pub fn label_of(&self, identity_key: &str) -> Option<&str> {
-        let row = self
-            .rows
-            .iter()
-            .find(|row| row.identity_key == identity_key)?;
-        Some(row.label())
+        let index = *self.by_key.get(identity_key)?;
+        self.rows.get(index).map(IdentityRow::label)
+    }
+
+    /// Returns the label of the first identity whose SCIM id is `id`, if the list has one.
+    pub fn label_of_scim_id(&self, id: &str) -> Option<&str> {
+        let index = *self.by_scim_id.get(id)?;
+        self.rows.get(index).map(IdentityRow::label)
+    }
+
+    /// Returns the row shown at `position` of the filtered list.
+    pub fn visible_row(&self, position: usize) -> Option<&IdentityRow> {
+        self.rows.get(*self.visible.get(position)?)
     }
 
     /// Returns the visible rows in display order.
@@ -101,11 +132,7 @@ impl IdentityList {
     /// Selects the identity with `identity_key`, clearing the filter when it hides it.
     /// Returns false when the case has no such identity.
     pub fn select_key(&mut self, identity_key: &str) -> bool {
-        let Some(index) = self
-            .rows
-            .iter()
-            .position(|row| row.identity_key == identity_key)
-        else {
+        let Some(&index) = self.by_key.get(identity_key) else {
             return false;
         };
         if !self.visible.contains(&index) {
@@ -120,12 +147,7 @@ impl IdentityList {
 
     /// Returns how many identities have a current decision, and how many there are.
     pub fn progress(&self) -> (usize, usize) {
-        let decided = self
-            .rows
-            .iter()
-            .filter(|row| self.decisions.contains_key(&row.identity_key))
-            .count();
-        (decided, self.rows.len())
+        (self.decided, self.rows.len())
     }
 
     /// Recomputes the visible rows from the filter text and keeps the selection in range.
@@ -137,15 +159,15 @@ impl IdentityList {
     /// Records a saved decision as the identity's current one.
     pub fn apply_decision(&mut self, decision: Decision) {
         self.pending.remove(&decision.identity_key);
-        if let Some(row) = self
-            .rows
-            .iter_mut()
-            .find(|row| row.identity_key == decision.identity_key)
-        {
+        let index = self.by_key.get(&decision.identity_key).copied();
+        if let Some(row) = index.and_then(|index| self.rows.get_mut(index)) {
             row.decision = Some(decision.verdict.clone());
         }
-        self.decisions
-            .insert(decision.identity_key.clone(), decision);
+        let key = decision.identity_key.clone();
+        let first = self.decisions.insert(key, decision).is_none();
+        if first && index.is_some() {
+            self.decided += 1;
+        }
     }
 }
 
@@ -166,9 +188,9 @@ pub fn rank(rows: &[IdentityRow], pattern: &str) -> Vec<usize> {
     scored.into_iter().map(|(_, index)| index).collect()
 }
 
-/// Scores each searchable field on its own, so a match never spans two fields.
-fn best_score(matcher: &SkimMatcherV2, row: &IdentityRow, pattern: &str) -> Option<i64> {
-    let fields = [
+/// Returns the fields that the filter searches.
+fn searched_fields(row: &IdentityRow) -> impl Iterator<Item = &str> {
+    [
         Some(row.label()),
         row.display_name.as_deref(),
         Some(row.id.as_str()),
@@ -176,10 +198,20 @@ fn best_score(matcher: &SkimMatcherV2, row: &IdentityRow, pattern: &str) -> Opti
         row.owner.as_deref(),
         Some(row.kind.as_str()),
         row.decision.as_deref(),
-    ];
-    fields
-        .into_iter()
-        .flatten()
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Returns the fields that the filter searches, one per line, so that a text search, like
+/// the filter, never matches across two fields.
+pub fn search_text(row: &IdentityRow) -> String {
+    searched_fields(row).collect::<Vec<_>>().join("\n")
+}
+
+/// Scores each searchable field on its own, so a match never spans two fields.
+fn best_score(matcher: &SkimMatcherV2, row: &IdentityRow, pattern: &str) -> Option<i64> {
+    searched_fields(row)
         .filter_map(|field| matcher.fuzzy_match(field, pattern))
         .max()
 }
@@ -241,6 +273,30 @@ mod tests {
         assert_eq!(list.filter.as_str(), "");
         assert_eq!(list.selected().map(|r| r.id.as_str()), Some("u-2"));
         assert!(!list.select_key("User/missing"));
+    }
+
+    #[test]
+    fn set_data_keeps_the_filter() {
+        let mut list = IdentityList::default();
+        let data = IdentityData {
+            identities: sample(),
+            ..IdentityData::default()
+        };
+        list.set_data(data.clone());
+        list.filter.push('c');
+        list.refilter();
+        assert_eq!(list.visible.len(), 2, "alice.chen and svc-backup");
+        let alice = list
+            .visible
+            .iter()
+            .position(|&i| i == 0)
+            .expect("alice matches");
+        list.cursor.selected = alice;
+        let mut without_alice = data;
+        without_alice.identities.remove(0);
+        list.set_data(without_alice);
+        assert_eq!(list.filter.as_str(), "c", "a reload keeps the filter");
+        assert_eq!(list.selected().map(|r| r.id.as_str()), Some("u-3"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The selected row of a scrolling list.
 
 use std::cell::Cell;
+use std::ops::Range;
 
 /// The page size until the first render has measured the list's height.
 const DEFAULT_PAGE_ROWS: usize = 10;
@@ -72,6 +73,23 @@ impl ListCursor {
         (index < len).then_some(index)
     }
 
+    /// Returns the rows of a list of `len` rows that a page of `page_rows` rows shows, with
+    /// the selection inside it. Like ratatui's table, the window keeps the last offset
+    /// while the selection stays in view and scrolls only as far as needed to show it. A
+    /// caller can so build just these rows and still draw what the whole list would.
+    pub fn window(&self, len: usize, page_rows: usize) -> Range<usize> {
+        let last = len.saturating_sub(1);
+        let selected = self.selected.min(last);
+        let mut start = self.offset.get().min(last).min(selected);
+        if page_rows == 0 {
+            return start..start;
+        }
+        if selected >= start + page_rows {
+            start = selected + 1 - page_rows;
+        }
+        start..len.min(start + page_rows)
+    }
+
     fn page_delta(&self) -> isize {
         isize::try_from(self.page_rows.get().max(1)).unwrap_or(isize::MAX)
     }
@@ -118,6 +136,36 @@ mod tests {
         assert_eq!(cursor.index_at(9, 10), None, "below the last visible row");
         assert_eq!(cursor.index_at(3, 10), None, "on the header");
         assert_eq!(cursor.index_at(6, 4), None, "past the end of the list");
+    }
+
+    #[test]
+    fn window_follows_the_selection() {
+        let mut cursor = ListCursor::default();
+        assert_eq!(cursor.window(0, 5), 0..0);
+        assert_eq!(cursor.window(3, 5), 0..3, "a short list shows whole");
+        cursor.selected = 4;
+        assert_eq!(cursor.window(100, 5), 0..5, "still on the first page");
+        cursor.selected = 5;
+        assert_eq!(cursor.window(100, 5), 1..6, "one row down scrolls one row");
+        cursor.offset.set(1);
+        cursor.selected = 3;
+        assert_eq!(
+            cursor.window(100, 5),
+            1..6,
+            "moving up inside keeps the offset"
+        );
+        cursor.selected = 0;
+        assert_eq!(cursor.window(100, 5), 0..5, "above the window scrolls up");
+        cursor.offset.set(90);
+        cursor.selected = 99;
+        assert_eq!(cursor.window(100, 20), 90..100);
+        cursor.selected = 500;
+        assert_eq!(
+            cursor.window(100, 20),
+            90..100,
+            "a stale selection is clamped"
+        );
+        assert_eq!(cursor.window(100, 0), 90..90);
     }
 
     #[test]

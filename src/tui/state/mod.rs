@@ -4,6 +4,7 @@ pub mod events_view;
 pub mod identity_list;
 pub mod list_cursor;
 pub mod picker;
+pub mod search;
 pub mod sql_console;
 pub mod text_input;
 pub mod trace_view;

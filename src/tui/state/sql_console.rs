@@ -19,6 +19,8 @@ pub struct SqlConsole {
     pub cursor: ListCursor,
     /// The first result column shown, for results wider than the screen.
     pub first_column: usize,
+    /// The text that `/` last searched the result for.
+    pub search: Option<String>,
 }
 
 impl SqlConsole {

@@ -1,7 +1,7 @@
 //! The Trace screen's state: the traced ID, its events in tree order and the selected
 //! event.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::model::TraceEvent;
 use crate::trace::{self, Trace, TraceReport, graph};
@@ -24,12 +24,18 @@ pub struct TraceView {
     pub cursor: ListCursor,
     /// The first line of the detail pane that is shown.
     pub detail_scroll: u16,
+    /// The text that `/` last searched the events for; it stays for `n` and `N` when
+    /// another ID is traced.
+    pub search: Option<String>,
     /// Whether `events` is the finished result for `query`.
     pub loaded: bool,
     /// Flags of `trace::analyse` on the events: denials, activity after deactivation.
     pub flags: Vec<trace::flags::Finding>,
     /// Evidence gaps: events with no outcome, sessions that only start.
     pub gaps: Vec<trace::flags::Finding>,
+    /// Positions in `flags` followed by `gaps` of each event's findings, by event key, so
+    /// that drawing a row does not scan every finding.
+    findings_by_event: HashMap<i64, Vec<usize>>,
 }
 
 impl TraceView {
@@ -40,6 +46,7 @@ impl TraceView {
         self.tree.clear();
         self.flags.clear();
         self.gaps.clear();
+        self.findings_by_event.clear();
         self.loaded = false;
         self.cursor.reset();
         self.detail_scroll = 0;
@@ -58,14 +65,24 @@ impl TraceView {
         self.set_result(report.trace);
         self.flags = report.flags;
         self.gaps = report.gaps;
+        self.findings_by_event.clear();
+        for (position, finding) in self.flags.iter().chain(&self.gaps).enumerate() {
+            self.findings_by_event
+                .entry(finding.event_key)
+                .or_default()
+                .push(position);
+        }
     }
 
     /// Returns the flags and gaps on the event with `event_key`, flags first.
     pub fn findings_of(&self, event_key: i64) -> impl Iterator<Item = &trace::flags::Finding> {
-        self.flags
-            .iter()
-            .chain(&self.gaps)
-            .filter(move |f| f.event_key == event_key)
+        let positions = self.findings_by_event.get(&event_key);
+        positions.into_iter().flatten().filter_map(|&position| {
+            match position.checked_sub(self.flags.len()) {
+                Some(gap) => self.gaps.get(gap),
+                None => self.flags.get(position),
+            }
+        })
     }
 
     /// Returns the position in the tree of the selected event.

@@ -47,22 +47,28 @@ pub fn render(frame: &mut Frame, area: Rect, picker: &Picker, ids: Option<&[Know
 }
 
 fn render_list(frame: &mut Frame, area: Rect, picker: &Picker, ids: &[KnownId]) {
-    let ranked = picker.ranked.iter().filter_map(|&index| ids.get(index));
-    let rows = ranked.map(|known| {
+    let row = |position: usize| {
+        let known = picker
+            .ranked
+            .get(position)
+            .and_then(|&index| ids.get(index));
+        let Some(known) = known else {
+            return Row::default();
+        };
         let count = format!("{:>6}", known.count);
         Row::new(vec![
             theme::evidence(&known.id),
             theme::evidence(&known.kind),
             count,
         ])
-    });
+    };
     let widths = [
         Constraint::Fill(1),
         Constraint::Length(11),
         Constraint::Length(6),
     ];
     let header = Row::new(["ID", "kind", "events"]).style(theme::HEADER_ROW);
-    let table = Table::new(rows, widths).header(header);
+    let table = Table::default().widths(widths).header(header);
     let page_rows = area.height.saturating_sub(1);
     cursor_table::render(
         frame,
@@ -71,5 +77,6 @@ fn render_list(frame: &mut Frame, area: Rect, picker: &Picker, ids: &[KnownId]) 
         &picker.cursor,
         picker.ranked.len(),
         page_rows,
+        row,
     );
 }

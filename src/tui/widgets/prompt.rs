@@ -1,4 +1,5 @@
-//! A one-line text prompt in a centred box, used for the trace ID and justifications.
+//! A one-line text prompt in a centred box, used for the trace ID, justifications and
+//! the search of a list.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Position, Rect};
@@ -45,4 +46,13 @@ pub fn render(
 
     let typed_width = u16::try_from(typed.chars().count()).unwrap_or(0);
     frame.set_cursor_position(Position::new(inner.x + 2 + typed_width, input_row));
+}
+
+/// Returns the hint above the input of the search prompt that `/` opens on the Trace
+/// and SQL screens.
+pub fn search_context() -> Vec<Line<'static>> {
+    vec![Line::styled(
+        "Text in a row, any case. Then n and N go to the next and previous.",
+        theme::DIM,
+    )]
 }
