@@ -16,7 +16,7 @@ use crate::Result;
 pub const DEPROVISIONING: &str = "user\\.lifecycle\\.(deactivate|suspend|delete)|(deactivate|disable|suspend|delete|remove) ?(user|account|service ?account|service ?principal|agent|application)";
 
 /// For each identity, the earliest deprovisioning event that targets it: its key and time.
-/// `deprovisioning_targets` holds the targets of the events that match `DEPROVISIONING`.
+/// `deprovisioning_targets` contains the targets of the events that match `DEPROVISIONING`.
 const DEPROVISIONING_QUERY: &str = "
 SELECT a.identity_key, arg_min(t.event_key, t.ts), min(t.ts)
 FROM deprovisioning_targets t

@@ -31,7 +31,7 @@ const VALUES_PER_QUERY: usize = 256;
 
 /// The identifiers that a batch of frontier events carry. `{keys}` is replaced by the
 /// placeholders `$1, $2, ...`. Import appends identifiers in event key order, so DuckDB's
-/// zone maps on `event_key` skip the row groups whose key range holds none of the keys.
+/// zone maps on `event_key` skip the row groups whose key range contains none of the keys.
 const FRONTIER_QUERY: &str =
     "SELECT DISTINCT kind, value, role FROM event_identifiers WHERE event_key IN ({keys})";
 

@@ -42,7 +42,7 @@ const SEED_QUERY: &str =
     "SELECT event_key, kind, role FROM event_identifiers WHERE value IN ({values})";
 
 /// The events of a batch of keys with their sources and resolved actors. `{keys}` is
-/// replaced by the placeholders `$1, $2, ...`; the list filters `event_actors` as well as
+/// replaced by the placeholders `$1, $2, ...`. The list filters `event_actors` as well as
 /// `events`, so DuckDB reads neither table whole.
 const EVENTS_QUERY: &str = "
 SELECT e.event_key, e.event_id, e.ts, e.ts_original, e.source_format, e.action, e.outcome,
@@ -172,7 +172,7 @@ fn load_events(case: &Case, mut matched: BTreeMap<i64, Vec<String>>) -> Result<V
             read.push(row?);
         }
     }
-    // Batches come back in key order; the trace reads in time order.
+    // Batches come back in key order, but a trace lists its events in time order.
     read.sort_by_key(|(event, _)| (event_time(event), event.event_key));
     let states = states_at_event_times(case, &read)?;
     let mut events = Vec::with_capacity(read.len());
