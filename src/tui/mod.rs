@@ -33,10 +33,10 @@ pub use action::Action;
 pub use app::App;
 pub use worker::Job;
 
-/// How the TUI is opened.
+/// The settings the TUI opens with.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Who decisions are recorded as.
+    /// The reviewer that decisions are recorded as.
     pub reviewer: String,
     /// Open the case without writing to it, so no decision is recorded.
     pub read_only: bool,

@@ -1092,7 +1092,7 @@ fn campaign_scopes_the_review_queue_only() {
 }
 
 #[test]
-fn campaign_filter_stays_inside_the_queue() {
+fn campaign_filter_stays_in_queue() {
     let mut app = campaign_app();
     app.update(Action::ShowScreen(Screen::Review));
     app.update(Action::StartFilter);
@@ -1134,7 +1134,7 @@ fn campaign_decisions_carry_its_id() {
 }
 
 #[test]
-fn decision_outside_the_campaign_leaves_its_progress() {
+fn outside_decision_keeps_campaign_progress() {
     let mut app = campaign_app();
     app.update(Action::ShowScreen(Screen::Review));
     app.update(Action::DecisionSaved {

@@ -58,7 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-/// The table's title: the campaign with its due date when one is worked.
+/// Returns the table's title: the campaign with its due date when one is worked.
 fn title(app: &App) -> String {
     match &app.identities.campaign {
         Some(queue) => format!(
@@ -78,8 +78,8 @@ fn intro(app: &App) -> Line<'static> {
     } else {
         ". Space marks rows.".to_string()
     };
-    // Items of an older snapshot that a newer one dropped cannot be listed, so the gauge
-    // would otherwise count rows the reviewer never sees.
+    // Items of an older snapshot that a newer one dropped cannot be listed, so without this
+    // note the gauge would count rows that the table does not show.
     let missing = app.identities.campaign_items_missing();
     if missing > 0 {
         tail.push_str(&format!(" {missing} items left the current snapshots."));
