@@ -511,3 +511,69 @@ fn shadow_rule_explains_no_identity() {
         stderr(&output)
     );
 }
+
+/// Runs `open` with `args`, with a limit in case the checks let it reach the terminal.
+fn open(ws: &Workspace, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["open", "--reviewer", "alice.chen@northwind.example"];
+    all.extend_from_slice(args);
+    ws.run_within(&all, std::time::Duration::from_secs(60))
+}
+
+#[test]
+fn open_unknown_campaign_fails_early() {
+    let ws = campaign();
+    let output = open(&ws, &["--campaign", "C9"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no campaign \"C9\"; list them with `scimtrail campaign list`"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "the terminal was never switched to the TUI's screen"
+    );
+}
+
+#[test]
+fn open_campaign_needs_its_reviewer() {
+    let ws = campaign();
+    let output = ws.run_within(
+        &["open", "--reviewer", "mallory", "--campaign", "c1"],
+        std::time::Duration::from_secs(60),
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("mallory is not a reviewer of campaign C1"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn open_invalid_rules_file_fails() {
+    let ws = campaign();
+    let rules = ws.file(
+        "rules.toml",
+        b"[[rule]]\nid = \"x\"\ncheck = \"no-such-check\"\n",
+    );
+    let rules = rules.to_str().expect("UTF-8 path");
+    let output = open(&ws, &["--rules", rules, "--campaign", "C1"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let findings = ws.run(&["findings", "--rules", rules]);
+    assert!(!findings.status.success());
+    let reason = stderr(&findings);
+    assert!(reason.contains("rules.toml"), "{reason}");
+    assert_eq!(
+        stderr(&output),
+        reason,
+        "the TUI rejects the file as `findings --rules` does"
+    );
+    let missing = open(&ws, &["--rules", "/no/such/rules.toml"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("/no/such/rules.toml"),
+        "{}",
+        stderr(&missing)
+    );
+}

@@ -78,7 +78,7 @@ fn assert_inert(screen: &str) {
 #[test]
 fn hostile_identity_is_escaped() {
     let mut app = App::new("rita".into(), "case.duckdb".into());
-    let Job::LoadIdentities { request } = app.initial_job() else {
+    let Job::LoadIdentities { request, .. } = app.initial_job() else {
         panic!("the initial job loads identities");
     };
     let data = IdentityData {
@@ -160,7 +160,7 @@ fn hostile_query_result_is_escaped() {
 #[test]
 fn hostile_identity_in_explain_pane() {
     let mut app = App::new("rita".into(), "case.duckdb".into());
-    let Job::LoadIdentities { request } = app.initial_job() else {
+    let Job::LoadIdentities { request, .. } = app.initial_job() else {
         panic!("the initial job loads identities");
     };
     let mut identity = hostile_identity();

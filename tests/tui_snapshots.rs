@@ -10,8 +10,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKi
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
-use scimtrail::case::Case;
+use scimtrail::case::{CampaignScope, Case, NewCampaign};
+use scimtrail::review::rules::RuleSet;
 use scimtrail::tui::app::Prompt;
+use scimtrail::tui::worker::ReviewSetup;
 use scimtrail::tui::{Action, App, Job, keymap, ui, worker};
 use tempfile::TempDir;
 
@@ -29,14 +31,20 @@ struct Harness {
 
 impl Harness {
     fn new() -> Harness {
+        Harness::with_review(|_| ReviewSetup::default())
+    }
+
+    /// Opens the demo case with the rules and campaign that `setup` returns for it.
+    fn with_review(setup: impl FnOnce(&Case) -> ReviewSetup) -> Harness {
         let dir = TempDir::new().expect("temporary directory");
         let path = dir.path().join("demo.duckdb");
         scimtrail::demo::build(&path).expect("demo case builds");
         let case = Case::open(&path).expect("demo case opens");
+        let review = setup(&case);
         let mut harness = Harness {
             case,
             case_dir: dir.path().display().to_string(),
-            app: App::new("rita.reviewer".into(), "demo.duckdb".into()),
+            app: App::new("rita.reviewer".into(), "demo.duckdb".into()).with_review(review),
             _dir: dir,
         };
         let job = harness.app.initial_job();
@@ -240,6 +248,99 @@ fn review_screen() {
     assert_screens("review_prompt", &harness);
     harness.press(KeyCode::Enter);
     assert_screens("review", &harness);
+}
+
+/// Opens the demo case with campaign C1 over its service accounts and agents, worked by
+/// rita.reviewer.
+fn campaign_harness() -> Harness {
+    Harness::with_review(|case| {
+        let campaign = case
+            .create_campaign(&NewCampaign {
+                name: "Q4 non-human".into(),
+                snapshot_id: None,
+                scope: CampaignScope {
+                    kinds: vec!["service".into(), "agent".into()],
+                    ..CampaignScope::default()
+                },
+                reviewers: vec!["rita.reviewer".into()],
+                due_date: chrono::NaiveDate::from_ymd_opt(2099, 12, 31).expect("date"),
+            })
+            .expect("campaign is created");
+        ReviewSetup {
+            campaign: Some(campaign),
+            ..ReviewSetup::default()
+        }
+    })
+}
+
+#[test]
+fn review_campaign() {
+    let mut harness = campaign_harness();
+    harness.press(KeyCode::Char('3'));
+    assert_eq!(
+        harness.app.identities.visible.len(),
+        4,
+        "2 agents, 2 services"
+    );
+    harness.press(KeyCode::Char('f'));
+    harness.keys("Agent without a named owner");
+    harness.press(KeyCode::Enter);
+    assert_screens("review_campaign", &harness);
+
+    let decisions = harness.case.decisions().expect("ledger");
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(decisions[0].campaign.as_deref(), Some("C1"));
+    let campaign = harness.case.campaign("C1").expect("campaign");
+    let progress = harness.case.campaign_progress(&campaign).expect("progress");
+    assert_eq!((progress.decided, progress.items), (1, 4));
+    assert_eq!(
+        harness.app.identities.progress(),
+        (1, 4),
+        "the gauge agrees"
+    );
+    harness.press(KeyCode::Char('1'));
+    assert_eq!(
+        harness.app.identities.visible.len(),
+        11,
+        "Identities lists all"
+    );
+}
+
+#[test]
+fn review_rules_file_sets_findings() {
+    let builtin = Harness::new();
+    assert!(!builtin.app.identities.findings.is_empty());
+    let mut rules = RuleSet::builtin();
+    rules.rules.retain(|rule| rule.id == "orphaned-identity");
+    let mut harness = Harness::with_review(|_| ReviewSetup {
+        rules,
+        campaign: None,
+    });
+    let findings = &harness.app.identities.findings;
+    assert!(!findings.is_empty());
+    assert!(findings.iter().all(|f| f.rule == "orphaned-identity"));
+    harness.press(KeyCode::Char('3'));
+    harness.press(KeyCode::Char('/'));
+    harness.keys("carol");
+    harness.press(KeyCode::Enter);
+    let carol = harness
+        .app
+        .identities
+        .selected()
+        .expect("carol")
+        .identity_key
+        .clone();
+    assert!(builtin.app.identities.finding_count(&carol) > 0);
+    assert_eq!(harness.app.identities.finding_count(&carol), 0);
+    harness.press(KeyCode::Char('a'));
+    harness.press(KeyCode::Enter);
+    let decisions = harness.case.decisions().expect("ledger");
+    assert_eq!(
+        decisions.len(),
+        1,
+        "without findings from the rules file, a blank approve is recorded"
+    );
+    assert_eq!(decisions[0].identity_key, carol);
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use scimtrail::case::Case;
@@ -43,7 +44,10 @@ fn worker_runs_jobs_in_order() {
     let worker =
         Worker::spawn(Case::open(&path).expect("case opens"), results_tx).expect("worker starts");
 
-    worker.submit(Job::LoadIdentities { request: 1 });
+    worker.submit(Job::LoadIdentities {
+        request: 1,
+        review: Arc::default(),
+    });
     let Action::IdentitiesLoaded {
         request: 1,
         result: Ok(data),
@@ -70,13 +74,16 @@ fn worker_runs_jobs_in_order() {
         "scenario A has 4 events in alice's session"
     );
 
-    worker.submit(Job::Decide(NewDecision {
-        identity: "User/u-1003".into(),
-        entitlement: None,
-        verdict: Verdict::Revoke,
-        reviewer: "rita.reviewer".into(),
-        justification: "Deactivated in September".into(),
-    }));
+    worker.submit(Job::Decide {
+        new: NewDecision {
+            identity: "User/u-1003".into(),
+            entitlement: None,
+            verdict: Verdict::Revoke,
+            reviewer: "rita.reviewer".into(),
+            justification: "Deactivated in September".into(),
+        },
+        review: Arc::default(),
+    });
     let Action::DecisionSaved {
         identity_key,
         result: Ok(decision),
@@ -100,13 +107,16 @@ fn worker_reports_errors_as_text() {
     let (results_tx, mut results) = tokio::sync::mpsc::unbounded_channel();
     let worker =
         Worker::spawn(Case::open(&path).expect("case opens"), results_tx).expect("worker starts");
-    worker.submit(Job::Decide(NewDecision {
-        identity: "User/no-such-id".into(),
-        entitlement: None,
-        verdict: Verdict::Flag,
-        reviewer: "rita.reviewer".into(),
-        justification: "typo".into(),
-    }));
+    worker.submit(Job::Decide {
+        new: NewDecision {
+            identity: "User/no-such-id".into(),
+            entitlement: None,
+            verdict: Verdict::Flag,
+            reviewer: "rita.reviewer".into(),
+            justification: "typo".into(),
+        },
+        review: Arc::default(),
+    });
     let Action::DecisionSaved {
         result: Err(message),
         ..
@@ -125,7 +135,10 @@ fn worker_stops_when_app_drops_results() {
     let worker =
         Worker::spawn(Case::open(&path).expect("case opens"), results_tx).expect("worker starts");
     drop(results);
-    worker.submit(Job::LoadIdentities { request: 1 });
+    worker.submit(Job::LoadIdentities {
+        request: 1,
+        review: Arc::default(),
+    });
     worker.shutdown();
     assert!(
         Case::open(&path).is_ok(),
@@ -148,7 +161,10 @@ fn decide_in_worker(case: &std::path::Path, new: NewDecision) -> Result<Box<Deci
     let (results_tx, mut results) = tokio::sync::mpsc::unbounded_channel();
     let worker =
         Worker::spawn(Case::open(case).expect("case opens"), results_tx).expect("worker starts");
-    worker.submit(Job::Decide(new));
+    worker.submit(Job::Decide {
+        new,
+        review: Arc::default(),
+    });
     let Action::DecisionSaved { result, .. } = next_result(&mut results) else {
         panic!("a decision job returns DecisionSaved");
     };

@@ -37,6 +37,12 @@ pub fn run(case: Option<PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
         )?;
         return Ok(());
     }
-    crate::tui::run(&case_path, super::reviewer(args.reviewer), false)?;
+    crate::tui::run(
+        &case_path,
+        crate::tui::Options {
+            reviewer: super::reviewer(args.reviewer),
+            ..crate::tui::Options::default()
+        },
+    )?;
     Ok(())
 }

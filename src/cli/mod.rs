@@ -97,6 +97,17 @@ pub struct OpenArgs {
     /// then $USER.
     #[arg(long)]
     pub reviewer: Option<String>,
+
+    /// Work this campaign (`campaign list`): the Review screen lists only its items, its
+    /// title names the campaign and its due date, its gauge counts the items decided in
+    /// it, and every decision is recorded in it.
+    #[arg(long, value_name = "ID")]
+    pub campaign: Option<String>,
+
+    /// A rules file, as `findings --rules` takes it, whose findings the TUI shows and
+    /// checks justifications against instead of the built-in rules' findings.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
 }
 
 impl Cli {
@@ -178,7 +189,15 @@ fn open(case_path: &std::path::Path, args: OpenArgs, read_only: bool) -> anyhow:
             case_path.display()
         );
     }
-    crate::tui::run(case_path, reviewer(args.reviewer), read_only)?;
+    crate::tui::run(
+        case_path,
+        crate::tui::Options {
+            reviewer: reviewer(args.reviewer),
+            read_only,
+            campaign: args.campaign,
+            rules: args.rules,
+        },
+    )?;
     Ok(())
 }
 

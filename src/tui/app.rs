@@ -10,6 +10,8 @@ mod results;
 mod search;
 mod trace_actions;
 
+use std::sync::Arc;
+
 use crate::model::Verdict;
 
 use super::action::Action;
@@ -20,7 +22,7 @@ use super::state::{
 };
 use super::widgets::theme::Palette;
 use super::widgets::zone::Zone;
-use super::worker::{Job, KnownId};
+use super::worker::{Job, KnownId, ReviewSetup};
 use crate::case::Overview;
 
 pub use explain::ExplainView;
@@ -133,6 +135,8 @@ pub struct App {
     pub reviewer: String,
     /// The case file's name, for the header.
     pub case_name: String,
+    /// The rules and campaign that loads and decisions run with.
+    pub review: Arc<ReviewSetup>,
     pub identities: IdentityList,
     pub trace: TraceView,
     pub events: EventsView,
@@ -165,6 +169,7 @@ impl App {
             screen: Screen::Identities,
             reviewer,
             case_name,
+            review: Arc::default(),
             identities: IdentityList::default(),
             trace: TraceView::default(),
             events: EventsView::default(),
@@ -183,6 +188,13 @@ impl App {
             should_quit: false,
             worker_stopped: false,
         }
+    }
+
+    /// Sets the rules whose findings are shown and the campaign whose items the Review
+    /// screen lists and whose id each decision carries.
+    pub fn with_review(mut self, review: ReviewSetup) -> App {
+        self.review = Arc::new(review);
+        self
     }
 
     /// Issues the load that fills the app when it starts and returns its job.
@@ -287,13 +299,17 @@ impl App {
     fn request_identities(&mut self) -> Job {
         let request = self.requests.issue();
         self.requests.identities = Some(request);
-        Job::LoadIdentities { request }
+        Job::LoadIdentities {
+            request,
+            review: Arc::clone(&self.review),
+        }
     }
 
     /// Switches to `screen` and returns the load it needs the first time it is shown.
     fn show_screen(&mut self, screen: Screen) -> Option<Job> {
         self.screen = screen;
         self.explain = None;
+        self.identities.set_scoped(screen == Screen::Review);
         match screen {
             Screen::Overview if self.overview.is_none() && self.requests.overview.is_none() => {
                 Some(self.request_overview())

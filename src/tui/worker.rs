@@ -2,12 +2,12 @@
 //! so no query runs on the render loop.
 
 use std::collections::VecDeque;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::case::{Case, EventFilter, EventSummary, Histogram, PageAt};
+use crate::case::{Campaign, CampaignItem, Case, EventFilter, EventSummary, Histogram, PageAt};
 use crate::model::{Decision, IdentityRow, NewDecision};
 use crate::review::decide::{self, DecisionRequest};
 use crate::review::findings::{self, Finding};
@@ -26,10 +26,45 @@ pub const KNOWN_ID_LIMIT: usize = 1000;
 pub struct IdentityData {
     pub identities: Vec<IdentityRow>,
     pub decisions: Vec<Decision>,
-    /// The built-in rules' findings on the whole case, the ones `scimtrail findings` lists.
+    /// The findings of the review's rules on the whole case, the ones `scimtrail findings`
+    /// lists with the same rules.
     pub findings: Vec<Finding>,
     /// The error of the findings query, if it failed; the identities are shown regardless.
     pub findings_error: Option<String>,
+    /// The campaign worked and its items, when the TUI was opened with one.
+    pub campaign: Option<CampaignQueue>,
+}
+
+/// A campaign and the identities in its scope, each with its decision in the campaign, as
+/// `scimtrail campaign show` lists them.
+#[derive(Debug, Clone)]
+pub struct CampaignQueue {
+    pub campaign: Campaign,
+    pub items: Vec<CampaignItem>,
+}
+
+/// What the review jobs run with: the rules whose findings are shown and checked, and the
+/// campaign that decisions are recorded in. Jobs carry it, so one worker serves any app.
+#[derive(Debug, Clone)]
+pub struct ReviewSetup {
+    pub rules: RuleSet,
+    pub campaign: Option<Campaign>,
+}
+
+impl Default for ReviewSetup {
+    fn default() -> ReviewSetup {
+        ReviewSetup {
+            rules: RuleSet::builtin(),
+            campaign: None,
+        }
+    }
+}
+
+impl ReviewSetup {
+    /// The id of the campaign worked, if any.
+    pub fn campaign_id(&self) -> Option<&str> {
+        self.campaign.as_ref().map(|c| c.campaign_id.as_str())
+    }
 }
 
 /// A correlation, session or request ID that the picker offers.
@@ -69,6 +104,7 @@ pub struct EventsSummary {
 pub enum Job {
     LoadIdentities {
         request: u64,
+        review: Arc<ReviewSetup>,
     },
     Trace {
         request: u64,
@@ -101,7 +137,10 @@ pub enum Job {
         request: u64,
         sql: String,
     },
-    Decide(NewDecision),
+    Decide {
+        new: NewDecision,
+        review: Arc<ReviewSetup>,
+    },
     /// Bookmarks one event with a note, as `scimtrail bookmark add` does.
     Bookmark {
         event_key: i64,
@@ -109,7 +148,10 @@ pub enum Job {
         author: String,
     },
     /// Records decisions one after another, stopping at none: each is its own ledger entry.
-    DecideAll(Vec<NewDecision>),
+    DecideAll {
+        decisions: Vec<NewDecision>,
+        review: Arc<ReviewSetup>,
+    },
     /// Writes a table to a file, as CSV or as JSON by the file's extension.
     Export {
         path: std::path::PathBuf,
@@ -130,7 +172,10 @@ impl Job {
             Job::LoadEvents { .. } => Some(4),
             Job::RunSql { .. } => Some(5),
             Job::LoadDetail { .. } => Some(6),
-            Job::Decide(_) | Job::DecideAll(_) | Job::Export { .. } | Job::Bookmark { .. } => None,
+            Job::Decide { .. }
+            | Job::DecideAll { .. }
+            | Job::Export { .. }
+            | Job::Bookmark { .. } => None,
         }
     }
 }
@@ -151,9 +196,9 @@ pub fn enqueue(queue: &mut VecDeque<Job>, job: Job) {
 /// Runs one job against the case and returns its result as the action the app applies.
 pub fn run_job(case: &Case, job: Job) -> Action {
     match job {
-        Job::LoadIdentities { request } => Action::IdentitiesLoaded {
+        Job::LoadIdentities { request, review } => Action::IdentitiesLoaded {
             request,
-            result: load_identities(case).map_err(|err| err.to_string()),
+            result: load_identities(case, &review).map_err(|err| err.to_string()),
         },
         Job::Trace { request, id } => Action::TraceLoaded {
             request,
@@ -210,13 +255,13 @@ pub fn run_job(case: &Case, job: Job) -> Action {
             path: path.display().to_string(),
             result: super::export::write(&path, &table).map_err(|err| err.to_string()),
         },
-        Job::DecideAll(decisions) => Action::DecisionsSaved {
+        Job::DecideAll { decisions, review } => Action::DecisionsSaved {
             identity_keys: decisions.iter().map(|new| new.identity.clone()).collect(),
-            result: record_decisions(case, &decisions).map_err(|err| err.to_string()),
+            result: record_decisions(case, &decisions, &review).map_err(|err| err.to_string()),
         },
-        Job::Decide(new) => Action::DecisionSaved {
+        Job::Decide { new, review } => Action::DecisionSaved {
             identity_key: new.identity.clone(),
-            result: record_decisions(case, std::slice::from_ref(&new))
+            result: record_decisions(case, std::slice::from_ref(&new), &review)
                 .and_then(|saved| {
                     saved.into_iter().next().ok_or_else(|| {
                         Error::InvalidInput(format!("no decision was recorded on {}", new.identity))
@@ -229,9 +274,14 @@ pub fn run_job(case: &Case, job: Job) -> Action {
 }
 
 /// Records `decisions` the way `scimtrail decide` does, so a TUI row carries the same
-/// snapshot ids and findings hash as a CLI row: the built-in rules' findings are shown,
-/// owners and sponsors are rejected, and one rejection records none of them.
-pub fn record_decisions(case: &Case, decisions: &[NewDecision]) -> Result<Vec<Decision>> {
+/// snapshot ids, findings hash and campaign as a CLI row: the review's rules' findings are
+/// shown, owners, sponsors and items out of the campaign's scope are rejected, and one
+/// rejection records none of them.
+pub fn record_decisions(
+    case: &Case,
+    decisions: &[NewDecision],
+    review: &ReviewSetup,
+) -> Result<Vec<Decision>> {
     let Some(first) = decisions.first() else {
         return Ok(Vec::new());
     };
@@ -241,14 +291,23 @@ pub fn record_decisions(case: &Case, decisions: &[NewDecision]) -> Result<Vec<De
         verdict: first.verdict,
         reviewer: first.reviewer.clone(),
         justification: first.justification.clone(),
-        campaign: None,
+        campaign: review.campaign_id().map(str::to_string),
         from_rule: None,
     };
-    decide::record(case, &request, &RuleSet::builtin())
+    decide::record(case, &request, &review.rules)
 }
 
-pub fn load_identities(case: &Case) -> Result<IdentityData> {
-    let (findings, findings_error) = match findings::run(case, &RuleSet::builtin(), None) {
+/// Loads the identities, the ledger, the findings of the review's rules and, with a
+/// campaign, its items.
+pub fn load_identities(case: &Case, review: &ReviewSetup) -> Result<IdentityData> {
+    let campaign = match &review.campaign {
+        Some(campaign) => Some(CampaignQueue {
+            items: case.campaign_items(campaign)?,
+            campaign: campaign.clone(),
+        }),
+        None => None,
+    };
+    let (findings, findings_error) = match findings::run(case, &review.rules, None) {
         Ok(found) => (found.findings, None),
         Err(err) => {
             tracing::warn!(error = %err, "computing findings failed");
@@ -260,6 +319,7 @@ pub fn load_identities(case: &Case) -> Result<IdentityData> {
         decisions: case.decisions()?,
         findings,
         findings_error,
+        campaign,
     })
 }
 
@@ -370,24 +430,33 @@ mod tests {
     }
 
     fn decide_job(justification: &str) -> Job {
-        Job::Decide(NewDecision {
-            identity: "User/u-1".into(),
-            entitlement: None,
-            verdict: crate::model::Verdict::Flag,
-            reviewer: "tester".into(),
-            justification: justification.into(),
-        })
+        Job::Decide {
+            new: NewDecision {
+                identity: "User/u-1".into(),
+                entitlement: None,
+                verdict: crate::model::Verdict::Flag,
+                reviewer: "tester".into(),
+                justification: justification.into(),
+            },
+            review: Arc::default(),
+        }
     }
 
     #[test]
     fn newer_query_replaces_pending() {
         let mut queue = VecDeque::new();
         enqueue(&mut queue, trace_job(1));
-        enqueue(&mut queue, Job::LoadIdentities { request: 2 });
+        enqueue(
+            &mut queue,
+            Job::LoadIdentities {
+                request: 2,
+                review: Arc::default(),
+            },
+        );
         enqueue(&mut queue, trace_job(3));
         assert_eq!(queue.len(), 2);
         assert!(matches!(&queue[0], Job::Trace { request: 3, id } if id == "id-3"));
-        assert!(matches!(queue[1], Job::LoadIdentities { request: 2 }));
+        assert!(matches!(queue[1], Job::LoadIdentities { request: 2, .. }));
     }
 
     #[test]
@@ -399,7 +468,7 @@ mod tests {
         let justifications: Vec<_> = queue
             .iter()
             .map(|job| match job {
-                Job::Decide(new) => new.justification.as_str(),
+                Job::Decide { new, .. } => new.justification.as_str(),
                 _ => "",
             })
             .collect();

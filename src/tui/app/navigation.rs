@@ -145,8 +145,20 @@ impl App {
 
     fn review_detail_identity(&mut self) {
         if let Some(view) = self.detail.take() {
-            self.identities.select_key(&view.identity_key);
             self.screen = Screen::Review;
+            self.identities.set_scoped(true);
+            if !self.identities.select_key(&view.identity_key)
+                && let Some(queue) = &self.identities.campaign
+            {
+                let campaign = queue.campaign.campaign_id.clone();
+                self.set_status(
+                    format!(
+                        "{} is not in the scope of campaign {campaign}.",
+                        view.identity_key
+                    ),
+                    true,
+                );
+            }
         }
     }
 
@@ -176,6 +188,7 @@ impl App {
             return;
         };
         let key = identity.identity_key.clone();
+        self.identities.set_scoped(false);
         if self.identities.select_key(&key) {
             self.detail = None;
             self.screen = Screen::Identities;

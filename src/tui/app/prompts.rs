@@ -232,9 +232,13 @@ impl App {
         }
         self.identities.marked.clear();
         self.requests.saving += 1;
+        let review = std::sync::Arc::clone(&self.review);
         if decisions.len() == 1 {
-            return decisions.into_iter().next().map(Job::Decide);
+            return decisions
+                .into_iter()
+                .next()
+                .map(|new| Job::Decide { new, review });
         }
-        Some(Job::DecideAll(decisions))
+        Some(Job::DecideAll { decisions, review })
     }
 }

@@ -63,7 +63,7 @@ fn event(actor: Option<&IdentityRow>) -> TraceEvent {
 /// Builds an app with three identities loaded, as after the initial job.
 fn loaded_app() -> App {
     let mut app = App::new("rita".into(), "case.duckdb".into());
-    let Job::LoadIdentities { request } = app.initial_job() else {
+    let Job::LoadIdentities { request, .. } = app.initial_job() else {
         panic!("the initial job loads identities");
     };
     let data = IdentityData {
@@ -233,7 +233,7 @@ fn blank_abstain_goes_to_engine() {
     let mut app = loaded_app();
     app.update(Action::ShowScreen(Screen::Review));
     app.update(Action::StartDecision(Verdict::Abstain));
-    let Some(Job::Decide(new)) = app.update(Action::InputSubmit) else {
+    let Some(Job::Decide { new, .. }) = app.update(Action::InputSubmit) else {
         panic!("the engine decides whether an abstain needs a justification");
     };
     assert_eq!(new.verdict, Verdict::Abstain);
@@ -266,7 +266,7 @@ fn decision_is_sent_and_shown() {
     app.update(Action::MoveDown);
     app.update(Action::StartDecision(Verdict::Revoke));
     type_text(&mut app, " left the team ");
-    let Some(Job::Decide(new)) = app.update(Action::InputSubmit) else {
+    let Some(Job::Decide { new, .. }) = app.update(Action::InputSubmit) else {
         panic!("Enter sends the decision to the worker");
     };
     assert_eq!(new.identity, "User/u-2");
@@ -290,7 +290,7 @@ fn decision_is_sent_and_shown() {
         app.identities.decisions["User/u-2"].justification,
         "left the team"
     );
-    let Some(Job::LoadIdentities { request }) = reload else {
+    let Some(Job::LoadIdentities { request, .. }) = reload else {
         panic!("a saved decision reloads the findings: {reload:?}");
     };
     let mut data = IdentityData {
@@ -543,7 +543,7 @@ fn spinner_advances_only_while_busy() {
 #[test]
 fn load_error_shows_in_status() {
     let mut app = loaded_app();
-    let Some(Job::LoadIdentities { request }) = app.update(Action::Reload) else {
+    let Some(Job::LoadIdentities { request, .. }) = app.update(Action::Reload) else {
         panic!("R reloads");
     };
     app.update(Action::IdentitiesLoaded {
@@ -744,7 +744,7 @@ fn marks_gather_bulk_decision() {
         app.update(Action::InputChar(c));
     }
     let job = app.update(Action::InputSubmit);
-    let Some(Job::DecideAll(decisions)) = job else {
+    let Some(Job::DecideAll { decisions, .. }) = job else {
         panic!("expected one bulk job, got {job:?}");
     };
     let keys: Vec<&str> = decisions.iter().map(|d| d.identity.as_str()).collect();
@@ -839,7 +839,7 @@ fn explain_opens_and_closes() {
 /// Builds an app whose list contains `count` identities, u-0 first.
 fn app_with_identities(count: usize) -> App {
     let mut app = App::new("rita".into(), "case.duckdb".into());
-    let Job::LoadIdentities { request } = app.initial_job() else {
+    let Job::LoadIdentities { request, .. } = app.initial_job() else {
         panic!("the initial job loads identities");
     };
     let identities = (0..count)
@@ -900,7 +900,7 @@ fn click_on_scrolled_list() {
 #[test]
 fn owner_shows_the_owners_label() {
     let mut app = App::new("rita".into(), "case.duckdb".into());
-    let Job::LoadIdentities { request } = app.initial_job() else {
+    let Job::LoadIdentities { request, .. } = app.initial_job() else {
         panic!("the initial job loads identities");
     };
     let mut bot = identity("u-2", "invoice-bot", IdentityKind::Agent, true);
@@ -1002,4 +1002,156 @@ fn identities_n_finds_filter_text() {
     let name = app.identities.selected().and_then(|r| r.user_name.clone());
     assert!(name.is_some_and(|n| n.contains("user02")));
     assert!(status_text(&app).starts_with("match 2 of 10 for \"user02\""));
+}
+
+/// A campaign over alice and invoice-bot of the loaded app's three identities.
+fn campaign_queue() -> crate::tui::worker::CampaignQueue {
+    let item = |key: &str, label: &str| crate::case::CampaignItem {
+        identity_key: key.into(),
+        label: label.into(),
+        verdict: None,
+        reviewer: None,
+    };
+    crate::tui::worker::CampaignQueue {
+        campaign: crate::case::Campaign {
+            campaign_id: "C1".into(),
+            name: "Q4 mixed".into(),
+            created_at: "2026-11-01T00:00:00.000000Z".into(),
+            snapshot_id: 1,
+            scope: crate::case::CampaignScope::default(),
+            reviewers: vec!["rita".into()],
+            due_date: "2099-12-31".into(),
+        },
+        items: vec![
+            item("User/u-1", "alice.chen"),
+            item("User/u-3", "invoice-bot"),
+        ],
+    }
+}
+
+/// Builds an app that works `campaign_queue`'s campaign, loaded as after the initial job.
+fn campaign_app() -> App {
+    let queue = campaign_queue();
+    let mut app = App::new("rita".into(), "case.duckdb".into()).with_review(ReviewSetup {
+        rules: crate::review::rules::RuleSet::builtin(),
+        campaign: Some(queue.campaign.clone()),
+    });
+    let Job::LoadIdentities { request, review } = app.initial_job() else {
+        panic!("the initial job loads identities");
+    };
+    assert_eq!(
+        review.campaign_id(),
+        Some("C1"),
+        "the load asks for the items"
+    );
+    let data = IdentityData {
+        identities: vec![
+            identity("u-1", "alice.chen", IdentityKind::Human, true),
+            identity("u-2", "bob.okafor", IdentityKind::Human, true),
+            identity("u-3", "invoice-bot", IdentityKind::Agent, false),
+        ],
+        campaign: Some(queue),
+        ..IdentityData::default()
+    };
+    app.update(Action::IdentitiesLoaded {
+        request,
+        result: Ok(data),
+    });
+    app
+}
+
+fn visible_ids(app: &App) -> Vec<String> {
+    app.identities
+        .visible_rows()
+        .map(|r| r.id.clone())
+        .collect()
+}
+
+#[test]
+fn campaign_scopes_the_review_queue_only() {
+    let mut app = campaign_app();
+    assert_eq!(
+        visible_ids(&app),
+        ["u-1", "u-2", "u-3"],
+        "Identities lists all"
+    );
+    app.update(Action::MoveDown);
+    app.update(Action::MoveDown);
+    app.update(Action::ShowScreen(Screen::Review));
+    assert_eq!(visible_ids(&app), ["u-1", "u-3"]);
+    assert_eq!(app.identities.total(), 2);
+    assert_eq!(
+        app.identities.selected().map(|r| r.id.as_str()),
+        Some("u-3"),
+        "the selection follows the identity into the queue"
+    );
+    assert_eq!(app.identities.progress(), (0, 2), "the gauge counts items");
+    app.update(Action::ShowScreen(Screen::Identities));
+    assert_eq!(visible_ids(&app), ["u-1", "u-2", "u-3"]);
+    assert_eq!(app.identities.progress(), (0, 3));
+}
+
+#[test]
+fn campaign_filter_stays_in_queue() {
+    let mut app = campaign_app();
+    app.update(Action::ShowScreen(Screen::Review));
+    app.update(Action::StartFilter);
+    type_text(&mut app, "o");
+    assert_eq!(
+        visible_ids(&app),
+        ["u-3"],
+        "bob.okafor matches but is out of scope"
+    );
+}
+
+#[test]
+fn campaign_decisions_carry_its_id() {
+    let mut app = campaign_app();
+    app.update(Action::ShowScreen(Screen::Review));
+    app.update(Action::StartDecision(Verdict::Flag));
+    let Some(Job::Decide { new, review }) = app.update(Action::InputSubmit) else {
+        panic!("Enter sends the decision to the worker");
+    };
+    assert_eq!(new.identity, "User/u-1");
+    assert_eq!(review.campaign_id(), Some("C1"));
+
+    app.update(Action::ToggleMark);
+    app.update(Action::ToggleMark);
+    app.update(Action::StartDecision(Verdict::Flag));
+    let Some(Job::DecideAll { decisions, review }) = app.update(Action::InputSubmit) else {
+        panic!("a bulk decision is one job");
+    };
+    assert_eq!(decisions.len(), 2);
+    assert_eq!(review.campaign_id(), Some("C1"));
+
+    let mut saved = decision("User/u-1", "flag");
+    saved.campaign = Some("C1".into());
+    app.update(Action::DecisionSaved {
+        identity_key: "User/u-1".into(),
+        result: Ok(Box::new(saved)),
+    });
+    assert_eq!(app.identities.progress(), (1, 2));
+}
+
+#[test]
+fn outside_decision_keeps_campaign_progress() {
+    let mut app = campaign_app();
+    app.update(Action::ShowScreen(Screen::Review));
+    app.update(Action::DecisionSaved {
+        identity_key: "User/u-1".into(),
+        result: Ok(Box::new(decision("User/u-1", "flag"))),
+    });
+    assert_eq!(app.identities.progress(), (0, 2));
+}
+
+#[test]
+fn without_campaign_decisions_carry_none() {
+    let mut app = loaded_app();
+    app.update(Action::ShowScreen(Screen::Review));
+    assert_eq!(visible_ids(&app), ["u-1", "u-2", "u-3"]);
+    app.update(Action::StartDecision(Verdict::Flag));
+    let Some(Job::Decide { review, .. }) = app.update(Action::InputSubmit) else {
+        panic!("Enter sends the decision to the worker");
+    };
+    assert_eq!(review.campaign_id(), None);
 }

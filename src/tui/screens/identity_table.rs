@@ -125,9 +125,9 @@ fn decision_span(row: &IdentityRow, app: &App) -> Span<'static> {
 pub fn render(frame: &mut Frame, area: Rect, app: &App, title: &str, columns: &[Column]) {
     let list = &app.identities;
     let count = if list.filter.as_str().is_empty() {
-        format!("{title} ({})", list.rows.len())
+        format!("{title} ({})", list.total())
     } else {
-        format!("{title} ({} of {})", list.visible.len(), list.rows.len())
+        format!("{title} ({} of {})", list.visible.len(), list.total())
     };
     let block = Block::bordered().title(theme::title(count));
     let inner = block.inner(area);

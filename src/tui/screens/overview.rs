@@ -161,7 +161,7 @@ fn render_progress(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(gauge, area);
 }
 
-/// Draws the findings of the built-in rules counted by severity, most severe first.
+/// Draws the findings of the review's rules counted by severity, most severe first.
 fn render_findings(frame: &mut Frame, area: Rect, app: &App) {
     let block = Block::bordered().title(theme::title("Findings by severity"));
     let list = &app.identities;
@@ -173,10 +173,7 @@ fn render_findings(frame: &mut Frame, area: Rect, app: &App) {
     } else if !list.loaded {
         vec![Line::styled("Loading the findings…", theme::DIM)]
     } else if list.findings.is_empty() {
-        vec![Line::styled(
-            "No findings: no built-in rule matched.",
-            theme::DIM,
-        )]
+        vec![Line::styled("No findings: no rule matched.", theme::DIM)]
     } else {
         severity_lines(&list.findings)
     };

@@ -43,27 +43,47 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(intro(app)), text_area);
     render_progress(frame, gauge_area, app);
     identity_table::render_filter(frame, filter_area, app);
+    let title = title(app);
     if area.width >= EXPLAIN_FROM {
         let [list_area, explain_area] =
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(EXPLAIN_WIDTH)])
                 .areas(table_area);
-        identity_table::render(frame, list_area, app, "Review", COLUMNS);
+        identity_table::render(frame, list_area, app, &title, COLUMNS);
         explain::render(frame, explain_area, app);
     } else {
-        identity_table::render(frame, table_area, app, "Review", COLUMNS);
+        identity_table::render(frame, table_area, app, &title, COLUMNS);
     }
     if let Some(Prompt::Justification(justification)) = &app.prompt {
         render_prompt(frame, area, app, justification);
     }
 }
 
+/// Returns the table's title: the campaign with its due date when one is worked.
+fn title(app: &App) -> String {
+    match &app.identities.campaign {
+        Some(queue) => format!(
+            "Campaign {} {}, due {}",
+            theme::evidence(&queue.campaign.campaign_id),
+            theme::evidence(&queue.campaign.name),
+            theme::evidence(&queue.campaign.due_date)
+        ),
+        None => "Review".to_string(),
+    }
+}
+
 fn intro(app: &App) -> Line<'static> {
     let marked = app.identities.marked.len();
-    let tail = if marked > 0 {
+    let mut tail = if marked > 0 {
         format!(". {marked} marked; Esc unmarks.")
     } else {
         ". Space marks rows.".to_string()
     };
+    // Items of an older snapshot that a newer one dropped cannot be listed, so without this
+    // note the gauge would count rows that the table does not show.
+    let missing = app.identities.campaign_items_missing();
+    if missing > 0 {
+        tail.push_str(&format!(" {missing} items left the current snapshots."));
+    }
     Line::from(vec![
         Span::raw(" Reviewing as "),
         Span::styled(

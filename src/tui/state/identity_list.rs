@@ -1,7 +1,7 @@
 //! The identities that the Identities and Review screens share, with the fuzzy filter,
 //! the selection and the decisions of the ledger.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -10,7 +10,7 @@ use crate::model::{Decision, IdentityRow, Verdict};
 use crate::review::findings::Finding;
 
 use super::{ListCursor, TextInput};
-use crate::tui::worker::IdentityData;
+use crate::tui::worker::{CampaignQueue, IdentityData};
 
 /// The identities of the case and the view onto them that both list screens show.
 #[derive(Debug, Default)]
@@ -28,7 +28,13 @@ pub struct IdentityList {
     pub cursor: ListCursor,
     /// Whether a load has finished, so an empty list means an empty case.
     pub loaded: bool,
-    /// The findings of the built-in rules, most severe first.
+    /// The campaign worked and its items, when the TUI was opened with one.
+    pub campaign: Option<CampaignQueue>,
+    /// The identity keys of the campaign's items.
+    campaign_keys: HashSet<String>,
+    /// Whether the visible rows are kept to the campaign's items, as on the Review screen.
+    scoped: bool,
+    /// The findings of the review's rules, most severe first.
     pub findings: Vec<Finding>,
     pub findings_error: Option<String>,
     /// Indexes into `findings` of each subject's findings, by identity key.
@@ -73,6 +79,13 @@ impl IdentityList {
             .filter(|key| self.decisions.contains_key(*key))
             .count();
         self.findings_error = data.findings_error;
+        self.campaign_keys = data
+            .campaign
+            .iter()
+            .flat_map(|queue| &queue.items)
+            .map(|item| item.identity_key.clone())
+            .collect();
+        self.campaign = data.campaign;
         self.loaded = true;
         self.refilter();
         let Some(key) = selected_key else {
@@ -130,7 +143,8 @@ impl IdentityList {
     }
 
     /// Selects the identity with `identity_key`, clearing the filter when it hides it.
-    /// Returns false when the case has no such identity.
+    /// Returns false when the list cannot show it: the case has no such identity, or it is
+    /// outside the campaign's queue.
     pub fn select_key(&mut self, identity_key: &str) -> bool {
         let Some(&index) = self.by_key.get(identity_key) else {
             return false;
@@ -139,20 +153,87 @@ impl IdentityList {
             self.filter.clear();
             self.refilter();
         }
-        if let Some(position) = self.visible.iter().position(|&v| v == index) {
-            self.cursor.selected = position;
+        match self.visible.iter().position(|&v| v == index) {
+            Some(position) => {
+                self.cursor.selected = position;
+                true
+            }
+            None => false,
         }
-        true
     }
 
-    /// Returns how many identities have a current decision, and how many there are.
+    /// Returns how many identities have a current decision, and how many there are; in
+    /// the campaign's queue, how many of its items are decided in the campaign, and how
+    /// many items it has.
     pub fn progress(&self) -> (usize, usize) {
-        (self.decided, self.rows.len())
+        match self.scoped_campaign() {
+            Some(queue) => {
+                let decided = queue.items.iter().filter(|i| i.verdict.is_some()).count();
+                (decided, queue.items.len())
+            }
+            None => (self.decided, self.rows.len()),
+        }
     }
 
-    /// Recomputes the visible rows from the filter text and keeps the selection in range.
+    /// Returns the number of rows the list shows without a filter: the identities, or in
+    /// the campaign's queue those that are its items.
+    pub fn total(&self) -> usize {
+        if self.scoped_campaign().is_some() {
+            self.rows
+                .iter()
+                .filter(|row| self.campaign_keys.contains(&row.identity_key))
+                .count()
+        } else {
+            self.rows.len()
+        }
+    }
+
+    /// Returns how many of the campaign's items the list lacks, because a snapshot newer
+    /// than the campaign's no longer holds them.
+    pub fn campaign_items_missing(&self) -> usize {
+        self.campaign_keys
+            .iter()
+            .filter(|key| !self.by_key.contains_key(*key))
+            .count()
+    }
+
+    /// Returns the campaign when the list is kept to its items.
+    fn scoped_campaign(&self) -> Option<&CampaignQueue> {
+        self.campaign.as_ref().filter(|_| self.scoped)
+    }
+
+    /// Keeps the visible rows to the campaign's items, or shows every identity again. The
+    /// selected identity stays selected when it is still visible. Without a campaign this
+    /// changes nothing.
+    pub fn set_scoped(&mut self, scoped: bool) {
+        if self.scoped == scoped {
+            return;
+        }
+        let selected_key = self.selected().map(|row| row.identity_key.clone());
+        self.scoped = scoped;
+        if self.campaign.is_none() {
+            return;
+        }
+        self.refilter();
+        let index = selected_key.and_then(|key| self.by_key.get(&key).copied());
+        match self.visible.iter().position(|&v| Some(v) == index) {
+            Some(position) => self.cursor.selected = position,
+            None => self.cursor.reset(),
+        }
+    }
+
+    /// Recomputes the visible rows from the filter text and the campaign's scope, and keeps
+    /// the selection in range.
     pub fn refilter(&mut self) {
         self.visible = rank(&self.rows, self.filter.as_str());
+        if self.scoped_campaign().is_some() {
+            let rows = &self.rows;
+            let keys = &self.campaign_keys;
+            self.visible.retain(|&index| {
+                rows.get(index)
+                    .is_some_and(|r| keys.contains(&r.identity_key))
+            });
+        }
         self.cursor.clamp(self.visible.len());
     }
 
@@ -162,6 +243,16 @@ impl IdentityList {
         let index = self.by_key.get(&decision.identity_key).copied();
         if let Some(row) = index.and_then(|index| self.rows.get_mut(index)) {
             row.decision = Some(decision.verdict.clone());
+        }
+        if let Some(queue) = &mut self.campaign
+            && decision.campaign.as_deref() == Some(queue.campaign.campaign_id.as_str())
+            && let Some(item) = queue
+                .items
+                .iter_mut()
+                .find(|item| item.identity_key == decision.identity_key)
+        {
+            item.verdict = Some(decision.verdict.clone());
+            item.reviewer = Some(decision.reviewer.clone());
         }
         let key = decision.identity_key.clone();
         let first = self.decisions.insert(key, decision).is_none();
