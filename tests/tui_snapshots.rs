@@ -214,7 +214,7 @@ fn trace_empty_and_prompt() {
 fn trace_picker() {
     let mut harness = Harness::new();
     harness.press(KeyCode::Char('2'));
-    harness.press(KeyCode::Char('g'));
+    harness.press(KeyCode::Char('p'));
     assert_screens("trace_picker", &harness);
     harness.keys("b7e0");
     insta::assert_snapshot!("trace_picker_typed_80x24", harness.render(80, 24));

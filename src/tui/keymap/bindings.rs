@@ -134,12 +134,12 @@ pub(super) const TRACE: &[Binding] = &[
     shown(&[Char('i')], "i", "type ID", "type an ID to trace", Action::StartTraceInput),
     shown(&[Char('/')], "/", "find", "search the events' text", Action::StartSearch),
     hidden_pair(SEARCH_KEYS, "n/N", "next or previous match", Action::SearchNext, Action::SearchPrevious),
-    shown(&[Char('g')], "g", "pick ID", "pick a known ID (fuzzy)", Action::OpenPicker),
+    shown(&[Char('p')], "p", "pick ID", "pick a known ID (fuzzy)", Action::OpenPicker),
     // `/` takes footer room at 80 columns, so j/k reads `move` as on the other screens.
     pair(MOVE_KEYS, "j/k", "move", "next or previous event, ↓ ↑", Action::MoveDown, Action::MoveUp),
     // Help-only, so the footer has room for `m` at 80 columns.
     hidden_pair([&[Char('J')], &[Char('K')]], "J/K", "scroll the event detail", Action::ScrollDetailDown, Action::ScrollDetailUp),
-    hidden(&[Home], "Home", "first event", Action::First),
+    hidden(&[Char('g'), Home], "g/Home", "first event", Action::First),
     hidden(&[Char('G'), End], "G/End", "last event", Action::Last),
     hidden(&[PageDown], "PgDn", "next page of events", Action::PageDown),
     hidden(&[PageUp], "PgUp", "previous page of events", Action::PageUp),

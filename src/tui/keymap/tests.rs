@@ -123,12 +123,21 @@ fn shifted_letter_maps_by_its_character() {
 }
 
 #[test]
-fn g_depends_on_screen() {
+fn g_goes_to_top_everywhere() {
     let key = press(KeyCode::Char('g'));
     assert!(matches!(
         action_for(Mode::Normal(Screen::Identities), key),
         Some(Action::First)
     ));
+    assert!(matches!(
+        action_for(Mode::Normal(Screen::Trace), key),
+        Some(Action::First)
+    ));
+}
+
+#[test]
+fn p_opens_trace_picker() {
+    let key = press(KeyCode::Char('p'));
     assert!(matches!(
         action_for(Mode::Normal(Screen::Trace), key),
         Some(Action::OpenPicker)

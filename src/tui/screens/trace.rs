@@ -102,7 +102,7 @@ fn summary(app: &App) -> Line<'static> {
     let view = &app.trace;
     let Some(query) = &view.query else {
         return Line::styled(
-            " No ID traced yet. Press i to type one or g to pick one.",
+            " No ID traced yet. Press i to type one or p to pick one.",
             theme::DIM,
         );
     };
