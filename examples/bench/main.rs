@@ -259,7 +259,7 @@ fn sample_ids(case: &Case, samples: usize) -> anyhow::Result<Vec<(&'static str, 
         ),
         (
             "identity",
-            "SELECT DISTINCT coalesce(i.user_name, i.id) FROM current_identities i
+            "SELECT DISTINCT coalesce(i.user_name, i.scim_id) FROM current_identities i
              JOIN (SELECT DISTINCT identity_key FROM event_identities) ei USING (identity_key)",
         ),
     ];
