@@ -29,6 +29,7 @@ fn hostile_identity() -> IdentityRow {
         event_count: 1,
         last_seen: None,
         decision: None,
+        deleted_in: None,
     }
 }
 

@@ -114,6 +114,7 @@ impl Case {
                 event_count: row.get(10)?,
                 last_seen: last_seen.as_ref().map(format_ts),
                 decision: row.get(12)?,
+                deleted_in: row.get(13)?,
             };
             Ok(ListedIdentity::new(identity, row.get(13)?))
         })?;

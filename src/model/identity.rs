@@ -57,6 +57,10 @@ pub struct IdentityRow {
     pub last_seen: Option<String>,
     /// The verdict of the newest decision on the identity as a whole.
     pub decision: Option<String>,
+    /// The snapshot that no longer has the identity, when a newer snapshot with resources
+    /// of its type lacks it. The CLI prints this as `state`, so JSON leaves it out here.
+    #[serde(skip)]
+    pub deleted_in: Option<i64>,
 }
 
 impl IdentityRow {

@@ -47,7 +47,8 @@ pub fn run(case: &Case, sql: &str) -> Result<QueryResult, String> {
 }
 
 fn collect(case: &Case, sql: &str) -> duckdb::Result<QueryResult> {
-    let mut stmt = case.conn().prepare(sql)?;
+    // The CLI's `sql` command and the console show the same columns as text.
+    let mut stmt = crate::cli::sql::prepare_readable(case.conn(), sql)?;
     let mut rows = stmt.query([])?;
     let columns: Vec<String> = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
     let mut result = QueryResult {
@@ -103,6 +104,19 @@ mod tests {
         std::fs::write(&path, "secret").unwrap();
         let sql = format!("SELECT content FROM read_text('{}')", path.display());
         assert!(run(&case, &sql).is_err());
+    }
+
+    #[test]
+    fn variant_columns_show_as_text() {
+        let (_dir, case) = case();
+        let result = run(
+            &case,
+            "SELECT name, value FROM duckdb_settings() WHERE name = 'threads'",
+        )
+        .unwrap();
+        assert_eq!(result.columns, ["name", "value"]);
+        assert_eq!(result.rows.len(), 1);
+        assert_eq!(result.rows[0][0], "threads");
     }
 
     #[test]

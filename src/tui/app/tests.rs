@@ -18,6 +18,7 @@ fn identity(id: &str, user_name: &str, kind: IdentityKind, active: bool) -> Iden
         event_count: 2,
         last_seen: Some("2026-11-02T10:14:58.731000Z".into()),
         decision: None,
+        deleted_in: None,
     }
 }
 
@@ -1154,4 +1155,31 @@ fn without_campaign_decisions_carry_none() {
         panic!("Enter sends the decision to the worker");
     };
     assert_eq!(review.campaign_id(), None);
+}
+
+#[test]
+fn deleted_identity_shows_deleted() {
+    let mut app = App::new("rita".into(), "case.duckdb".into());
+    let Job::LoadIdentities { request, .. } = app.initial_job() else {
+        panic!("the initial job loads identities");
+    };
+    let mut gone = identity("u-9", "erin.gone", IdentityKind::Human, true);
+    gone.deleted_in = Some(2);
+    let data = IdentityData {
+        identities: vec![gone],
+        decisions: Vec::new(),
+        ..IdentityData::default()
+    };
+    app.update(Action::IdentitiesLoaded {
+        request,
+        result: Ok(data),
+    });
+
+    let screen = draw(&app);
+    let line = screen
+        .lines()
+        .find(|line| line.contains("erin.gone"))
+        .expect("the identity is listed");
+    assert!(line.contains("deleted"), "{line}");
+    assert!(!line.contains("active"), "{line}");
 }

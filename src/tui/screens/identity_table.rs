@@ -84,6 +84,10 @@ impl Column {
             Column::State if row.kind == IdentityKind::Group => {
                 Cell::from(Span::styled("-", theme::DIM))
             }
+            // A newer snapshot lacks the identity, so its last `active` value is stale.
+            Column::State if row.deleted_in.is_some() => {
+                Cell::from(Span::styled("deleted", theme::ERROR))
+            }
             Column::State => Cell::from(theme::active_state(row.active)),
             Column::Owner => Cell::from(owner_label(row.owner.as_deref(), app)),
             Column::Events => Cell::from(Line::from(row.event_count.to_string()).right_aligned()),

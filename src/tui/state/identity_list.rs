@@ -327,6 +327,7 @@ mod tests {
             event_count: 0,
             last_seen: None,
             decision: None,
+            deleted_in: None,
         }
     }
 
