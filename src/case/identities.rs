@@ -84,7 +84,7 @@ impl ListedIdentity {
 impl Case {
     /// Every identity in its newest snapshot, ordered by kind (agent, group, human, other,
     /// service) and then by name. `active` is the attribute in that snapshot, also for an
-    /// identity that a newer snapshot deleted; [`Case::identity_list`] tells those apart.
+    /// identity that a newer snapshot deleted. [`Case::identity_list`] marks those as deleted.
     pub fn identities(&self) -> Result<Vec<IdentityRow>> {
         Ok(self
             .identity_list()?
@@ -94,7 +94,7 @@ impl Case {
     }
 
     /// Every identity as [`Case::identities`] lists it, with its state: deleted when a newer
-    /// snapshot that holds resources of its type lacks it.
+    /// snapshot that has resources of its type lacks it.
     pub fn identity_list(&self) -> Result<Vec<ListedIdentity>> {
         let mut stmt = self.conn.prepare(IDENTITY_QUERY)?;
         let rows = stmt.query_map([], |row| {

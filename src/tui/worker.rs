@@ -43,8 +43,9 @@ pub struct CampaignQueue {
     pub items: Vec<CampaignItem>,
 }
 
-/// What the review jobs run with: the rules whose findings are shown and checked, and the
-/// campaign that decisions are recorded in. Jobs carry it, so one worker serves any app.
+/// The review settings that jobs run with: the rules whose findings are shown and checked,
+/// and the campaign that decisions are recorded in. Jobs carry it, so one worker serves
+/// any app.
 #[derive(Debug, Clone)]
 pub struct ReviewSetup {
     pub rules: RuleSet,
@@ -61,7 +62,7 @@ impl Default for ReviewSetup {
 }
 
 impl ReviewSetup {
-    /// The id of the campaign worked, if any.
+    /// Returns the id of the campaign being worked, if any.
     pub fn campaign_id(&self) -> Option<&str> {
         self.campaign.as_ref().map(|c| c.campaign_id.as_str())
     }

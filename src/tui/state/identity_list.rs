@@ -162,9 +162,8 @@ impl IdentityList {
         }
     }
 
-    /// Returns how many identities have a current decision, and how many there are; in
-    /// the campaign's queue, how many of its items are decided in the campaign, and how
-    /// many items it has.
+    /// Returns how many identities have a current decision, and how many there are. With
+    /// a campaign, it counts the campaign's items and those decided in the campaign.
     pub fn progress(&self) -> (usize, usize) {
         match self.scoped_campaign() {
             Some(queue) => {
@@ -189,7 +188,7 @@ impl IdentityList {
     }
 
     /// Returns how many of the campaign's items the list lacks, because a snapshot newer
-    /// than the campaign's no longer holds them.
+    /// than the campaign's no longer has them.
     pub fn campaign_items_missing(&self) -> usize {
         self.campaign_keys
             .iter()
