@@ -84,7 +84,7 @@ impl ListedIdentity {
 impl Case {
     /// Every identity in its newest snapshot, ordered by kind (agent, group, human, other,
     /// service) and then by name. `active` is the attribute in that snapshot, also for an
-    /// identity that a newer snapshot deleted. [`Case::identity_list`] marks those as deleted.
+    /// identity that a newer snapshot deleted, whose `deleted_in` names that snapshot.
     pub fn identities(&self) -> Result<Vec<IdentityRow>> {
         Ok(self
             .identity_list()?
