@@ -316,9 +316,11 @@ fn review_rules_file_sets_findings() {
         rules,
         campaign: None,
     });
+
     let findings = &harness.app.identities.findings;
     assert!(!findings.is_empty());
     assert!(findings.iter().all(|f| f.rule == "orphaned-identity"));
+
     harness.press(KeyCode::Char('3'));
     harness.press(KeyCode::Char('/'));
     harness.keys("carol");
@@ -332,6 +334,7 @@ fn review_rules_file_sets_findings() {
         .clone();
     assert!(builtin.app.identities.finding_count(&carol) > 0);
     assert_eq!(harness.app.identities.finding_count(&carol), 0);
+
     harness.press(KeyCode::Char('a'));
     harness.press(KeyCode::Enter);
     let decisions = harness.case.decisions().expect("ledger");

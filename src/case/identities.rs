@@ -93,8 +93,8 @@ impl Case {
             .collect())
     }
 
-    /// Every identity as [`Case::identities`] lists it, with its state: deleted when a newer
-    /// snapshot that has resources of its type lacks it.
+    /// Lists every identity as [`Case::identities`] does, with its state: deleted when a
+    /// newer snapshot that has resources of its type lacks it.
     pub fn identity_list(&self) -> Result<Vec<ListedIdentity>> {
         let mut stmt = self.conn.prepare(IDENTITY_QUERY)?;
         let rows = stmt.query_map([], |row| {

@@ -44,13 +44,13 @@ impl RuleArgs {
 /// Warns that `count` events or snapshots dated after their import did not set the
 /// default as-of time.
 fn warn_future(count: i64, singular: &str, plural: &str) {
-    let what = match count {
+    let subject = match count {
         0 => return,
         1 => format!("1 {singular} dated after its import was"),
         n => format!("{n} {plural} dated after their import were"),
     };
     eprintln!(
-        "warning: {what} left out of the default as-of time; pass --as-of to choose the time"
+        "warning: {subject} left out of the default as-of time; pass --as-of to choose the time"
     );
 }
 

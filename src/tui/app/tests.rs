@@ -1005,7 +1005,7 @@ fn identities_n_finds_filter_text() {
     assert!(status_text(&app).starts_with("match 2 of 10 for \"user02\""));
 }
 
-/// A campaign over alice and invoice-bot of the loaded app's three identities.
+/// Builds a campaign over alice and invoice-bot, two of the loaded app's three identities.
 fn campaign_queue() -> crate::tui::worker::CampaignQueue {
     let item = |key: &str, label: &str| crate::case::CampaignItem {
         identity_key: key.into(),
@@ -1163,10 +1163,10 @@ fn deleted_identity_shows_deleted() {
     let Job::LoadIdentities { request, .. } = app.initial_job() else {
         panic!("the initial job loads identities");
     };
-    let mut gone = identity("u-9", "erin.gone", IdentityKind::Human, true);
-    gone.deleted_in = Some(2);
+    let mut deleted = identity("u-9", "erin.gone", IdentityKind::Human, true);
+    deleted.deleted_in = Some(2);
     let data = IdentityData {
-        identities: vec![gone],
+        identities: vec![deleted],
         decisions: Vec::new(),
         ..IdentityData::default()
     };
