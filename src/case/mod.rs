@@ -10,6 +10,7 @@ pub mod deprovisioning;
 pub mod event_filter;
 mod event_pages;
 mod grants;
+mod identifiers;
 mod identities;
 mod identity_detail;
 mod integrity;
@@ -34,6 +35,7 @@ pub use campaigns::{Campaign, CampaignItem, CampaignProgress, CampaignScope, New
 pub use event_filter::EventFilter;
 pub use event_pages::{EventKey, EventSummary, Histogram, PageAt};
 pub use grants::EffectiveEntitlement;
+pub use identifiers::{Indexed, MAX_RUNS, identifiers_of};
 pub use identities::{LIVE_IDENTITIES_QUERY, ListedIdentity};
 pub use identity_detail::{Entitlement, IdentityDetail, Relation, Session};
 pub use integrity::{SourceCheck, SourceStatus};
@@ -57,15 +59,20 @@ impl Case {
     pub fn open(path: &Path) -> Result<Case> {
         check_case_path(path)?;
         let conn = Connection::open(path).map_err(|err| open_error(path, err))?;
+        resources::apply(&conn, resources::MemoryLimit::default(), None)?;
         schema::migrate(&conn).map_err(|err| Error::Case {
             path: path.to_path_buf(),
             reason: format!("migrating the schema failed: {err}"),
         })?;
-        Ok(Case {
+        let case = Case {
             conn,
             path: path.to_path_buf(),
             read_only: false,
-        })
+        };
+        // Finishes an import stopped between its files and its last step, and fills the
+        // table after the migration that sorted it by hash.
+        case.index_identifiers()?;
+        Ok(case)
     }
 
     /// Opens an existing case without any write, for analysis and the SQL console.
@@ -82,6 +89,9 @@ impl Case {
             .map_err(|err| open_error(path, err))?;
         let conn =
             Connection::open_with_flags(path, config).map_err(|err| open_error(path, err))?;
+        // DuckDB's own default is 80% of physical memory; a case opened to read gets the
+        // same share as an import.
+        resources::apply(&conn, resources::MemoryLimit::default(), None)?;
         let version = schema::applied_version(&conn)?;
         if version > schema::current_version() {
             return Err(Error::Case {

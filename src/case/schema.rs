@@ -64,6 +64,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "event actors",
         sql: include_str!("migrations/0010_event_actors.sql"),
     },
+    Migration {
+        version: 11,
+        name: "lookups without ART indexes",
+        sql: include_str!("migrations/0011_lookups_without_art.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.
@@ -204,8 +209,10 @@ mod tests {
         assert_eq!(applied_version(&conn).expect("version"), current_version());
     }
 
+    /// The migration that sorts identifiers by hash empties the table; indexing fills it
+    /// again from the events.
     #[test]
-    fn identifiers_backfilled_on_migration() {
+    fn identifiers_rebuilt_after_migration() {
         let conn = case_at_version_3(
             "INSERT INTO events (event_key, source_id, record_pos, event_id, content_sha256, ts,
                  ts_original, source_format, action, outcome, targets, raw, correlation_id, links)
@@ -214,6 +221,8 @@ mod tests {
                  'corr-1', '[{\"kind\": \"token\", \"value\": \"tok-1\", \"role\": \"issued\"}]')",
         );
         migrate(&conn).expect("migrate");
+        let indexed = crate::case::identifiers::index(&conn).expect("index");
+        assert_eq!(indexed.added, 3);
         let mut stmt = conn
             .prepare("SELECT value, kind, role FROM event_identifiers WHERE event_key = 1 ORDER BY value")
             .expect("prepare");

@@ -42,8 +42,9 @@ pub enum FileOutcome {
 }
 
 /// Imports every file named by `paths` (folders are walked), reporting progress to
-/// `on_progress` as files and records are read. Files fail independently; the aliases that
-/// resolve actors to identities are rebuilt once at the end.
+/// `on_progress` as files and records are read. Files fail independently. The identifiers
+/// that traces look up and the aliases that resolve actors to identities are built once at
+/// the end, over all the new events, so each is one sorted bulk write.
 pub fn import(
     case: &Case,
     paths: &[PathBuf],
@@ -110,6 +111,7 @@ pub fn import(
         .iter()
         .any(|o| matches!(o, FileOutcome::Imported { .. }))
     {
+        case.index_identifiers()?;
         case.refresh_aliases()?;
     }
     refresh_nesting(case, &snapshot, &mut outcomes)?;

@@ -274,34 +274,6 @@ SELECT st.event_key, st.natural_key, st.key_hash,
 FROM staged st LEFT JOIN matched m ON m.staged_key = st.event_key
 GROUP BY ALL";
 
-/// Adds the identifiers of the staged events that were kept to `event_identifiers`, in
-/// the same form as the migration that created the table backfilled them.
-const STAGE_IDENTIFIERS: &str = "
-CREATE TEMP TABLE import_stage_kept AS
-SELECT s.event_key, s.correlation_id, s.session_id, s.request_id, s.event_id, s.links
-FROM import_stage_events s JOIN import_stage_status t USING (event_key)
-WHERE NOT t.duplicate;
-INSERT INTO event_identifiers
-SELECT * FROM (
-    SELECT correlation_id AS value, 'correlation_id' AS kind, 'column' AS role, event_key FROM import_stage_kept
-    WHERE correlation_id IS NOT NULL
-    UNION ALL
-    SELECT session_id, 'session_id', 'column', event_key FROM import_stage_kept
-    WHERE session_id IS NOT NULL
-    UNION ALL
-    SELECT request_id, 'request_id', 'column', event_key FROM import_stage_kept
-    WHERE request_id IS NOT NULL
-    UNION ALL
-    SELECT event_id, 'event_id', 'column', event_key FROM import_stage_kept
-    WHERE event_id IS NOT NULL
-    UNION ALL
-    SELECT link->>'value', link->>'kind', link->>'role', event_key
-    FROM (SELECT event_key, unnest(json_extract(links, '$[*]')) AS link FROM import_stage_kept)
-    WHERE link->>'value' IS NOT NULL
-)
-ORDER BY event_key, value;
-DROP TABLE import_stage_kept;";
-
 /// Adds the targets of the kept staged events that deprovision an identity to
 /// `deprovisioning_targets`, in the form of the migration that created the table.
 const STAGE_DEPROVISIONING: &str = "
@@ -357,7 +329,6 @@ fn merge_stage(
          INSERT INTO event_key_hashes
          SELECT key_hash, event_key FROM import_stage_status WHERE NOT duplicate;",
     )?;
-    conn.execute_batch(STAGE_IDENTIFIERS)?;
     conn.execute(STAGE_DEPROVISIONING, params![DEPROVISIONING])?;
     conn.execute_batch("DROP TABLE import_stage_status")?;
     let staged: i64 =

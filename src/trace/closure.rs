@@ -9,11 +9,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use duckdb::{Connection, params_from_iter};
+use duckdb::{Connection, params};
 
-use super::placeholders;
+use super::lookup;
 
 use crate::Result;
+use crate::case::identifiers_of;
 
 /// Maximum number of rounds followed from the traced events. Role chains and span trees
 /// are a few hops deep, and the bound keeps a case crafted with endless chains from
@@ -23,25 +24,19 @@ pub const MAX_ROUNDS: usize = 16;
 /// Maximum number of events that the closure may add to a trace.
 pub const MAX_JOINED: usize = 50_000;
 
-/// Maximum number of identifier values looked up by one query. DuckDB reads
-/// `value IN ($1, ...)` through the ART index on `event_identifiers.value`, but a join on
-/// `value` scans the whole table. Batches keep each statement short when a round reaches
-/// many values.
-const VALUES_PER_QUERY: usize = 256;
-
-/// The identifiers that a batch of frontier events carry. `{keys}` is replaced by the
-/// placeholders `$1, $2, ...`. Import appends identifiers in event key order, so DuckDB's
-/// zone maps on `event_key` skip the row groups whose key range contains none of the keys.
-const FRONTIER_QUERY: &str =
-    "SELECT DISTINCT kind, value, role FROM event_identifiers WHERE event_key IN ({keys})";
+/// The identifiers that a batch of frontier events carry, derived from their rows in
+/// `events` (`case::identifiers_of`) rather than read from `event_identifiers`, which is
+/// sorted by value. Import appends events in key order, so DuckDB's zone maps on
+/// `event_key` find each key's row group.
+fn frontier_query() -> String {
+    format!(
+        "SELECT DISTINCT kind, value, role FROM ({})",
+        identifiers_of("event_key = ANY(CAST($1 AS BIGINT[]))")
+    )
+}
 
 /// Maximum number of event keys in one frontier query.
-const KEYS_PER_QUERY: usize = 1024;
-
-/// The events that carry one of a batch of values. `{values}` is replaced by the
-/// placeholders `$1, $2, ...`.
-const VALUE_QUERY: &str =
-    "SELECT event_key, kind, value, role FROM event_identifiers WHERE value IN ({values})";
+const KEYS_PER_QUERY: usize = 4096;
 
 /// Identifier kinds whose shared value joins two events whatever their roles.
 const SHARED_COLUMNS: [&str; 3] = ["correlation_id", "session_id", "request_id"];
@@ -87,10 +82,10 @@ pub fn close(conn: &Connection, matched: &mut BTreeMap<i64, Vec<String>>) -> Res
 /// reasons an event joined on come out in a stable order.
 fn neighbours(conn: &Connection, frontier: &[i64]) -> Result<Vec<(i64, String)>> {
     let mut mine = Vec::new();
+    let query = frontier_query();
     for batch in frontier.chunks(KEYS_PER_QUERY) {
-        let query = FRONTIER_QUERY.replace("{keys}", &placeholders(batch.len()));
-        let mut stmt = conn.prepare(&query)?;
-        let rows = stmt.query_map(params_from_iter(batch), |row| {
+        let mut stmt = conn.prepare_cached(&query)?;
+        let rows = stmt.query_map(params![lookup::key_list(batch)], |row| {
             Ok(Identifier {
                 kind: row.get(0)?,
                 value: row.get(1)?,
@@ -103,27 +98,19 @@ fn neighbours(conn: &Connection, frontier: &[i64]) -> Result<Vec<(i64, String)>>
     }
     mine.sort();
     mine.dedup();
-    let mut values: Vec<&String> = mine.iter().map(|i| &i.value).collect();
-    values.sort();
+    let mut values: Vec<&str> = mine.iter().map(|i| i.value.as_str()).collect();
+    values.sort_unstable();
     values.dedup();
 
     let mut found = Vec::new();
-    for batch in values.chunks(VALUES_PER_QUERY) {
-        let query = VALUE_QUERY.replace("{values}", &placeholders(batch.len()));
-        let mut stmt = conn.prepare(&query)?;
-        let rows = stmt.query_map(params_from_iter(batch), |row| {
-            let other = Identifier {
-                kind: row.get(1)?,
-                value: row.get(2)?,
-                role: row.get(3)?,
-            };
-            Ok((row.get::<_, i64>(0)?, other))
-        })?;
-        for row in rows {
-            let (key, other) = row?;
-            let reasons = mine.iter().filter_map(|m| join_reason(m, &other));
-            found.extend(reasons.map(|how| (key, how)));
-        }
+    for carrier in lookup::carriers(conn, &values)? {
+        let other = Identifier {
+            kind: carrier.kind,
+            value: carrier.value,
+            role: carrier.role,
+        };
+        let reasons = mine.iter().filter_map(|m| join_reason(m, &other));
+        found.extend(reasons.map(|how| (carrier.event_key, how)));
     }
     found.sort();
     found.dedup();

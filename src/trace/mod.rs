@@ -6,6 +6,7 @@ mod closure;
 pub mod flags;
 pub mod graph;
 mod inferred;
+mod lookup;
 pub mod stages;
 
 pub use flags::Finding;
@@ -13,7 +14,7 @@ pub use flags::Finding;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Duration, NaiveDateTime};
-use duckdb::{params, params_from_iter};
+use duckdb::params;
 use serde::Serialize;
 
 use crate::Result;
@@ -35,15 +36,9 @@ pub struct Trace {
 /// The id columns of `events`, in the order a seed event lists those that matched.
 const ID_COLUMNS: [&str; 4] = ["correlation_id", "session_id", "request_id", "event_id"];
 
-/// The events that carry one of the forms of a traced id, with how each carries it.
-/// `{values}` is replaced by the placeholders `$1, $2, ...`, which DuckDB reads through
-/// the ART index on `event_identifiers.value`.
-const SEED_QUERY: &str =
-    "SELECT event_key, kind, role FROM event_identifiers WHERE value IN ({values})";
-
-/// The events of a batch of keys with their sources and resolved actors. `{keys}` is
-/// replaced by the placeholders `$1, $2, ...`. The list filters `event_actors` as well as
-/// `events`, so DuckDB reads neither table whole.
+/// The events of a batch of keys with their sources and resolved actors. `$1` is the
+/// list of keys (`lookup::key_list`). It filters `event_actors` as well as `events`, so
+/// DuckDB reads neither table whole.
 const EVENTS_QUERY: &str = "
 SELECT e.event_key, e.event_id, e.ts, e.ts_original, e.source_format, e.action, e.outcome,
        e.reason, e.actor_id, e.actor_type, e.actor_display, e.session_id, e.correlation_id,
@@ -51,11 +46,12 @@ SELECT e.event_key, e.event_id, e.ts, e.ts_original, e.source_format, e.action, 
        a.identity_key, a.matched_by, s.path, s.sha256, e.record_pos, e.raw::VARCHAR
 FROM events e
 JOIN sources s ON s.source_id = e.source_id
-LEFT JOIN event_actors a ON a.event_key = e.event_key AND a.event_key IN ({keys})
-WHERE e.event_key IN ({keys})";
+LEFT JOIN event_actors a ON a.event_key = e.event_key
+    AND a.event_key = ANY(CAST($1 AS BIGINT[]))
+WHERE e.event_key = ANY(CAST($1 AS BIGINT[]))";
 
 /// Maximum number of event keys in one statement of `EVENTS_QUERY`.
-const KEYS_PER_QUERY: usize = 1024;
+const KEYS_PER_QUERY: usize = 4096;
 
 /// Finds the events whose correlation, session, request or event id equals `id`, or that
 /// carry it among their links, then closes over exact links (`closure::close`).
@@ -165,9 +161,8 @@ fn load_events(case: &Case, mut matched: BTreeMap<i64, Vec<String>>) -> Result<V
     let keys: Vec<i64> = matched.keys().copied().collect();
     let mut read = Vec::with_capacity(keys.len());
     for batch in keys.chunks(KEYS_PER_QUERY) {
-        let query = EVENTS_QUERY.replace("{keys}", &placeholders(batch.len()));
-        let mut stmt = case.conn().prepare(&query)?;
-        let rows = stmt.query_map(params_from_iter(batch), read_event)?;
+        let mut stmt = case.conn().prepare_cached(EVENTS_QUERY)?;
+        let rows = stmt.query_map(params![lookup::key_list(batch)], read_event)?;
         for row in rows {
             read.push(row?);
         }
@@ -216,16 +211,12 @@ pub fn event_time(event: &TraceEvent) -> Option<NaiveDateTime> {
 /// that matched: a column name, or `link:KIND:ROLE` for a link. Column names come first,
 /// in the order of `ID_COLUMNS`.
 fn seed(case: &Case, forms: &[String]) -> Result<BTreeMap<i64, Vec<String>>> {
-    let query = SEED_QUERY.replace("{values}", &placeholders(forms.len()));
-    let mut stmt = case.conn().prepare(&query)?;
-    let rows = stmt.query_map(params_from_iter(forms), |row| {
-        let kind: Option<String> = row.get(1)?;
-        let role: Option<String> = row.get(2)?;
-        Ok((row.get::<_, i64>(0)?, seed_reason(kind, role)))
-    })?;
+    let forms: Vec<&str> = forms.iter().map(String::as_str).collect();
+    let rows = lookup::carriers(case.conn(), &forms)?
+        .into_iter()
+        .map(|c| (c.event_key, seed_reason(c.kind, c.role)));
     let mut matched: BTreeMap<i64, Vec<(usize, String)>> = BTreeMap::new();
-    for row in rows {
-        let (key, reason) = row?;
+    for (key, reason) in rows {
         matched.entry(key).or_default().push(reason);
     }
     Ok(matched
@@ -251,14 +242,6 @@ fn seed_reason(kind: Option<String>, role: Option<String>) -> (usize, String) {
             format!("link:{kind}:{}", role.unwrap_or("?")),
         ),
     }
-}
-
-/// Returns the placeholders `$1, $2, ...` of a list of `count` parameters.
-pub(crate) fn placeholders(count: usize) -> String {
-    (1..=count)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The actor an event resolved to through the aliases: identity key, event time and the

@@ -145,19 +145,22 @@ pub fn stderr(output: &Output) -> String {
 }
 
 /// Counts the rows in which `event_identifiers` and the identifiers derived afresh from
-/// `events` differ, in either direction, so 0 means that the table matches the events.
-pub const IDENTIFIER_MISMATCHES: &str = "
-WITH derived AS (
+/// the events that `scope` (a condition on `events`) selects differ, in either direction,
+/// so 0 means that the table holds exactly those events' identifiers.
+pub fn identifier_mismatches(scope: &str) -> String {
+    format!(
+        "WITH events_in_scope AS (SELECT * FROM events WHERE {scope}),
+derived AS (
     SELECT correlation_id AS value, 'correlation_id' AS kind, 'column' AS role, event_key
-    FROM events WHERE correlation_id IS NOT NULL
+    FROM events_in_scope WHERE correlation_id IS NOT NULL
     UNION ALL SELECT session_id, 'session_id', 'column', event_key
-    FROM events WHERE session_id IS NOT NULL
+    FROM events_in_scope WHERE session_id IS NOT NULL
     UNION ALL SELECT request_id, 'request_id', 'column', event_key
-    FROM events WHERE request_id IS NOT NULL
+    FROM events_in_scope WHERE request_id IS NOT NULL
     UNION ALL SELECT event_id, 'event_id', 'column', event_key
-    FROM events WHERE event_id IS NOT NULL
+    FROM events_in_scope WHERE event_id IS NOT NULL
     UNION ALL SELECT link->>'value', link->>'kind', link->>'role', event_key
-    FROM (SELECT event_key, unnest(json_extract(links, '$[*]')) AS link FROM events)
+    FROM (SELECT event_key, unnest(json_extract(links, '$[*]')) AS link FROM events_in_scope)
     WHERE link->>'value' IS NOT NULL
 ),
 stored AS (SELECT value, kind, role, event_key FROM event_identifiers)
@@ -165,4 +168,10 @@ SELECT count(*) FROM (
     (SELECT * FROM derived EXCEPT ALL SELECT * FROM stored)
     UNION ALL
     (SELECT * FROM stored EXCEPT ALL SELECT * FROM derived)
-)";
+)"
+    )
+}
+
+/// The events whose identifiers import has indexed: those up to the last sorted run's key.
+pub const INDEXED_EVENTS: &str =
+    "event_key <= (SELECT coalesce(max(last_event_key), 0) FROM identifier_runs)";

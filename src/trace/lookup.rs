@@ -1,0 +1,156 @@
+//! The two reads a trace repeats: identifiers by value, and events by key. Both pass their
+//! list as one DuckDB list parameter compared with `= ANY(...)`. DuckDB pushes that
+//! comparison into the table scan, so zone maps skip the row groups whose range holds no
+//! wanted value and only matching rows are read. An `IN ($1, $2, ...)` list instead becomes
+//! a join that reads every row of the row groups it touches.
+
+use std::collections::HashSet;
+
+use duckdb::{Connection, params, params_from_iter};
+
+use crate::Result;
+use crate::case::identifiers_of;
+
+/// An identifier row of `event_identifiers`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Carrier {
+    pub event_key: i64,
+    pub kind: Option<String>,
+    pub value: String,
+    pub role: Option<String>,
+}
+
+/// Maximum number of values hashed and looked up by one statement, so that a round that
+/// reaches many values still runs short statements.
+const VALUES_PER_QUERY: usize = 512;
+
+/// The identifier rows whose value is one of `values`. The table is sorted by the MD5 hash
+/// of the value, so the rows are found by hash; a row whose value differs (a hash
+/// collision) is dropped here. Events that an interrupted import left unindexed (after the
+/// last run's key) are read from `events`, so a trace on a read-only case still finds them.
+pub fn carriers(conn: &Connection, values: &[&str]) -> Result<Vec<Carrier>> {
+    let indexed: i64 = conn.query_row(
+        "SELECT coalesce(max(last_event_key), 0) FROM identifier_runs",
+        [],
+        |r| r.get(0),
+    )?;
+    let query = format!(
+        "SELECT event_key, kind, value, role FROM event_identifiers
+         WHERE value_hash = ANY(CAST($1 AS UBIGINT[]))
+         UNION ALL
+         SELECT event_key, kind, value, role FROM ({})
+         WHERE value_hash = ANY(CAST($1 AS UBIGINT[]))",
+        identifiers_of("event_key > $2")
+    );
+    let mut found = Vec::new();
+    for batch in values.chunks(VALUES_PER_QUERY) {
+        let wanted: HashSet<&str> = batch.iter().copied().collect();
+        let hashes = hash_list(conn, batch)?;
+        let mut stmt = conn.prepare_cached(&query)?;
+        let rows = stmt.query_map(params![hashes, indexed], |row| {
+            Ok(Carrier {
+                event_key: row.get(0)?,
+                kind: row.get(1)?,
+                value: row.get(2)?,
+                role: row.get(3)?,
+            })
+        })?;
+        for row in rows {
+            let row = row?;
+            if wanted.contains(row.value.as_str()) {
+                found.push(row);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The hashes of `values` as a DuckDB list literal, such as `[12, 34]`, computed by DuckDB
+/// so they match the stored ones. The literal holds numbers only.
+fn hash_list(conn: &Connection, values: &[&str]) -> Result<String> {
+    let rows = (1..=values.len())
+        .map(|i| format!("(${i})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT md5_number_lower(v) FROM (VALUES {rows}) t(v)"
+    ))?;
+    let hashes = stmt.query_map(params_from_iter(values), |row| row.get::<_, u64>(0))?;
+    let mut list = Vec::with_capacity(values.len());
+    for hash in hashes {
+        list.push(hash?.to_string());
+    }
+    Ok(format!("[{}]", list.join(", ")))
+}
+
+/// `keys` as a DuckDB list literal for `CAST($n AS BIGINT[])`.
+pub fn key_list(keys: &[i64]) -> String {
+    let keys: Vec<String> = keys.iter().map(i64::to_string).collect();
+    format!("[{}]", keys.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database with `event_identifiers` holding `rows`, indexed through event key 100,
+    /// and an `events` table that holds only event 101, not yet indexed.
+    fn table(rows: &[(&str, i64)]) -> Connection {
+        let conn = Connection::open_in_memory().expect("in-memory database");
+        conn.execute_batch(
+            "CREATE TABLE event_identifiers (value_hash UBIGINT, value VARCHAR, kind VARCHAR,
+                                             role VARCHAR, event_key BIGINT);
+             CREATE TABLE identifier_runs AS SELECT 1 AS run, 100 AS last_event_key, 0 AS identifiers;
+             CREATE TABLE events AS
+             SELECT 101 AS event_key, 's-2' AS correlation_id, NULL::VARCHAR AS session_id,
+                    NULL::VARCHAR AS request_id, NULL::VARCHAR AS event_id, '[]'::JSON AS links;",
+        )
+        .expect("tables");
+        for (value, key) in rows {
+            conn.execute(
+                "INSERT INTO event_identifiers
+                 VALUES (md5_number_lower($1), $1, 'session_id', 'column', $2)",
+                params![value, key],
+            )
+            .expect("row");
+        }
+        conn
+    }
+
+    #[test]
+    fn carriers_match_values_exactly() {
+        let conn = table(&[("s-1", 1), ("s-2", 2), ("s-1", 3), ("quote'[1,2]", 4)]);
+        let keys = |values: &[&str]| -> Vec<i64> {
+            let mut keys: Vec<i64> = carriers(&conn, values)
+                .expect("carriers")
+                .into_iter()
+                .map(|c| c.event_key)
+                .collect();
+            keys.sort_unstable();
+            keys
+        };
+        assert_eq!(keys(&["s-1"]), vec![1, 3]);
+        assert_eq!(keys(&["s-2", "quote'[1,2]"]), vec![2, 4, 101]);
+        assert!(keys(&["s-3"]).is_empty());
+    }
+
+    /// A stored row whose hash equals a wanted value's but whose value differs is left out.
+    #[test]
+    fn hash_collisions_are_dropped() {
+        let conn = table(&[("s-1", 1)]);
+        conn.execute_batch(
+            "INSERT INTO event_identifiers
+             SELECT md5_number_lower('s-1'), 'other', 'session_id', 'column', 2",
+        )
+        .expect("colliding row");
+        let found = carriers(&conn, &["s-1"]).expect("carriers");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].event_key, 1);
+    }
+
+    #[test]
+    fn key_list_is_a_list_literal() {
+        assert_eq!(key_list(&[3, -1, 10]), "[3, -1, 10]");
+        assert_eq!(key_list(&[]), "[]");
+    }
+}
