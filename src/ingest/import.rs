@@ -41,6 +41,9 @@ pub enum FileOutcome {
     },
 }
 
+/// The write-ahead log size at which DuckDB checkpoints during an import.
+const IMPORT_CHECKPOINT_THRESHOLD: &str = "256MiB";
+
 /// Imports every file named by `paths` (folders are walked), reporting progress to
 /// `on_progress` as files and records are read. Files fail independently. The identifiers
 /// that traces look up and the aliases that resolve actors to identities are built once at
@@ -81,6 +84,13 @@ pub fn import(
         files: files.len(),
         bytes: sizes.iter().sum(),
     });
+    // Each file commits on its own, and a checkpoint rewrites the last, partly filled row
+    // group of each table, compressing it again. DuckDB's default threshold (16 MiB of
+    // write-ahead log) checkpointed every few files; this one cut a million-event import
+    // from 145 s to 113 s.
+    case.conn().execute_batch(&format!(
+        "SET checkpoint_threshold = '{IMPORT_CHECKPOINT_THRESHOLD}'"
+    ))?;
     let mut snapshot = SnapshotState::default();
     for (index, (found, &bytes)) in files.iter().zip(&sizes).enumerate() {
         let file = &found.path;
@@ -525,14 +535,19 @@ fn audit_records<'a>(
     let map = formats::mapper(format).ok_or_else(|| {
         Error::InvalidInput(format!("{} is not an audit format", format.as_str()))
     })?;
-    Ok(records::map_each(split, map, progress))
+    Ok(records::map_each(
+        split,
+        map,
+        formats::skip(format),
+        progress,
+    ))
 }
 
 /// Returns why a record is not an event (a CloudTrail digest, say), whether or not its
 /// format's mapper accepted it.
 fn skip_reason(skip: formats::Skip, record: &MappedRecord<'_>) -> Option<&'static str> {
     match &record.result {
-        Ok(event) => skip(&event.value),
+        Ok(event) => event.skip,
         Err(_) => serde_json::from_str::<serde_json::Value>(&record.text)
             .ok()
             .and_then(|value| skip(&value)),
@@ -570,7 +585,11 @@ fn import_audit(
                 text.into_owned(),
             )
         };
-        let Event { value, mapped } = match record.result {
+        let Event {
+            content_sha256,
+            mapped,
+            ..
+        } = match record.result {
             Ok(event) => event,
             Err(reason) => {
                 rejected.push(reject(reason, record.text));
@@ -590,7 +609,7 @@ fn import_audit(
         }
         rows.push(store::EventRow {
             record_pos: record.pos,
-            content_sha256: store::content_sha256(mapped.content.as_ref().unwrap_or(&value)),
+            content_sha256,
             ts,
             mapped,
             raw: record.text.into_owned(),

@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::container::Split;
 use super::event::MappedEvent;
-use super::formats::Mapper;
+use super::formats::{Mapper, Skip};
+use super::store::content_sha256;
 
 /// One record of a file and what mapping it gave.
 #[derive(Debug)]
@@ -23,11 +24,27 @@ pub struct MappedRecord<'a> {
     pub result: Result<Event, String>,
 }
 
-/// A mapped record: the parsed JSON, which the content hash is taken over, and the event.
+/// A mapped record: the event, with what import needs of the parsed JSON taken when the
+/// record is mapped, so that a file's parsed records are not all held at once.
 #[derive(Debug)]
 pub struct Event {
-    pub value: Value,
+    /// SHA-256 of the record's content (`store::content_sha256`): the record itself, or
+    /// the inner record when the mapper unwrapped one.
+    pub content_sha256: String,
+    /// Why the record is not an event (a CloudTrail digest, say), from its format's test.
+    pub skip: Option<&'static str>,
     pub mapped: MappedEvent,
+}
+
+impl Event {
+    pub fn new(value: &Value, mut mapped: MappedEvent, skip: Option<Skip>) -> Event {
+        let content = mapped.content.take();
+        Event {
+            content_sha256: content_sha256(content.as_ref().unwrap_or(value)),
+            skip: skip.and_then(|skip| skip(value)),
+            mapped,
+        }
+    }
 }
 
 impl<'a> MappedRecord<'a> {
@@ -47,20 +64,23 @@ pub const PROGRESS_EVERY: usize = 1024;
 /// Receives the records mapped so far and the share of the file they make up.
 pub type Progress<'p> = &'p mut dyn FnMut(u64, f64);
 
-/// Maps every record of a split file with a per-record mapper. Records that were not
-/// JSON keep their positions and are returned as rejected.
+/// Maps every record of a split file with a per-record mapper, testing each with the
+/// format's `skip`. Records that were not JSON keep their positions and are returned as
+/// rejected.
 pub fn map_each<'a>(
     split: &Split<'a>,
     map: Mapper,
+    skip: Option<Skip>,
     progress: Progress<'_>,
 ) -> Vec<MappedRecord<'a>> {
-    map_each_with(split, map, progress)
+    map_each_with(split, map, skip, progress)
 }
 
 /// Like [`map_each`], with a mapper that carries state (an analyst's mapping file).
 pub fn map_each_with<'a>(
     split: &Split<'a>,
     map: impl Fn(&Value) -> Result<MappedEvent, String>,
+    skip: Option<Skip>,
     progress: Progress<'_>,
 ) -> Vec<MappedRecord<'a>> {
     let total = split.records.len().max(1);
@@ -74,7 +94,7 @@ pub fn map_each_with<'a>(
             }
             let result = serde_json::from_str::<Value>(record.text)
                 .map_err(|err| format!("invalid JSON: {err}"))
-                .and_then(|value| map(&value).map(|mapped| Event { value, mapped }));
+                .and_then(|value| map(&value).map(|mapped| Event::new(&value, mapped, skip)));
             MappedRecord {
                 pos: record.pos,
                 line: record.line,
@@ -98,7 +118,7 @@ mod tests {
     #[test]
     fn bad_lines_keep_their_position() {
         let split = split("{\"a\":1}\n{\"a\":\n{\"a\":3}\n").unwrap();
-        let mapped = map_each_with(&split, |_| Ok(MappedEvent::default()), &mut |_, _| {});
+        let mapped = map_each_with(&split, |_| Ok(MappedEvent::default()), None, &mut |_, _| {});
         let positions: Vec<i64> = mapped.iter().map(|r| r.pos).collect();
         assert_eq!(positions, vec![1, 2, 3]);
         assert!(mapped[1].result.is_err());

@@ -132,7 +132,7 @@ fn map_row<'f>(
     }
     text.push('}');
     let value = Value::Object(object);
-    let result = super::map(&value, mapping).map(|mapped| Event { value, mapped });
+    let result = super::map(&value, mapping).map(|mapped| Event::new(&value, mapped, None));
     MappedRecord {
         pos,
         line,

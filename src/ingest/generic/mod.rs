@@ -23,7 +23,7 @@ pub fn read_json<'a>(
     mapping: &Mapping,
     progress: records::Progress<'_>,
 ) -> Vec<MappedRecord<'a>> {
-    records::map_each_with(split, |value| map(value, mapping), progress)
+    records::map_each_with(split, |value| map(value, mapping), None, progress)
 }
 
 /// Maps one record. Fields named in `json_fields` are parsed first when they hold text.

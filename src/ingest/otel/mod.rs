@@ -84,7 +84,7 @@ pub fn read<'a>(split: &Split<'a>, progress: Progress<'_>) -> Vec<MappedRecord<'
                     .is_none()
                     .then(|| inherited_agent(&item, &agents))
                     .flatten();
-                map::map(&item, inherited).map(|mapped| Event { value, mapped })
+                map::map(&item, inherited).map(|mapped| Event::new(&value, mapped, None))
             });
             MappedRecord {
                 pos: index as i64 + 1,
