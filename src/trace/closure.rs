@@ -98,12 +98,15 @@ fn neighbours(conn: &Connection, frontier: &[i64]) -> Result<Vec<(i64, String)>>
     }
     mine.sort();
     mine.dedup();
-    let mut values: Vec<&str> = mine.iter().map(|i| i.value.as_str()).collect();
-    values.sort_unstable();
-    values.dedup();
+    let mut wanted: Vec<(&str, Option<&str>)> = mine
+        .iter()
+        .filter_map(|i| Some((i.value.as_str(), Some(partner_role(i)?))))
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
 
     let mut found = Vec::new();
-    for carrier in lookup::carriers(conn, &values)? {
+    for carrier in lookup::carriers(conn, &wanted)? {
         let other = Identifier {
             kind: carrier.kind,
             value: carrier.value,
@@ -115,6 +118,23 @@ fn neighbours(conn: &Connection, frontier: &[i64]) -> Result<Vec<(i64, String)>>
     found.sort();
     found.dedup();
     Ok(found)
+}
+
+/// The role that an identifier on another event must have to join `mine` (`join_reason`),
+/// or `None` when `mine` joins nothing, so that the closure looks up only values that can
+/// join: a CloudTrail session's creation time, say, is a link that thousands of events
+/// carry and none follows.
+fn partner_role(mine: &Identifier) -> Option<&'static str> {
+    let kind = mine.kind.as_deref()?;
+    match mine.role.as_deref()? {
+        "column" if SHARED_COLUMNS.contains(&kind) => Some("column"),
+        "issued" => Some("presented"),
+        "presented" => Some("issued"),
+        "own" if kind == "span" => Some("parent"),
+        "parent" if kind == "span" => Some("own"),
+        "own" if kind == "trace" => Some("own"),
+        _ => None,
+    }
 }
 
 /// Returns how an event carrying `other` joins an event carrying `mine`, if it does: a shared
@@ -183,6 +203,33 @@ mod tests {
                 expected,
                 "{mine:?} with {other:?}"
             );
+        }
+    }
+
+    /// The closure looks up only the roles that `partner_role` names, so it must name
+    /// exactly the roles with which `join_reason` joins.
+    #[test]
+    fn partner_role_agrees_with_join_reason() {
+        let kinds = [
+            "session_id",
+            "event_id",
+            "access_key",
+            "span",
+            "trace",
+            "user",
+        ];
+        let roles = ["column", "issued", "presented", "own", "parent", "delegate"];
+        for kind in kinds {
+            for mine_role in roles {
+                let mine = id(kind, mine_role);
+                let joining: Vec<&str> = roles
+                    .iter()
+                    .copied()
+                    .filter(|role| join_reason(&mine, &id(kind, role)).is_some())
+                    .collect();
+                let expected: Vec<&str> = partner_role(&mine).into_iter().collect();
+                assert_eq!(joining, expected, "{mine:?}");
+            }
         }
     }
 

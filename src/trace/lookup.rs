@@ -24,40 +24,59 @@ pub struct Carrier {
 /// reaches many values still runs short statements.
 const VALUES_PER_QUERY: usize = 512;
 
-/// The identifier rows whose value is one of `values`. The table is sorted by the MD5 hash
-/// of the value, so the rows are found by hash; a row whose value differs (a hash
-/// collision) is dropped here. Events that an interrupted import left unindexed (after the
-/// last run's key) are read from `events`, so a trace on a read-only case still finds them.
-pub fn carriers(conn: &Connection, values: &[&str]) -> Result<Vec<Carrier>> {
+/// The identifier rows whose value is one of `wanted`, each value with the role its
+/// carriers must have (`None`: any role). The table is sorted by the MD5 hash of the value,
+/// so the rows are found by hash and filtered on role in DuckDB, which matters for values
+/// that thousands of events carry in a role that joins nothing. A row whose value differs
+/// (a hash collision) is dropped here. Events that an interrupted import left unindexed
+/// (after the last run's key) are read from `events`, so a trace on a read-only case still
+/// finds them.
+pub fn carriers(conn: &Connection, wanted: &[(&str, Option<&str>)]) -> Result<Vec<Carrier>> {
     let indexed: i64 = conn.query_row(
         "SELECT coalesce(max(last_event_key), 0) FROM identifier_runs",
         [],
         |r| r.get(0),
     )?;
+    // `$3` lists `HASH:ROLE` pairs, `HASH:*` for any role.
+    let filter = "value_hash = ANY(CAST($1 AS UBIGINT[]))
+         AND (list_contains(CAST($3 AS VARCHAR[]), value_hash::VARCHAR || ':' || coalesce(role, ''))
+              OR list_contains(CAST($3 AS VARCHAR[]), value_hash::VARCHAR || ':*'))";
     let query = format!(
-        "SELECT event_key, kind, value, role FROM event_identifiers
-         WHERE value_hash = ANY(CAST($1 AS UBIGINT[]))
+        "SELECT event_key, kind, value, role FROM event_identifiers WHERE {filter}
          UNION ALL
-         SELECT event_key, kind, value, role FROM ({})
-         WHERE value_hash = ANY(CAST($1 AS UBIGINT[]))",
+         SELECT event_key, kind, value, role FROM ({}) WHERE {filter}",
         identifiers_of("event_key > $2")
     );
     let mut found = Vec::new();
-    for batch in values.chunks(VALUES_PER_QUERY) {
-        let wanted: HashSet<&str> = batch.iter().copied().collect();
-        let hashes = hash_list(conn, batch)?;
+    for batch in wanted.chunks(VALUES_PER_QUERY) {
+        let values: Vec<&str> = batch.iter().map(|(value, _)| *value).collect();
+        let hashes = hashes(conn, &values)?;
+        let pairs: Vec<String> = hashes
+            .iter()
+            .zip(batch)
+            .map(|(hash, (_, role))| format!("{hash}:{}", role.unwrap_or("*")))
+            .collect();
+        let hashes: Vec<String> = hashes.iter().map(u64::to_string).collect();
         let mut stmt = conn.prepare_cached(&query)?;
-        let rows = stmt.query_map(params![hashes, indexed], |row| {
-            Ok(Carrier {
-                event_key: row.get(0)?,
-                kind: row.get(1)?,
-                value: row.get(2)?,
-                role: row.get(3)?,
-            })
-        })?;
+        let rows = stmt.query_map(
+            params![
+                format!("[{}]", hashes.join(", ")),
+                indexed,
+                format!("[{}]", pairs.join(", "))
+            ],
+            |row| {
+                Ok(Carrier {
+                    event_key: row.get(0)?,
+                    kind: row.get(1)?,
+                    value: row.get(2)?,
+                    role: row.get(3)?,
+                })
+            },
+        )?;
+        let values: HashSet<&str> = values.into_iter().collect();
         for row in rows {
             let row = row?;
-            if wanted.contains(row.value.as_str()) {
+            if values.contains(row.value.as_str()) {
                 found.push(row);
             }
         }
@@ -65,9 +84,8 @@ pub fn carriers(conn: &Connection, values: &[&str]) -> Result<Vec<Carrier>> {
     Ok(found)
 }
 
-/// The hashes of `values` as a DuckDB list literal, such as `[12, 34]`, computed by DuckDB
-/// so they match the stored ones. The literal holds numbers only.
-fn hash_list(conn: &Connection, values: &[&str]) -> Result<String> {
+/// The hashes of `values`, in order, computed by DuckDB so they match the stored ones.
+fn hashes(conn: &Connection, values: &[&str]) -> Result<Vec<u64>> {
     let rows = (1..=values.len())
         .map(|i| format!("(${i})"))
         .collect::<Vec<_>>()
@@ -76,11 +94,7 @@ fn hash_list(conn: &Connection, values: &[&str]) -> Result<String> {
         "SELECT md5_number_lower(v) FROM (VALUES {rows}) t(v)"
     ))?;
     let hashes = stmt.query_map(params_from_iter(values), |row| row.get::<_, u64>(0))?;
-    let mut list = Vec::with_capacity(values.len());
-    for hash in hashes {
-        list.push(hash?.to_string());
-    }
-    Ok(format!("[{}]", list.join(", ")))
+    Ok(hashes.collect::<duckdb::Result<_>>()?)
 }
 
 /// `keys` as a DuckDB list literal for `CAST($n AS BIGINT[])`.
@@ -121,7 +135,8 @@ mod tests {
     fn carriers_match_values_exactly() {
         let conn = table(&[("s-1", 1), ("s-2", 2), ("s-1", 3), ("quote'[1,2]", 4)]);
         let keys = |values: &[&str]| -> Vec<i64> {
-            let mut keys: Vec<i64> = carriers(&conn, values)
+            let wanted: Vec<(&str, Option<&str>)> = values.iter().map(|v| (*v, None)).collect();
+            let mut keys: Vec<i64> = carriers(&conn, &wanted)
                 .expect("carriers")
                 .into_iter()
                 .map(|c| c.event_key)
@@ -143,9 +158,29 @@ mod tests {
              SELECT md5_number_lower('s-1'), 'other', 'session_id', 'column', 2",
         )
         .expect("colliding row");
-        let found = carriers(&conn, &["s-1"]).expect("carriers");
+        let found = carriers(&conn, &[("s-1", None)]).expect("carriers");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].event_key, 1);
+    }
+
+    #[test]
+    fn carriers_keep_the_wanted_role() {
+        let conn = table(&[("s-1", 1)]);
+        conn.execute_batch(
+            "INSERT INTO event_identifiers
+             SELECT md5_number_lower('s-1'), 's-1', 'session_id', 'issued', 2",
+        )
+        .expect("issued row");
+        let keys = |role| -> Vec<i64> {
+            carriers(&conn, &[("s-1", role)])
+                .expect("carriers")
+                .into_iter()
+                .map(|c| c.event_key)
+                .collect()
+        };
+        assert_eq!(keys(Some("issued")), vec![2]);
+        assert_eq!(keys(Some("column")), vec![1]);
+        assert!(keys(Some("presented")).is_empty());
     }
 
     #[test]
