@@ -91,12 +91,9 @@ fn intro(app: &App) -> Line<'static> {
             Style::new().add_modifier(Modifier::BOLD),
         ),
     ];
-    // Decisions wait for the findings, so the line says why a key does nothing yet.
+    // Decisions wait for the findings; the line says so before a key is refused.
     if app.identities.loaded && !app.identities.findings_loaded {
-        spans.push(Span::styled(
-            ". Computing findings…; decisions open when they are in.",
-            theme::HEADER_ROW,
-        ));
+        spans.push(Span::styled(". Computing findings…", theme::HEADER_ROW));
     } else {
         spans.push(Span::styled(tail, theme::DIM));
     }
