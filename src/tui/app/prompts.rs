@@ -36,7 +36,7 @@ impl App {
         // approve needs a reason when there are any, so none is taken before they are.
         if !self.identities.findings_loaded {
             self.set_status(
-                "Findings are still being computed; decide once they are shown.",
+                "Findings are still being computed. Decide once they are shown.",
                 true,
             );
             return;

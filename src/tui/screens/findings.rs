@@ -43,7 +43,7 @@ fn lines(app: &App, view: &ExplainView) -> Vec<Line<'static>> {
     }
     if !app.identities.findings_loaded {
         return vec![Line::styled(
-            "Computing findings… The rules are still running over the case; this overlay fills in when they finish.",
+            "Computing findings… This overlay fills in when the rules finish.",
             theme::DIM,
         )];
     }
