@@ -26,6 +26,10 @@ struct Harness {
     case: Case,
     case_dir: String,
     app: App,
+    /// Whether findings jobs wait in `held` instead of running, to show the screens
+    /// while the rules are still running.
+    hold_findings: bool,
+    held: Option<Job>,
     _dir: TempDir,
 }
 
@@ -36,6 +40,15 @@ impl Harness {
 
     /// Opens the demo case with the rules and campaign that `setup` returns for it.
     fn with_review(setup: impl FnOnce(&Case) -> ReviewSetup) -> Harness {
+        Harness::build(setup, false)
+    }
+
+    /// Opens the demo case with its identities loaded and the findings job held back.
+    fn computing_findings() -> Harness {
+        Harness::build(|_| ReviewSetup::default(), true)
+    }
+
+    fn build(setup: impl FnOnce(&Case) -> ReviewSetup, hold_findings: bool) -> Harness {
         let dir = TempDir::new().expect("temporary directory");
         let path = dir.path().join("demo.duckdb");
         scimtrail::demo::build(&path).expect("demo case builds");
@@ -45,6 +58,8 @@ impl Harness {
             case,
             case_dir: dir.path().display().to_string(),
             app: App::new("rita.reviewer".into(), "demo.duckdb".into()).with_review(review),
+            hold_findings,
+            held: None,
             _dir: dir,
         };
         let job = harness.app.initial_job();
@@ -53,6 +68,10 @@ impl Harness {
     }
 
     fn run(&mut self, job: Job) {
+        if self.hold_findings && matches!(job, Job::LoadFindings { .. }) {
+            self.held = Some(job);
+            return;
+        }
         let result = self.mask_paths(worker::run_job(&self.case, job));
         self.apply(result);
     }
@@ -73,11 +92,12 @@ impl Harness {
             }
         }
         // Findings' evidence rows carry the source file's path too.
-        if let Action::IdentitiesLoaded {
-            result: Ok(data), ..
+        if let Action::FindingsLoaded {
+            result: Ok(findings),
+            ..
         } = &mut action
         {
-            let rows = data.findings.iter_mut().flat_map(|f| f.evidence.iter_mut());
+            let rows = findings.iter_mut().flat_map(|f| f.evidence.iter_mut());
             for value in rows.flat_map(|row| row.fields.values_mut()) {
                 if let serde_json::Value::String(text) = value {
                     *text = text.replace(&self.case_dir, CASE_DIR_MASK);
@@ -85,6 +105,13 @@ impl Harness {
             }
         }
         action
+    }
+
+    /// Runs the findings job held back, as the worker would once the rules finish.
+    fn release_findings(&mut self) {
+        self.hold_findings = false;
+        let job = self.held.take().expect("a findings job is held");
+        self.run(job);
     }
 
     fn press(&mut self, code: KeyCode) {
@@ -365,6 +392,48 @@ fn review_bulk_decision() {
     assert_eq!(decisions.len(), 2);
     assert!(decisions.iter().all(|d| d.verdict == "flag"));
     insta::assert_snapshot!("review_bulk_done_80x24", harness.render(80, 24));
+}
+
+#[test]
+fn findings_still_computing() {
+    let mut harness = Harness::computing_findings();
+    assert!(harness.app.identities.loaded, "the list is in");
+    assert!(!harness.app.identities.findings_loaded);
+    assert_screens("computing_identities", &harness);
+
+    harness.press(KeyCode::Char('3'));
+    harness.press(KeyCode::Char('/'));
+    harness.keys("carol");
+    harness.press(KeyCode::Enter);
+    harness.press(KeyCode::Char('a'));
+    assert!(
+        harness.app.prompt.is_none(),
+        "no decision before the findings"
+    );
+    assert_screens("computing_review", &harness);
+    harness.press(KeyCode::Char('e'));
+    insta::assert_snapshot!("computing_explain_80x24", harness.render(80, 24));
+    harness.press(KeyCode::Esc);
+
+    harness.press(KeyCode::Char('5'));
+    assert_screens("computing_overview", &harness);
+
+    harness.release_findings();
+    assert!(harness.app.identities.findings_loaded);
+    let overview = harness.render(120, 40);
+    assert!(!overview.contains("Computing findings"), "{overview}");
+    assert!(overview.contains("HIGH"), "{overview}");
+    harness.press(KeyCode::Char('3'));
+    harness.press(KeyCode::Char('a'));
+    assert!(
+        matches!(harness.app.prompt, Some(Prompt::Justification(_))),
+        "deciding opens once the findings are in"
+    );
+    harness.press(KeyCode::Enter);
+    assert!(
+        harness.case.decisions().expect("ledger").is_empty(),
+        "carol's findings, now shown, need a reason for an approve"
+    );
 }
 
 #[test]

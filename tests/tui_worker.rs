@@ -102,6 +102,51 @@ fn worker_runs_jobs_in_order() {
 }
 
 #[test]
+fn findings_follow_the_identities() {
+    let (_dir, path) = demo_case();
+    let (results_tx, mut results) = tokio::sync::mpsc::unbounded_channel();
+    let worker =
+        Worker::spawn(Case::open(&path).expect("case opens"), results_tx).expect("worker starts");
+    worker.submit(Job::LoadIdentities {
+        request: 1,
+        review: Arc::default(),
+    });
+    worker.submit(Job::LoadFindings {
+        request: 2,
+        review: Arc::default(),
+    });
+    let Action::IdentitiesLoaded {
+        request: 1,
+        result: Ok(data),
+    } = next_result(&mut results)
+    else {
+        panic!("the identities come first");
+    };
+    assert_eq!(data.identities.len(), 11);
+    let Action::FindingsLoaded {
+        request: 2,
+        result: Ok(found),
+    } = next_result(&mut results)
+    else {
+        panic!("then the findings");
+    };
+    worker.shutdown();
+
+    let case = Case::open(&path).expect("the worker closed the case");
+    let rules = scimtrail::review::rules::RuleSet::builtin();
+    let expected = scimtrail::review::findings::run(&case, &rules, None).expect("findings");
+    let ids = |list: &[scimtrail::review::findings::Finding]| -> Vec<String> {
+        list.iter().map(|f| f.id.clone()).collect()
+    };
+    assert_eq!(
+        ids(&found),
+        ids(&expected.findings),
+        "the TUI shows what `findings` lists"
+    );
+    assert!(found.iter().any(|f| f.subject == "User/u-1003"));
+}
+
+#[test]
 fn worker_reports_errors_as_text() {
     let (_dir, path) = demo_case();
     let (results_tx, mut results) = tokio::sync::mpsc::unbounded_channel();

@@ -3,6 +3,7 @@
 
 use crate::case::Overview;
 use crate::model::{Decision, Verdict};
+use crate::review::findings::Finding;
 use crate::trace::TraceReport;
 
 use super::app::Screen;
@@ -86,6 +87,11 @@ pub enum Action {
         request: u64,
         result: Result<IdentityData, String>,
     },
+    /// The findings of the review's rules, which arrive after the identities.
+    FindingsLoaded {
+        request: u64,
+        result: Result<Vec<Finding>, String>,
+    },
     TraceLoaded {
         request: u64,
         result: Result<Box<TraceReport>, String>,
@@ -142,6 +148,7 @@ impl Action {
             Action::Tick
                 | Action::Resize
                 | Action::IdentitiesLoaded { .. }
+                | Action::FindingsLoaded { .. }
                 | Action::TraceLoaded { .. }
                 | Action::BookmarkSaved { .. }
                 | Action::KnownIdsLoaded { .. }

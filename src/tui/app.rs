@@ -197,7 +197,8 @@ impl App {
         self
     }
 
-    /// Issues the load that fills the app when it starts and returns its job.
+    /// Issues the load that fills the app when it starts and returns its job. Its result
+    /// asks for the findings in turn, so the identity list is drawn before the rules run.
     pub fn initial_job(&mut self) -> Job {
         self.request_identities()
     }
@@ -300,6 +301,15 @@ impl App {
         let request = self.requests.issue();
         self.requests.identities = Some(request);
         Job::LoadIdentities {
+            request,
+            review: Arc::clone(&self.review),
+        }
+    }
+
+    fn request_findings(&mut self) -> Job {
+        let request = self.requests.issue();
+        self.requests.findings = Some(request);
+        Job::LoadFindings {
             request,
             review: Arc::clone(&self.review),
         }

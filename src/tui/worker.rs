@@ -20,17 +20,14 @@ use super::action::Action;
 /// The maximum number of IDs the trace picker offers, most used first.
 pub const KNOWN_ID_LIMIT: usize = 1000;
 
-/// Identities with the ledger's decisions and the findings, loaded together for the
-/// Identities, Review and Overview screens.
+/// Identities with the ledger's decisions, loaded together for the Identities, Review and
+/// Overview screens. The findings come in a job of their own ([`Job::LoadFindings`]),
+/// because the rules read every event and would hold the list back for seconds on a
+/// large case.
 #[derive(Debug, Clone, Default)]
 pub struct IdentityData {
     pub identities: Vec<IdentityRow>,
     pub decisions: Vec<Decision>,
-    /// The findings of the review's rules on the whole case, the ones `scimtrail findings`
-    /// lists with the same rules.
-    pub findings: Vec<Finding>,
-    /// The error of the findings query, if it failed; the identities are shown regardless.
-    pub findings_error: Option<String>,
     /// The campaign worked and its items, when the TUI was opened with one.
     pub campaign: Option<CampaignQueue>,
 }
@@ -107,6 +104,12 @@ pub enum Job {
         request: u64,
         review: Arc<ReviewSetup>,
     },
+    /// Runs the review's rules over the case, the findings `scimtrail findings` lists
+    /// with the same rules.
+    LoadFindings {
+        request: u64,
+        review: Arc<ReviewSetup>,
+    },
     Trace {
         request: u64,
         id: String,
@@ -173,6 +176,7 @@ impl Job {
             Job::LoadEvents { .. } => Some(4),
             Job::RunSql { .. } => Some(5),
             Job::LoadDetail { .. } => Some(6),
+            Job::LoadFindings { .. } => Some(7),
             Job::Decide { .. }
             | Job::DecideAll { .. }
             | Job::Export { .. }
@@ -200,6 +204,10 @@ pub fn run_job(case: &Case, job: Job) -> Action {
         Job::LoadIdentities { request, review } => Action::IdentitiesLoaded {
             request,
             result: load_identities(case, &review).map_err(|err| err.to_string()),
+        },
+        Job::LoadFindings { request, review } => Action::FindingsLoaded {
+            request,
+            result: load_findings(case, &review).map_err(|err| err.to_string()),
         },
         Job::Trace { request, id } => Action::TraceLoaded {
             request,
@@ -298,8 +306,8 @@ pub fn record_decisions(
     decide::record(case, &request, &review.rules)
 }
 
-/// Loads the identities, the ledger, the findings of the review's rules and, with a
-/// campaign, its items.
+/// Loads the identities, the ledger and, with a campaign, its items: what the identity
+/// list needs to draw. The findings are [`load_findings`]'s.
 pub fn load_identities(case: &Case, review: &ReviewSetup) -> Result<IdentityData> {
     let campaign = match &review.campaign {
         Some(campaign) => Some(CampaignQueue {
@@ -308,20 +316,19 @@ pub fn load_identities(case: &Case, review: &ReviewSetup) -> Result<IdentityData
         }),
         None => None,
     };
-    let (findings, findings_error) = match findings::run(case, &review.rules, None) {
-        Ok(found) => (found.findings, None),
-        Err(err) => {
-            tracing::warn!(error = %err, "computing findings failed");
-            (Vec::new(), Some(err.to_string()))
-        }
-    };
     Ok(IdentityData {
         identities: case.identities()?,
         decisions: case.decisions()?,
-        findings,
-        findings_error,
         campaign,
     })
+}
+
+/// Runs the review's rules at the default as-of time, as `scimtrail findings` and the
+/// decision engine do, so the findings shown are the ones a decision's hash covers.
+pub fn load_findings(case: &Case, review: &ReviewSetup) -> Result<Vec<Finding>> {
+    findings::run(case, &review.rules, None)
+        .map(|found| found.findings)
+        .inspect_err(|err| tracing::warn!(error = %err, "computing findings failed"))
 }
 
 /// Reads the page of `filter`'s events at `at`, whose position `position` is as

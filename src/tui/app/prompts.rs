@@ -32,6 +32,15 @@ impl App {
             self.set_status("No identity is selected.", true);
             return;
         };
+        // A decision records the hash of the findings shown to the reviewer, and an
+        // approve needs a reason when there are any, so none is taken before they are.
+        if !self.identities.findings_loaded {
+            self.set_status(
+                "Findings are still being computed. Decide once they are shown.",
+                true,
+            );
+            return;
+        }
         // With marks, the decision covers the marked identities, starting with the
         // selected one when it is marked too.
         let marked = &self.identities.marked;

@@ -11,6 +11,7 @@ use super::{App, Prompt};
 pub struct Requests {
     last: u64,
     pub identities: Option<u64>,
+    pub findings: Option<u64>,
     pub trace: Option<u64>,
     pub known_ids: Option<u64>,
     pub overview: Option<u64>,
@@ -31,6 +32,7 @@ impl Requests {
 
     pub fn busy(&self) -> bool {
         self.identities.is_some()
+            || self.findings.is_some()
             || self.trace.is_some()
             || self.known_ids.is_some()
             || self.overview.is_some()
@@ -52,8 +54,8 @@ fn finish(slot: &mut Option<u64>, request: u64) -> bool {
 }
 
 impl App {
-    /// Applies a worker's result and returns the job it calls for: after a saved decision,
-    /// the identities' reload.
+    /// Applies a worker's result and returns the job it calls for: after the identities,
+    /// their findings; after a saved decision, the identities' reload.
     pub(super) fn apply_result(&mut self, action: Action) -> Option<Job> {
         match action {
             Action::IdentitiesLoaded { request, result } => {
@@ -61,12 +63,23 @@ impl App {
                     return None;
                 }
                 match result {
-                    Ok(data) => self.identities.set_data(data),
+                    Ok(data) => {
+                        self.identities.set_data(data);
+                        // The list is drawn first; the rules run after it, since on a
+                        // large case they take far longer than the list.
+                        return Some(self.request_findings());
+                    }
                     Err(err) => {
                         tracing::warn!(error = %err, "loading identities failed");
                         self.set_status(format!("Loading identities failed: {err}"), true);
                     }
                 }
+            }
+            Action::FindingsLoaded { request, result } => {
+                if !finish(&mut self.requests.findings, request) {
+                    return None;
+                }
+                self.identities.set_findings(result);
             }
             Action::TraceLoaded { request, result } => {
                 if !finish(&mut self.requests.trace, request) {

@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::{Decision, IdentityKind, IdentityRef, IdentityRow, TraceEvent};
+use crate::review::findings::Finding;
 use crate::trace::{Trace, TraceReport};
 use crate::tui::worker::IdentityData;
 
@@ -76,11 +77,24 @@ fn loaded_app() -> App {
         decisions: Vec::new(),
         ..IdentityData::default()
     };
-    app.update(Action::IdentitiesLoaded {
+    load(&mut app, request, data, Vec::new());
+    app
+}
+
+/// Applies `data` as the result of the identities' `request`, then `findings` as the
+/// result of the findings job that it asks for, as the worker answers the two in turn.
+fn load(app: &mut App, request: u64, data: IdentityData, findings: Vec<Finding>) {
+    let job = app.update(Action::IdentitiesLoaded {
         request,
         result: Ok(data),
     });
-    app
+    let Some(Job::LoadFindings { request, .. }) = job else {
+        panic!("the identities ask for their findings next: {job:?}");
+    };
+    app.update(Action::FindingsLoaded {
+        request,
+        result: Ok(findings),
+    });
 }
 
 /// Wraps `trace` as the worker sends it, without links, flags or gaps.
@@ -300,10 +314,7 @@ fn decision_is_sent_and_shown() {
         ..IdentityData::default()
     };
     data.identities.reverse();
-    app.update(Action::IdentitiesLoaded {
-        request,
-        result: Ok(data),
-    });
+    load(&mut app, request, data, Vec::new());
     assert!(!app.requests.busy());
     assert_eq!(
         selected_id(&app),
@@ -857,10 +868,7 @@ fn app_with_identities(count: usize) -> App {
         identities,
         ..IdentityData::default()
     };
-    app.update(Action::IdentitiesLoaded {
-        request,
-        result: Ok(data),
-    });
+    load(&mut app, request, data, Vec::new());
     app
 }
 
@@ -916,10 +924,7 @@ fn owner_shows_the_owners_label() {
         ],
         ..IdentityData::default()
     };
-    app.update(Action::IdentitiesLoaded {
-        request,
-        result: Ok(data),
-    });
+    load(&mut app, request, data, Vec::new());
 
     let screen = draw(&app);
     let row = |name: &str| {
@@ -1054,10 +1059,7 @@ fn campaign_app() -> App {
         campaign: Some(queue),
         ..IdentityData::default()
     };
-    app.update(Action::IdentitiesLoaded {
-        request,
-        result: Ok(data),
-    });
+    load(&mut app, request, data, Vec::new());
     app
 }
 
@@ -1170,10 +1172,7 @@ fn deleted_identity_shows_deleted() {
         decisions: Vec::new(),
         ..IdentityData::default()
     };
-    app.update(Action::IdentitiesLoaded {
-        request,
-        result: Ok(data),
-    });
+    load(&mut app, request, data, Vec::new());
 
     let screen = draw(&app);
     let line = screen
@@ -1182,4 +1181,177 @@ fn deleted_identity_shows_deleted() {
         .expect("the identity is listed");
     assert!(line.contains("deleted"), "{line}");
     assert!(!line.contains("active"), "{line}");
+}
+
+fn finding(subject: &str) -> Finding {
+    Finding {
+        id: format!("orphaned-identity:{subject}"),
+        rule: "orphaned-identity".into(),
+        check: crate::review::rules::Check::OrphanedIdentity,
+        title: "No active owner or sponsor".into(),
+        severity: crate::review::rules::Severity::High,
+        threshold: "-".into(),
+        subject: subject.into(),
+        entitlement: None,
+        summary: "no owner".into(),
+        controls: Vec::new(),
+        evidence: Vec::new(),
+    }
+}
+
+/// Builds an app whose identities have arrived and whose findings are still computing,
+/// and returns the findings job's request number.
+fn app_computing_findings() -> (App, u64) {
+    let mut app = App::new("rita".into(), "case.duckdb".into());
+    let Job::LoadIdentities { request, .. } = app.initial_job() else {
+        panic!("the initial job loads the identities alone");
+    };
+    let data = IdentityData {
+        identities: vec![
+            identity("u-1", "alice.chen", IdentityKind::Human, true),
+            identity("u-3", "invoice-bot", IdentityKind::Agent, false),
+        ],
+        ..IdentityData::default()
+    };
+    let job = app.update(Action::IdentitiesLoaded {
+        request,
+        result: Ok(data),
+    });
+    let Some(Job::LoadFindings { request, .. }) = job else {
+        panic!("the identities ask for their findings next: {job:?}");
+    };
+    (app, request)
+}
+
+#[test]
+fn identities_show_before_findings() {
+    let (mut app, request) = app_computing_findings();
+    assert_eq!(
+        app.identities.visible.len(),
+        2,
+        "the list is usable at once"
+    );
+    assert!(!app.identities.findings_loaded);
+    assert!(app.requests.busy(), "the spinner runs while the rules do");
+    let screen = draw(&app);
+    let bot = screen.lines().find(|l| l.contains("invoice-bot"));
+    let bot = bot.unwrap_or_else(|| panic!("the bot is listed: {screen}"));
+    assert!(bot.contains('…'), "the count is not a 0 yet: {bot}");
+
+    app.update(Action::FindingsLoaded {
+        request,
+        result: Ok(vec![finding("User/u-3")]),
+    });
+    assert!(app.identities.findings_loaded);
+    assert!(!app.requests.busy());
+    assert_eq!(app.identities.finding_count("User/u-3"), 1);
+    assert_eq!(app.identities.finding_count("User/u-1"), 0);
+    let screen = draw(&app);
+    assert!(!screen.contains('…'), "{screen}");
+}
+
+#[test]
+fn decisions_wait_for_findings() {
+    let (mut app, request) = app_computing_findings();
+    app.update(Action::ShowScreen(Screen::Review));
+    app.update(Action::MoveDown);
+    app.update(Action::StartDecision(Verdict::Approve));
+    assert!(
+        app.prompt.is_none(),
+        "no decision before the findings are shown"
+    );
+    assert!(
+        status_text(&app).contains("still being computed"),
+        "{}",
+        status_text(&app)
+    );
+    app.update(Action::ToggleMark);
+    app.update(Action::StartDecision(Verdict::Flag));
+    assert!(app.prompt.is_none(), "nor a bulk one");
+
+    app.update(Action::FindingsLoaded {
+        request,
+        result: Ok(vec![finding("User/u-3")]),
+    });
+    app.update(Action::StartDecision(Verdict::Approve));
+    assert_eq!(app.mode(), Mode::Justification);
+    assert!(
+        app.update(Action::InputSubmit).is_none(),
+        "the findings that arrived make a blank approve need a reason"
+    );
+    assert!(status_text(&app).contains("needs a justification"));
+}
+
+#[test]
+fn reload_keeps_findings_until_new_ones_arrive() {
+    let mut app = loaded_app();
+    let Some(Job::LoadIdentities { request, .. }) = app.update(Action::Reload) else {
+        panic!("R reloads the identities");
+    };
+    let data = IdentityData {
+        identities: app.identities.rows.clone(),
+        ..IdentityData::default()
+    };
+    let job = app.update(Action::IdentitiesLoaded {
+        request,
+        result: Ok(data),
+    });
+    assert!(matches!(job, Some(Job::LoadFindings { .. })), "{job:?}");
+    assert!(
+        app.identities.findings_loaded,
+        "the last findings stay shown"
+    );
+    app.update(Action::ShowScreen(Screen::Review));
+    app.update(Action::StartDecision(Verdict::Flag));
+    assert_eq!(
+        app.mode(),
+        Mode::Justification,
+        "deciding goes on meanwhile"
+    );
+}
+
+#[test]
+fn stale_findings_are_dropped() {
+    let (mut app, older) = app_computing_findings();
+    let Some(Job::LoadIdentities { request, .. }) = app.update(Action::Reload) else {
+        panic!("R reloads the identities");
+    };
+    let data = IdentityData {
+        identities: app.identities.rows.clone(),
+        ..IdentityData::default()
+    };
+    let job = app.update(Action::IdentitiesLoaded {
+        request,
+        result: Ok(data),
+    });
+    let Some(Job::LoadFindings { request: newer, .. }) = job else {
+        panic!("the reload runs the rules again: {job:?}");
+    };
+    app.update(Action::FindingsLoaded {
+        request: older,
+        result: Ok(vec![finding("User/u-1")]),
+    });
+    assert!(!app.identities.findings_loaded, "a newer run is on its way");
+    assert_eq!(app.identities.finding_count("User/u-1"), 0);
+    app.update(Action::FindingsLoaded {
+        request: newer,
+        result: Ok(vec![finding("User/u-3")]),
+    });
+    assert_eq!(app.identities.finding_count("User/u-3"), 1);
+    assert!(!app.requests.busy());
+}
+
+#[test]
+fn failed_findings_leave_the_list() {
+    let (mut app, request) = app_computing_findings();
+    app.update(Action::FindingsLoaded {
+        request,
+        result: Err("out of memory".into()),
+    });
+    assert!(app.identities.findings_loaded);
+    assert_eq!(
+        app.identities.findings_error.as_deref(),
+        Some("out of memory")
+    );
+    assert_eq!(app.identities.visible.len(), 2);
 }

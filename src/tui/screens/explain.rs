@@ -49,8 +49,15 @@ fn lines(row: &IdentityRow, app: &App) -> Vec<Line<'static>> {
     lines.push(Line::default());
     lines.push(Line::raw(format!("Owner: {owner}")));
     lines.push(Line::raw(format!("Events: {}", row.event_count)));
-    let findings = app.identities.finding_count(&row.identity_key);
-    lines.push(Line::raw(format!("Findings: {findings} (e explains)")));
+    if app.identities.findings_loaded {
+        let findings = app.identities.finding_count(&row.identity_key);
+        lines.push(Line::raw(format!("Findings: {findings} (e explains)")));
+    } else {
+        lines.push(Line::from(vec![
+            Span::raw("Findings: "),
+            Span::styled("computing findings…", theme::DIM),
+        ]));
+    }
     lines.push(Line::raw(format!(
         "Last seen: {}",
         last_seen.map_or("-".to_string(), |t| format!("{t} {zone}"))

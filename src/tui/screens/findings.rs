@@ -41,6 +41,12 @@ fn lines(app: &App, view: &ExplainView) -> Vec<Line<'static>> {
             theme::ERROR,
         )];
     }
+    if !app.identities.findings_loaded {
+        return vec![Line::styled(
+            "Computing findings… This overlay fills in when the rules finish.",
+            theme::DIM,
+        )];
+    }
     let findings: Vec<&Finding> = app.identities.findings_of(&view.identity_key).collect();
     if findings.is_empty() {
         return vec![Line::styled(

@@ -11,6 +11,9 @@ use crate::tui::widgets::cursor_table;
 use crate::tui::widgets::theme::{self, evidence, evidence_or_dash};
 use crate::tui::widgets::zone::Zone;
 
+/// What the findings column shows while the rules run, so a count of 0 always means none.
+const COMPUTING_MARK: &str = "…";
+
 /// A column of the identity table.
 #[derive(Debug, Clone, Copy)]
 pub enum Column {
@@ -91,6 +94,9 @@ impl Column {
             Column::State => Cell::from(theme::active_state(row.active)),
             Column::Owner => Cell::from(owner_label(row.owner.as_deref(), app)),
             Column::Events => Cell::from(Line::from(row.event_count.to_string()).right_aligned()),
+            Column::Findings if !app.identities.findings_loaded => {
+                Cell::from(Line::styled(COMPUTING_MARK, theme::DIM).right_aligned())
+            }
             Column::Findings => finding_count(app.identities.finding_count(&row.identity_key)),
             Column::LastSeen => Cell::from(time_or_dash(row, |ts| app.zone.short_minute(ts))),
             Column::LastSeenDate => Cell::from(time_or_dash(row, |ts| app.zone.date(ts))),

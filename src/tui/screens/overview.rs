@@ -170,8 +170,8 @@ fn render_findings(frame: &mut Frame, area: Rect, app: &App) {
             format!("Computing the findings failed: {}", evidence(err)),
             theme::ERROR,
         )]
-    } else if !list.loaded {
-        vec![Line::styled("Loading the findings…", theme::DIM)]
+    } else if !list.findings_loaded {
+        vec![Line::styled("Computing findings…", theme::DIM)]
     } else if list.findings.is_empty() {
         vec![Line::styled("No findings: no rule matched.", theme::DIM)]
     } else {

@@ -84,14 +84,20 @@ fn intro(app: &App) -> Line<'static> {
     if missing > 0 {
         tail.push_str(&format!(" {missing} items left the current snapshots."));
     }
-    Line::from(vec![
+    let mut spans = vec![
         Span::raw(" Reviewing as "),
         Span::styled(
             theme::evidence(&app.reviewer),
             Style::new().add_modifier(Modifier::BOLD),
         ),
-        Span::styled(tail, theme::DIM),
-    ])
+    ];
+    // Decisions wait for the findings; the line says so before a key is refused.
+    if app.identities.loaded && !app.identities.findings_loaded {
+        spans.push(Span::styled(". Computing findings…", theme::HEADER_ROW));
+    } else {
+        spans.push(Span::styled(tail, theme::DIM));
+    }
+    Line::from(spans)
 }
 
 /// Draws how many identities have a current decision, as a one-line gauge.

@@ -37,6 +37,9 @@ pub struct IdentityList {
     /// The findings of the review's rules, most severe first.
     pub findings: Vec<Finding>,
     pub findings_error: Option<String>,
+    /// Whether a run of the rules has finished, so that no finding means none rather
+    /// than not computed yet. A reload keeps the findings shown until new ones arrive.
+    pub findings_loaded: bool,
     /// Indexes into `findings` of each subject's findings, by identity key.
     findings_by_subject: HashMap<String, Vec<usize>>,
     /// Indexes into `rows`, by identity key and by SCIM id. Drawing looks labels up for
@@ -59,14 +62,6 @@ impl IdentityList {
             .filter(|decision| decision.current && decision.entitlement.is_none())
             .map(|decision| (decision.identity_key.clone(), decision))
             .collect();
-        self.findings_by_subject = HashMap::new();
-        for (index, finding) in data.findings.iter().enumerate() {
-            self.findings_by_subject
-                .entry(finding.subject.clone())
-                .or_default()
-                .push(index);
-        }
-        self.findings = data.findings;
         self.by_key = HashMap::with_capacity(self.rows.len());
         self.by_scim_id = HashMap::with_capacity(self.rows.len());
         for (index, row) in self.rows.iter().enumerate() {
@@ -78,7 +73,6 @@ impl IdentityList {
             .keys()
             .filter(|key| self.decisions.contains_key(*key))
             .count();
-        self.findings_error = data.findings_error;
         self.campaign_keys = data
             .campaign
             .iter()
@@ -96,6 +90,25 @@ impl IdentityList {
         if let Some(position) = self.visible.iter().position(|v| Some(v) == index) {
             self.cursor.selected = position;
         }
+    }
+
+    /// Replaces the findings with the result of a run of the rules; a failed run shows
+    /// its error and no finding.
+    pub fn set_findings(&mut self, result: Result<Vec<Finding>, String>) {
+        let (findings, error) = match result {
+            Ok(findings) => (findings, None),
+            Err(err) => (Vec::new(), Some(err)),
+        };
+        self.findings_by_subject = HashMap::new();
+        for (index, finding) in findings.iter().enumerate() {
+            self.findings_by_subject
+                .entry(finding.subject.clone())
+                .or_default()
+                .push(index);
+        }
+        self.findings = findings;
+        self.findings_error = error;
+        self.findings_loaded = true;
     }
 
     /// Returns the number of findings on the identity with `identity_key`.

@@ -16,7 +16,9 @@ window_events AS (
     SELECT ei.identity_key,
            lower(e.action || ' ' || e.targets::VARCHAR || ' ' || coalesce(e.links::VARCHAR, '')) AS mentions
     FROM event_identities ei JOIN events e USING (event_key)
-    WHERE ei.identity_key IS NOT NULL
+    -- Only holders' events are ever compared, and lowering the text of every other
+    -- event cost about 0.4 s per million events even when no grant was held.
+    WHERE ei.identity_key IN (SELECT identity_key FROM held)
       AND e.ts <= $1::TIMESTAMP AND e.ts >= $1::TIMESTAMP - to_days($2::INTEGER)
 )
 SELECT h.identity_key,
