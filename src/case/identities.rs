@@ -35,11 +35,6 @@ const IDENTITY_QUERY: &str = concat!(
 WITH live AS (",
     live_identities_sql!(),
     "),
-activity AS (
-    SELECT identity_key, count(*) AS event_count, max(ts) AS last_seen
-    FROM event_actors
-    GROUP BY identity_key
-),
 latest_decision AS (
     SELECT identity_key, verdict FROM decisions WHERE entitlement IS NULL
     QUALIFY row_number() OVER (PARTITION BY identity_key ORDER BY seq DESC) = 1
@@ -48,7 +43,7 @@ SELECT i.identity_key, i.scim_id, i.resource_type, i.kind, i.user_name, i.displa
        i.external_id, i.active, i.owner, i.snapshot_id,
        coalesce(a.event_count, 0), a.last_seen, d.verdict, i.deleted_in
 FROM live i
-LEFT JOIN activity a USING (identity_key)
+LEFT JOIN identity_activity a USING (identity_key)
 LEFT JOIN latest_decision d USING (identity_key)
 ORDER BY i.kind, lower(coalesce(i.user_name, i.display_name, i.scim_id))"
 );

@@ -69,6 +69,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "lookups without ART indexes",
         sql: include_str!("migrations/0011_lookups_without_art.sql"),
     },
+    Migration {
+        version: 12,
+        name: "identity activity",
+        sql: include_str!("migrations/0012_identity_activity.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.
