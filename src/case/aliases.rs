@@ -12,7 +12,8 @@ use crate::{Error, Result};
 impl Case {
     /// Rebuilds the alias table from the newest snapshot of every identity and the
     /// analyst's mappings, then `event_actors`, which resolves each event's actor through
-    /// the aliases, and `identity_activity`, which counts them per identity. Import calls
+    /// the aliases, `identity_events`, the same sorted for reads by identity, and
+    /// `identity_activity`, which counts them per identity. Import calls
     /// this after its files, so it also covers new events.
     ///
     /// Each identifier maps to one identity: when two identities share one, the stronger
@@ -49,6 +50,11 @@ impl Case {
              SELECT event_key, identity_key, matched_by, ts FROM event_actor_resolution
              WHERE identity_key IS NOT NULL
              ORDER BY event_key;
+             CREATE OR REPLACE TABLE identity_events AS
+             SELECT md5_number_lower(identity_key) AS identity_hash, identity_key, event_key,
+                    matched_by, ts
+             FROM event_actors
+             ORDER BY identity_hash, ts, event_key;
              CREATE OR REPLACE TABLE identity_activity AS
              SELECT identity_key, count(*) AS event_count, max(ts) AS last_seen
              FROM event_actors

@@ -161,7 +161,8 @@ impl Case {
     /// so that a busy identity's events are never loaded.
     fn activity(&self, identity_key: &str, buckets: usize) -> Result<Histogram> {
         let (first, last): (Option<NaiveDateTime>, Option<NaiveDateTime>) = self.conn.query_row(
-            "SELECT min(ts), max(ts) FROM event_actors WHERE identity_key = ?",
+            "SELECT min(ts), max(ts) FROM identity_events
+             WHERE identity_hash = md5_number_lower($1) AND identity_key = $1",
             params![identity_key],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
@@ -175,8 +176,10 @@ impl Case {
         };
         let width = histogram.bucket_width_us();
         let mut stmt = self.conn.prepare(
-            "SELECT CAST((epoch_us(ts) - ?) // ? AS BIGINT) AS bucket, count(*)
-             FROM event_actors WHERE identity_key = ? GROUP BY bucket",
+            "SELECT CAST((epoch_us(ts) - $1) // $2 AS BIGINT) AS bucket, count(*)
+             FROM identity_events
+             WHERE identity_hash = md5_number_lower($3) AND identity_key = $3
+             GROUP BY bucket",
         )?;
         let rows = stmt.query_map(
             params![start.and_utc().timestamp_micros(), width, identity_key],
@@ -197,9 +200,10 @@ impl Case {
     fn sessions(&self, identity_key: &str) -> Result<Vec<Session>> {
         let mut stmt = self.conn.prepare(
             "SELECT e.session_id, count(*), min(e.ts), max(e.ts)
-             FROM events e JOIN event_actors a USING (event_key)
-             WHERE a.identity_key = ? AND e.session_id IS NOT NULL
-             GROUP BY e.session_id ORDER BY max(e.ts) DESC LIMIT ?",
+             FROM events e JOIN identity_events a USING (event_key)
+             WHERE a.identity_hash = md5_number_lower($1) AND a.identity_key = $1
+               AND e.session_id IS NOT NULL
+             GROUP BY e.session_id ORDER BY max(e.ts) DESC LIMIT $2",
         )?;
         let limit = i64::try_from(SESSION_LIMIT).unwrap_or(i64::MAX);
         let rows = stmt.query_map(params![identity_key, limit], |row| {

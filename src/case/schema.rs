@@ -74,6 +74,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "identity activity",
         sql: include_str!("migrations/0012_identity_activity.sql"),
     },
+    Migration {
+        version: 13,
+        name: "identity events",
+        sql: include_str!("migrations/0013_identity_events.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.

@@ -14,8 +14,8 @@ use crate::model::TraceEvent;
 
 /// Events by `identity` between two times, in time order.
 const NEARBY_QUERY: &str = "
-SELECT event_key FROM event_actors
-WHERE identity_key = $1 AND ts BETWEEN $2 AND $3
+SELECT event_key FROM identity_events
+WHERE identity_hash = md5_number_lower($1) AND identity_key = $1 AND ts BETWEEN $2 AND $3
 ORDER BY ts, event_key
 LIMIT $4";
 

@@ -14,7 +14,7 @@ pub use flags::Finding;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Duration, NaiveDateTime};
-use duckdb::params;
+use duckdb::{OptionalExt, params};
 use serde::Serialize;
 
 use crate::Result;
@@ -183,21 +183,35 @@ fn load_events(case: &Case, mut matched: BTreeMap<i64, Vec<String>>) -> Result<V
 }
 
 /// Events whose actor resolves to the identity that `id` names through the aliases
-/// (`identity:RULE`). The aliases are lower case.
+/// (`identity:RULE`), or to the identity whose key `id` is. The aliases are lower case.
 fn seed_identity(case: &Case, id: &str) -> Result<BTreeMap<i64, Vec<String>>> {
-    let mut stmt = case.conn().prepare(
-        "SELECT event_key, matched_by FROM event_actors
-         WHERE identity_key = (SELECT identity_key FROM aliases WHERE alias = lower($1))
-            OR identity_key = $1",
+    let aliased: Option<String> = case
+        .conn()
+        .query_row(
+            "SELECT identity_key FROM aliases WHERE alias = lower($1)",
+            params![id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let mut stmt = case.conn().prepare_cached(
+        "SELECT event_key, matched_by FROM identity_events
+         WHERE identity_hash = md5_number_lower($1) AND identity_key = $1",
     )?;
-    let rows = stmt.query_map(params![id], |row| {
-        let rule: Option<String> = row.get(1)?;
-        Ok((
-            row.get::<_, i64>(0)?,
-            vec![format!("identity:{}", rule.unwrap_or_default())],
-        ))
-    })?;
-    Ok(rows.collect::<Result<BTreeMap<_, _>, _>>()?)
+    let mut matched = BTreeMap::new();
+    for key in aliased.iter().map(String::as_str).chain([id]) {
+        let rows = stmt.query_map(params![key], |row| {
+            let rule: Option<String> = row.get(1)?;
+            Ok((
+                row.get::<_, i64>(0)?,
+                vec![format!("identity:{}", rule.unwrap_or_default())],
+            ))
+        })?;
+        for row in rows {
+            let (event, reasons) = row?;
+            matched.entry(event).or_insert(reasons);
+        }
+    }
+    Ok(matched)
 }
 
 /// Parses an event's `ts` (RFC 3339 in UTC, as [`format_ts`] writes it).
