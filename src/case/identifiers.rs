@@ -18,7 +18,8 @@ pub const MAX_RUNS: i64 = 8;
 /// link). One scan of `events` reads them all.
 pub fn identifiers_of(filter: &str) -> String {
     format!(
-        "SELECT md5_number_lower(id.value) AS value_hash, id.value, id.kind, id.role, event_key
+        "SELECT md5_number_lower(id.value) AS value_hash, id.value AS value, id.kind AS kind,
+                id.role AS role, event_key
          FROM (
              SELECT event_key, unnest(list_concat(
                  [{{'value': correlation_id, 'kind': 'correlation_id', 'role': 'column'}},
@@ -65,7 +66,7 @@ pub(crate) fn index(conn: &Connection) -> Result<Indexed> {
     }
     let added = conn.execute(
         &format!(
-            "INSERT INTO event_identifiers {} ORDER BY value_hash, event_key",
+            "INSERT INTO event_identifiers {} ORDER BY value_hash, role, event_key",
             identifiers_of("event_key > $1")
         ),
         params![indexed],
@@ -87,7 +88,7 @@ fn merge_runs(conn: &Connection) -> Result<bool> {
     }
     conn.execute_batch(
         "CREATE TEMP TABLE identifiers_sorted AS
-         SELECT * FROM event_identifiers ORDER BY value_hash, event_key;
+         SELECT * FROM event_identifiers ORDER BY value_hash, role, event_key;
          DELETE FROM event_identifiers;
          INSERT INTO event_identifiers SELECT * FROM identifiers_sorted;
          DROP TABLE identifiers_sorted;

@@ -79,6 +79,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "identity events",
         sql: include_str!("migrations/0013_identity_events.sql"),
     },
+    Migration {
+        version: 14,
+        name: "identifiers sorted by role",
+        sql: include_str!("migrations/0014_identifiers_by_role.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.

@@ -98,7 +98,7 @@ fn neighbours(conn: &Connection, frontier: &[i64]) -> Result<Vec<(i64, String)>>
     }
     mine.sort();
     mine.dedup();
-    let mut wanted: Vec<(&str, Option<&str>)> = mine
+    let mut wanted: Vec<(&str, Option<&'static str>)> = mine
         .iter()
         .filter_map(|i| Some((i.value.as_str(), Some(partner_role(i)?))))
         .collect();

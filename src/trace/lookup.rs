@@ -4,7 +4,7 @@
 //! wanted value and only matching rows are read. An `IN ($1, $2, ...)` list instead becomes
 //! a join that reads every row of the row groups it touches.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use duckdb::{Connection, params, params_from_iter};
 
@@ -26,58 +26,65 @@ const VALUES_PER_QUERY: usize = 512;
 
 /// The identifier rows whose value is one of `wanted`, each value with the role its
 /// carriers must have (`None`: any role). The table is sorted by the MD5 hash of the value,
-/// so the rows are found by hash and filtered on role in DuckDB, which matters for values
-/// that thousands of events carry in a role that joins nothing. A row whose value differs
-/// (a hash collision) is dropped here. Events that an interrupted import left unindexed
-/// (after the last run's key) are read from `events`, so a trace on a read-only case still
-/// finds them.
-pub fn carriers(conn: &Connection, wanted: &[(&str, Option<&str>)]) -> Result<Vec<Carrier>> {
+/// then by role, so DuckDB's zone maps skip the row groups of a value that thousands of
+/// events carry in another role, such as the Entra application that every sign-in presents.
+/// A row whose value differs (a hash collision) is dropped here. Events that an interrupted
+/// import left unindexed (after the last run's key) are read from `events`, so a trace on a
+/// read-only case still finds them.
+pub fn carriers(
+    conn: &Connection,
+    wanted: &[(&str, Option<&'static str>)],
+) -> Result<Vec<Carrier>> {
     let indexed: i64 = conn.query_row(
         "SELECT coalesce(max(last_event_key), 0) FROM identifier_runs",
         [],
         |r| r.get(0),
     )?;
-    // `$3` lists `HASH:ROLE` pairs, `HASH:*` for any role.
-    let filter = "value_hash = ANY(CAST($1 AS UBIGINT[]))
-         AND (list_contains(CAST($3 AS VARCHAR[]), value_hash::VARCHAR || ':' || coalesce(role, ''))
-              OR list_contains(CAST($3 AS VARCHAR[]), value_hash::VARCHAR || ':*'))";
-    let query = format!(
-        "SELECT event_key, kind, value, role FROM event_identifiers WHERE {filter}
-         UNION ALL
-         SELECT event_key, kind, value, role FROM ({}) WHERE {filter}",
-        identifiers_of("event_key > $2")
-    );
+    // The key is a number read above, written into the statement because DuckDB prunes row
+    // groups by a constant, while `event_key > $2` would read every row of `events`.
+    let unindexed = format!("event_key > {indexed}");
+    let tail: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM events WHERE {unindexed}"),
+        [],
+        |r| r.get(0),
+    )?;
+    let mut by_role: BTreeMap<Option<&'static str>, Vec<&str>> = BTreeMap::new();
+    for (value, role) in wanted {
+        by_role.entry(*role).or_default().push(value);
+    }
     let mut found = Vec::new();
-    for batch in wanted.chunks(VALUES_PER_QUERY) {
-        let values: Vec<&str> = batch.iter().map(|(value, _)| *value).collect();
-        let hashes = hashes(conn, &values)?;
-        let pairs: Vec<String> = hashes
-            .iter()
-            .zip(batch)
-            .map(|(hash, (_, role))| format!("{hash}:{}", role.unwrap_or("*")))
-            .collect();
-        let hashes: Vec<String> = hashes.iter().map(u64::to_string).collect();
-        let mut stmt = conn.prepare_cached(&query)?;
-        let rows = stmt.query_map(
-            params![
-                format!("[{}]", hashes.join(", ")),
-                indexed,
-                format!("[{}]", pairs.join(", "))
-            ],
-            |row| {
+    for (role, values) in by_role {
+        // Roles are the closure's own constants; the role is a constant in the statement,
+        // as the key above, so that zone maps on `role` apply.
+        let mut filter = "value_hash = ANY(CAST($1 AS UBIGINT[]))".to_string();
+        if let Some(role) = role {
+            filter.push_str(&format!(" AND role = '{}'", role.replace('\'', "''")));
+        }
+        let mut query =
+            format!("SELECT event_key, kind, value, role FROM event_identifiers WHERE {filter}");
+        if tail > 0 {
+            query.push_str(&format!(
+                " UNION ALL SELECT event_key, kind, value, role FROM ({}) WHERE {filter}",
+                identifiers_of(&unindexed)
+            ));
+        }
+        for batch in values.chunks(VALUES_PER_QUERY) {
+            let hashes: Vec<String> = hashes(conn, batch)?.iter().map(u64::to_string).collect();
+            let mut stmt = conn.prepare_cached(&query)?;
+            let rows = stmt.query_map(params![format!("[{}]", hashes.join(", "))], |row| {
                 Ok(Carrier {
                     event_key: row.get(0)?,
                     kind: row.get(1)?,
                     value: row.get(2)?,
                     role: row.get(3)?,
                 })
-            },
-        )?;
-        let values: HashSet<&str> = values.into_iter().collect();
-        for row in rows {
-            let row = row?;
-            if values.contains(row.value.as_str()) {
-                found.push(row);
+            })?;
+            let batch: HashSet<&str> = batch.iter().copied().collect();
+            for row in rows {
+                let row = row?;
+                if batch.contains(row.value.as_str()) {
+                    found.push(row);
+                }
             }
         }
     }
@@ -135,7 +142,8 @@ mod tests {
     fn carriers_match_values_exactly() {
         let conn = table(&[("s-1", 1), ("s-2", 2), ("s-1", 3), ("quote'[1,2]", 4)]);
         let keys = |values: &[&str]| -> Vec<i64> {
-            let wanted: Vec<(&str, Option<&str>)> = values.iter().map(|v| (*v, None)).collect();
+            let wanted: Vec<(&str, Option<&'static str>)> =
+                values.iter().map(|v| (*v, None)).collect();
             let mut keys: Vec<i64> = carriers(&conn, &wanted)
                 .expect("carriers")
                 .into_iter()

@@ -225,7 +225,8 @@ pub fn event_time(event: &TraceEvent) -> Option<NaiveDateTime> {
 /// that matched: a column name, or `link:KIND:ROLE` for a link. Column names come first,
 /// in the order of `ID_COLUMNS`.
 fn seed(case: &Case, forms: &[String]) -> Result<BTreeMap<i64, Vec<String>>> {
-    let forms: Vec<(&str, Option<&str>)> = forms.iter().map(|f| (f.as_str(), None)).collect();
+    let forms: Vec<(&str, Option<&'static str>)> =
+        forms.iter().map(|f| (f.as_str(), None)).collect();
     let rows = lookup::carriers(case.conn(), &forms)?
         .into_iter()
         .map(|c| (c.event_key, seed_reason(c.kind, c.role)));
