@@ -1,12 +1,13 @@
-//! The two reads a trace repeats: identifiers by value, and events by key. Both pass their
-//! list as one DuckDB list parameter compared with `= ANY(...)`. DuckDB pushes that
-//! comparison into the table scan, so zone maps skip the row groups whose range holds no
-//! wanted value and only matching rows are read. An `IN ($1, $2, ...)` list instead becomes
-//! a join that reads every row of the row groups it touches.
+//! The two reads a trace repeats: identifiers by value, and events by key. Events are read
+//! by one list parameter compared with `= ANY(...)`, which DuckDB pushes into the scan of
+//! `events`, whose keys ascend, so zone maps skip the row groups that hold none of them; an
+//! `IN ($1, $2, ...)` list instead becomes a join that reads every row of the row groups it
+//! touches. Identifiers are read one value hash per `SELECT`, because their hashes spread
+//! over the whole table and a list of them defeats zone maps.
 
 use std::collections::{BTreeMap, HashSet};
 
-use duckdb::{Connection, params, params_from_iter};
+use duckdb::{Connection, params_from_iter};
 
 use crate::Result;
 use crate::case::identifiers_of;
@@ -22,7 +23,7 @@ pub struct Carrier {
 
 /// Maximum number of values hashed and looked up by one statement, so that a round that
 /// reaches many values still runs short statements.
-const VALUES_PER_QUERY: usize = 512;
+const VALUES_PER_QUERY: usize = 256;
 
 /// The identifier rows whose value is one of `wanted`, each value with the role its
 /// carriers must have (`None`: any role). The table is sorted by the MD5 hash of the value,
@@ -54,24 +55,35 @@ pub fn carriers(
     }
     let mut found = Vec::new();
     for (role, values) in by_role {
-        // Roles are the closure's own constants; the role is a constant in the statement,
-        // as the key above, so that zone maps on `role` apply.
-        let mut filter = "value_hash = ANY(CAST($1 AS UBIGINT[]))".to_string();
-        if let Some(role) = role {
-            filter.push_str(&format!(" AND role = '{}'", role.replace('\'', "''")));
-        }
-        let mut query =
-            format!("SELECT event_key, kind, value, role FROM event_identifiers WHERE {filter}");
-        if tail > 0 {
-            query.push_str(&format!(
-                " UNION ALL SELECT event_key, kind, value, role FROM ({}) WHERE {filter}",
-                identifiers_of(&unindexed)
-            ));
-        }
+        // Roles are the closure's own constants. Hashes and roles are written into the
+        // statement as constants, one `SELECT` per value: DuckDB turns a constant equality
+        // into a zone-map filter that reads one row group, while a list of values
+        // (`= ANY($1)`, `IN (...)`) becomes a join that reads most of the table.
+        let role_filter = role.map_or(String::new(), |role| {
+            format!(" AND role = '{}'", role.replace('\'', "''"))
+        });
         for batch in values.chunks(VALUES_PER_QUERY) {
-            let hashes: Vec<String> = hashes(conn, batch)?.iter().map(u64::to_string).collect();
-            let mut stmt = conn.prepare_cached(&query)?;
-            let rows = stmt.query_map(params![format!("[{}]", hashes.join(", "))], |row| {
+            let hashes = hashes(conn, batch)?;
+            let mut selects: Vec<String> = hashes
+                .iter()
+                .map(|hash| {
+                    format!(
+                        "SELECT event_key, kind, value, role FROM event_identifiers
+                         WHERE value_hash = {hash}{role_filter}"
+                    )
+                })
+                .collect();
+            if tail > 0 {
+                let list: Vec<String> = hashes.iter().map(u64::to_string).collect();
+                selects.push(format!(
+                    "SELECT event_key, kind, value, role FROM ({})
+                     WHERE value_hash IN ({}){role_filter}",
+                    identifiers_of(&unindexed),
+                    list.join(", ")
+                ));
+            }
+            let mut stmt = conn.prepare(&selects.join(" UNION ALL "))?;
+            let rows = stmt.query_map([], |row| {
                 Ok(Carrier {
                     event_key: row.get(0)?,
                     kind: row.get(1)?,
@@ -113,6 +125,7 @@ pub fn key_list(keys: &[i64]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use duckdb::params;
 
     /// A database with `event_identifiers` holding `rows`, indexed through event key 100,
     /// and an `events` table that holds only event 101, not yet indexed.
