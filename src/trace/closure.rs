@@ -24,7 +24,7 @@ pub const MAX_ROUNDS: usize = 16;
 /// Maximum number of events that the closure may add to a trace.
 pub const MAX_JOINED: usize = 50_000;
 
-/// The identifiers that a batch of frontier events carry, derived from their rows in
+/// Builds the query for the identifiers that a batch of frontier events carry, derived from their rows in
 /// `events` (`case::identifiers_of`) rather than read from `event_identifiers`, which is
 /// sorted by value. Import appends events in key order, so DuckDB's zone maps on
 /// `event_key` find each key's row group.

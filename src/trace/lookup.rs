@@ -1,6 +1,6 @@
 //! The two reads a trace repeats: identifiers by value, and events by key. Events are read
-//! by one list parameter compared with `= ANY(...)`, which DuckDB pushes into the scan of
-//! `events`, whose keys ascend, so zone maps skip the row groups that hold none of them; an
+//! by one list parameter compared with `= ANY(...)`. DuckDB pushes it into the scan of
+//! `events`, whose keys ascend, so zone maps skip the row groups that hold none of them. An
 //! `IN ($1, $2, ...)` list instead becomes a join that reads every row of the row groups it
 //! touches. Identifiers are read one value hash per `SELECT`, because their hashes spread
 //! over the whole table and a list of them defeats zone maps.
@@ -27,7 +27,7 @@ const VALUES_PER_QUERY: usize = 256;
 
 /// The identifier rows whose value is one of `wanted`, each value with the role its
 /// carriers must have (`None`: any role). The table is sorted by the MD5 hash of the value,
-/// then by role, so DuckDB's zone maps skip the row groups of a value that thousands of
+/// then by role. So DuckDB's zone maps skip the row groups of a value that thousands of
 /// events carry in another role, such as the Entra application that every sign-in presents.
 /// A row whose value differs (a hash collision) is dropped here. Events that an interrupted
 /// import left unindexed (after the last run's key) are read from `events`, so a trace on a
@@ -42,7 +42,7 @@ pub fn carriers(
         |r| r.get(0),
     )?;
     // The key is a number read above, written into the statement because DuckDB prunes row
-    // groups by a constant, while `event_key > $2` would read every row of `events`.
+    // groups by a constant; with a parameter it read every row of `events`.
     let unindexed = format!("event_key > {indexed}");
     let tail: i64 = conn.query_row(
         &format!("SELECT count(*) FROM events WHERE {unindexed}"),
@@ -56,9 +56,9 @@ pub fn carriers(
     let mut found = Vec::new();
     for (role, values) in by_role {
         // Roles are the closure's own constants. Hashes and roles are written into the
-        // statement as constants, one `SELECT` per value: DuckDB turns a constant equality
-        // into a zone-map filter that reads one row group, while a list of values
-        // (`= ANY($1)`, `IN (...)`) becomes a join that reads most of the table.
+        // statement as constants, one `SELECT` per value. DuckDB turns a constant equality
+        // into a zone-map filter that reads one row group. A list of values (`= ANY($1)`,
+        // `IN (...)`) becomes a join that reads most of the table.
         let role_filter = role.map_or(String::new(), |role| {
             format!(" AND role = '{}'", role.replace('\'', "''"))
         });
@@ -103,7 +103,7 @@ pub fn carriers(
     Ok(found)
 }
 
-/// The hashes of `values`, in order, computed by DuckDB so they match the stored ones.
+/// Computes the hashes of `values` in order, in DuckDB, so that they match the stored ones.
 fn hashes(conn: &Connection, values: &[&str]) -> Result<Vec<u64>> {
     let rows = (1..=values.len())
         .map(|i| format!("(${i})"))
@@ -127,8 +127,8 @@ mod tests {
     use super::*;
     use duckdb::params;
 
-    /// A database with `event_identifiers` holding `rows`, indexed through event key 100,
-    /// and an `events` table that holds only event 101, not yet indexed.
+    /// Creates `event_identifiers` with `rows`, indexed through event key 100, and an
+    /// `events` table with only event 101, not yet indexed.
     fn table(rows: &[(&str, i64)]) -> Connection {
         let conn = Connection::open_in_memory().expect("in-memory database");
         conn.execute_batch(
