@@ -31,7 +31,8 @@ pub struct Event {
     /// SHA-256 of the record's content (`store::content_sha256`): the record itself, or
     /// the inner record when the mapper unwrapped one.
     pub content_sha256: String,
-    /// Why the record is not an event (a CloudTrail digest, say), from its format's test.
+    /// The reason the record is not an event (a CloudTrail digest, say), from its format's
+    /// test.
     pub skip: Option<&'static str>,
     pub mapped: MappedEvent,
 }

@@ -146,7 +146,7 @@ pub fn stderr(output: &Output) -> String {
 
 /// Counts the rows in which `event_identifiers` and the identifiers derived afresh from
 /// the events that `scope` (a condition on `events`) selects differ, in either direction,
-/// so 0 means that the table holds exactly those events' identifiers.
+/// so 0 means that the table contains exactly those events' identifiers.
 pub fn identifier_mismatches(scope: &str) -> String {
     format!(
         "WITH events_in_scope AS (SELECT * FROM events WHERE {scope}),
