@@ -4,11 +4,11 @@
 use std::borrow::Cow;
 
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use super::container::Split;
 use super::event::MappedEvent;
 use super::formats::{Mapper, Skip};
-use super::store::content_sha256;
 
 /// One record of a file and what mapping it gave.
 #[derive(Debug)]
@@ -28,13 +28,20 @@ pub struct MappedRecord<'a> {
 /// record is mapped, so that a file's parsed records are not all held at once.
 #[derive(Debug)]
 pub struct Event {
-    /// SHA-256 of the record's content (`store::content_sha256`): the record itself, or
+    /// SHA-256 of the record's content ([`content_sha256`]): the record itself, or
     /// the inner record when the mapper unwrapped one.
     pub content_sha256: String,
     /// The reason the record is not an event (a CloudTrail digest, say), from its format's
     /// test.
     pub skip: Option<&'static str>,
     pub mapped: MappedEvent,
+}
+
+/// Computes the SHA-256 of a record with its object keys sorted and white space removed, so
+/// the same event exported twice with other formatting hashes the same.
+pub fn content_sha256(value: &Value) -> String {
+    // serde_json's default map is ordered by key, so this serialisation is canonical.
+    hex::encode(Sha256::digest(value.to_string().as_bytes()))
 }
 
 impl Event {

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use duckdb::{Connection, params};
-use sha2::{Digest, Sha256};
 
 use super::event::{MappedEvent, Partial};
 use crate::Result;
@@ -26,13 +25,6 @@ pub struct LoadCounts {
     pub imported: i64,
     pub duplicates: i64,
     pub collisions: i64,
-}
-
-/// SHA-256 of a record with its object keys sorted and white space removed, so the same
-/// event exported twice with other formatting hashes the same.
-pub fn content_sha256(value: &serde_json::Value) -> String {
-    // serde_json's default map is ordered by key, so this serialisation is canonical.
-    hex::encode(Sha256::digest(value.to_string().as_bytes()))
 }
 
 /// Loads `rows` of `format` for `source_id`. Duplicates (same natural key and content,
