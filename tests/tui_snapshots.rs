@@ -26,10 +26,10 @@ struct Harness {
     case: Case,
     case_dir: String,
     app: App,
-    /// Whether findings jobs wait in `held` instead of running, to show the screens
-    /// while the rules are still running.
+    /// Whether findings jobs wait in `pending_findings` instead of running, to show the
+    /// screens while the rules are still running.
     hold_findings: bool,
-    held: Option<Job>,
+    pending_findings: Option<Job>,
     _dir: TempDir,
 }
 
@@ -43,7 +43,7 @@ impl Harness {
         Harness::build(setup, false)
     }
 
-    /// Opens the demo case with its identities loaded and the findings job held back.
+    /// Opens the demo case with its identities loaded and the findings job kept pending.
     fn computing_findings() -> Harness {
         Harness::build(|_| ReviewSetup::default(), true)
     }
@@ -59,7 +59,7 @@ impl Harness {
             case_dir: dir.path().display().to_string(),
             app: App::new("rita.reviewer".into(), "demo.duckdb".into()).with_review(review),
             hold_findings,
-            held: None,
+            pending_findings: None,
             _dir: dir,
         };
         let job = harness.app.initial_job();
@@ -69,7 +69,7 @@ impl Harness {
 
     fn run(&mut self, job: Job) {
         if self.hold_findings && matches!(job, Job::LoadFindings { .. }) {
-            self.held = Some(job);
+            self.pending_findings = Some(job);
             return;
         }
         let result = self.mask_paths(worker::run_job(&self.case, job));
@@ -107,10 +107,13 @@ impl Harness {
         action
     }
 
-    /// Runs the findings job held back, as the worker would once the rules finish.
+    /// Runs the findings job kept pending, as the worker would once the rules finish.
     fn release_findings(&mut self) {
         self.hold_findings = false;
-        let job = self.held.take().expect("a findings job is held");
+        let job = self
+            .pending_findings
+            .take()
+            .expect("a pending findings job");
         self.run(job);
     }
 

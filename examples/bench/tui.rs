@@ -43,7 +43,7 @@ impl Screen {
     }
 
     /// Runs the jobs that the first frame left pending, the findings among them, and
-    /// draws the frame that shows them; later figures are then taken on a loaded app.
+    /// draws the frame that shows them. Later figures are then taken on a loaded app.
     pub fn finish_loading(&mut self, case: &Case) {
         if let Some(job) = self.pending.take() {
             self.run(case, job);

@@ -12,8 +12,8 @@ use crate::Result;
 /// groups after many small imports, while a large import pays for one sort of its own rows.
 pub const MAX_RUNS: i64 = 8;
 
-/// The identifiers of the events that `filter` (a condition on `events`) selects, one row
-/// per (value_hash, value, kind, role, event_key): the correlation, session, request and
+/// Builds the query for the identifiers of the events that `filter` (a condition on
+/// `events`) selects, one row per (value_hash, value, kind, role, event_key): the correlation, session, request and
 /// event ids (role `column`, kind the column name) and each link (kind and role as in the
 /// link). One scan of `events` reads them all.
 pub fn identifiers_of(filter: &str) -> String {
@@ -34,7 +34,7 @@ pub fn identifiers_of(filter: &str) -> String {
     )
 }
 
-/// What [`Case::index_identifiers`] did.
+/// The outcome of [`Case::index_identifiers`].
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Indexed {
     /// Identifiers added for events that had none in the table.
@@ -53,7 +53,8 @@ impl Case {
     }
 }
 
-/// The work of [`Case::index_identifiers`], inside the caller's transaction.
+/// Indexes the events that have no identifiers yet, inside the caller's transaction
+/// ([`Case::index_identifiers`]).
 pub(crate) fn index(conn: &Connection) -> Result<Indexed> {
     let (indexed, last): (i64, i64) = conn.query_row(
         "SELECT (SELECT coalesce(max(last_event_key), 0) FROM identifier_runs),
@@ -80,7 +81,7 @@ pub(crate) fn index(conn: &Connection) -> Result<Indexed> {
     Ok(Indexed { added, merged })
 }
 
-/// Sorts the table again as one run when it holds more than [`MAX_RUNS`] runs.
+/// Sorts the table again as one run when it has more than [`MAX_RUNS`] runs.
 fn merge_runs(conn: &Connection) -> Result<bool> {
     let runs: i64 = conn.query_row("SELECT count(*) FROM identifier_runs", [], |r| r.get(0))?;
     if runs <= MAX_RUNS {
@@ -128,7 +129,7 @@ mod tests {
     }
 
     #[test]
-    fn each_index_adds_only_new_events_as_a_sorted_run() {
+    fn index_adds_new_events_as_run() {
         let dir = tempfile::TempDir::new().unwrap();
         let case = Case::open(&dir.path().join("case.duckdb")).unwrap();
         add_events(&case, 1, 101);

@@ -41,8 +41,8 @@ pub fn carriers(
         [],
         |r| r.get(0),
     )?;
-    // The key is a number read above, written into the statement because DuckDB prunes row
-    // groups by a constant; with a parameter it read every row of `events`.
+    // The key is a number read above. It is written into the statement because DuckDB prunes
+    // row groups by a constant, and with a parameter it read every row of `events`.
     let unindexed = format!("event_key > {indexed}");
     let tail: i64 = conn.query_row(
         &format!("SELECT count(*) FROM events WHERE {unindexed}"),

@@ -198,7 +198,7 @@ impl App {
     }
 
     /// Issues the load that fills the app when it starts and returns its job. Its result
-    /// asks for the findings in turn, so the identity list is drawn before the rules run.
+    /// requests the findings next, so the identity list is drawn before the rules run.
     pub fn initial_job(&mut self) -> Job {
         self.request_identities()
     }

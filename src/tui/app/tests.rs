@@ -82,7 +82,7 @@ fn loaded_app() -> App {
 }
 
 /// Applies `data` as the result of the identities' `request`, then `findings` as the
-/// result of the findings job that it asks for, as the worker answers the two in turn.
+/// result of the findings job that it requests, in the order the worker returns them.
 fn load(app: &mut App, request: u64, data: IdentityData, findings: Vec<Finding>) {
     let job = app.update(Action::IdentitiesLoaded {
         request,

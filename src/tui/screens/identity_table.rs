@@ -11,7 +11,7 @@ use crate::tui::widgets::cursor_table;
 use crate::tui::widgets::theme::{self, evidence, evidence_or_dash};
 use crate::tui::widgets::zone::Zone;
 
-/// What the findings column shows while the rules run, so a count of 0 always means none.
+/// The findings column's text while the rules run, so that a count of 0 always means none.
 const COMPUTING_MARK: &str = "…";
 
 /// A column of the identity table.

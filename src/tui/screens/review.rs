@@ -91,7 +91,7 @@ fn intro(app: &App) -> Line<'static> {
             Style::new().add_modifier(Modifier::BOLD),
         ),
     ];
-    // Decisions wait for the findings; the line says so before a key is refused.
+    // Decisions wait for the findings, so the line tells the reviewer before a key is rejected.
     if app.identities.loaded && !app.identities.findings_loaded {
         spans.push(Span::styled(". Computing findings…", theme::HEADER_ROW));
     } else {
